@@ -1,0 +1,33 @@
+/* err: err(3)-style diagnostics prefixed with the program's name. */
+#ifndef SP_ERR_H
+#define SP_ERR_H
+
+#include <stdarg.h>
+
+/* Exit statuses shared by every command (DESIGN §3). */
+enum {
+	SP_EXIT_OK = 0,		/* success, the answer is yes */
+	SP_EXIT_NO = 1,		/* ran, but "no" or incomplete */
+	SP_EXIT_USAGE = 2,	/* usage error or invalid input */
+	SP_EXIT_ENV = 3		/* network, remote API, disk, permissions */
+};
+
+/* Set the name used in messages to the last component of argv0. */
+void	sp_setprogname(const char *argv0);
+/* The name set by sp_setprogname (borrowed), or "spaces". */
+const char *sp_getprogname(void);
+
+/* "prog: msg: strerror(errno)" */
+void	sp_warn(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* "prog: msg" */
+void	sp_warnx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	sp_vwarnx(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
+void	sp_err(int status, const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+void	sp_errx(int status, const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,43 @@
+/* io: "-" for stdin/stdout, atomic output files, checked stdout. */
+#ifndef SP_IO_H
+#define SP_IO_H
+
+#include <stdio.h>
+
+/* Restore SIGPIPE to its default, so "| head" ends a command quietly. */
+void	sp_io_init(void);
+
+/* Open path for reading; "-" is stdin (borrowed).  NULL and errno on error. */
+FILE	*sp_open_in(const char *path);
+/* Close what sp_open_in returned; stdin stays open.  -1 if it had an error. */
+int	sp_close_in(FILE *fp);
+
+/*
+ * An output file written under a temporary name beside the target and
+ * renamed into place by sp_atomic_commit, so an interrupted run never leaves
+ * a truncated file under the final name.  "-" writes to stdout.
+ */
+struct sp_atomic {
+	FILE	*fp;		/* write here */
+	char	*path;		/* final name (new) */
+	char	*tmp;		/* temporary name (new); NULL for stdout */
+	int	 force;		/* replace an existing file */
+};
+/* -1 and errno (EEXIST when path exists and !force) on failure. */
+int	sp_atomic_open(struct sp_atomic *a, const char *path, int force);
+/* Flush, sync and rename; -1 and errno on failure (the temporary is gone). */
+int	sp_atomic_commit(struct sp_atomic *a);
+/* Drop the temporary file; safe after a failed commit. */
+void	sp_atomic_abort(struct sp_atomic *a);
+
+/*
+ * Flush and close stdout at exit.  Returns 0, or 0 quietly on a closed pipe
+ * (EPIPE), or -1 after a diagnostic ("write error: No space left on
+ * device") for any other failure.
+ */
+int	sp_close_stdout(void);
+
+/* The directory of the running executable (new), or NULL. */
+char	*sp_exe_dir(void);
+
+#endif
