@@ -192,8 +192,15 @@ list_programs(int json)
 	struct sp_rules *list;
 	json_t *o;
 	size_t i, n;
+	int w[2] = { 0, 0 };
 
 	sp_rules_list(&list, &n, sp_warnx);
+	for (i = 0; i < n; i++) {
+		if ((int)strlen(list[i].program) > w[0])
+			w[0] = (int)strlen(list[i].program);
+		if ((int)strlen(list[i].effective) > w[1])
+			w[1] = (int)strlen(list[i].effective);
+	}
 	for (i = 0; i < n; i++) {
 		if (json) {
 			o = sp_rec_new("program", NULL);
@@ -212,8 +219,9 @@ list_programs(int json)
 			sp_ndjson_write(stdout, o);
 			json_decref(o);
 		} else
-			printf("%-24s  %s  %-10s  %s\n", list[i].program,
-			    list[i].effective, list[i].verified ?
+			printf("%-*s  %-*s  %-10s  %s\n", w[0],
+			    list[i].program, w[1], list[i].effective,
+			    list[i].verified ?
 			    "verified" : "unverified", list[i].name);
 	}
 	sp_rules_list_free(list, n);

@@ -328,6 +328,8 @@ dedupe_spaces(struct sp_facts *f)
 {
 	size_t i, j, n = 0;
 
+	if (f->nspaces < 2)
+		return;
 	qsort(f->spaces, f->nspaces, sizeof(*f->spaces), by_id);
 	for (i = 0; i < f->nspaces; i++) {
 		if (n > 0 && f->spaces[i].id && f->spaces[n - 1].id &&

@@ -107,7 +107,7 @@ sp_ndjson_next(struct sp_ndjson *r, json_t **rec)
 		if (len > 0)
 			break;
 	}
-	*rec = json_loadb(p, len, JSON_ALLOW_NUL, &jerr);
+	*rec = json_loadb(p, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
 	if (*rec == NULL) {
 		snprintf(r->err, sizeof(r->err),
 		    "line %zu: malformed JSON at column %d: %s", r->lineno,

@@ -22,11 +22,13 @@
 #define TZ_NAME_MAX	255
 
 /*
- * Day counts beyond these would give years outside int (DAYS_LIM) or
- * instants outside int64_t milliseconds (MS_DAYS_LIM); the functions that
- * cannot report an error clamp to them instead of overflowing.
+ * Day counts beyond these would give years outside int (DAYS_MIN is
+ * INT_MIN-01-01, DAYS_MAX INT_MAX-12-31) or instants outside int64_t
+ * milliseconds (MS_DAYS_LIM); the functions that cannot report an error
+ * clamp to them instead of overflowing.
  */
-#define DAYS_LIM	780000000000LL
+#define DAYS_MIN	(-784353015833LL)
+#define DAYS_MAX	784351576776LL
 #define MS_DAYS_LIM	106000000000LL
 
 /* The caller's TZ, kept while a zone's rules are loaded. */
@@ -104,10 +106,10 @@ sp_civil_from_days(int64_t days, int *y, int *m, int *d)
 {
 	int64_t z, era, doe, yoe, doy, mp;
 
-	if (days > DAYS_LIM)
-		days = DAYS_LIM;
-	if (days < -DAYS_LIM)
-		days = -DAYS_LIM;
+	if (days > DAYS_MAX)
+		days = DAYS_MAX;
+	if (days < DAYS_MIN)
+		days = DAYS_MIN;
 	z = days + 719468;
 	era = floor_div(z, 146097);
 	doe = z - era * 146097;
@@ -257,16 +259,16 @@ offset_is(int64_t t, int64_t want)
 /*
  * The instant (seconds) at which the loaded zone's clocks read the local
  * seconds lsec.  Two candidates come from the offsets a day before and a
- * day after (enough while transitions are days apart, as in all of tzdata
- * since standard time).  In an overlap we take the earlier instant; in a
- * gap we read the time with the offset from before the gap, so 02:30 in a
- * spring-forward gap is 03:30 daylight time, or, with first_after_gap, the
- * first instant after the gap.  For gaps that is what glibc's
- * mktime(tm_isdst = -1) does; for overlaps mktime has no rule: it starts
- * from the offset it cached on its last call, so from a fresh start it
- * picks the earlier 01:30 in New York but the later 02:30 in Berlin, and
- * other answers after other calls.  The earlier instant is RFC 5545's and
- * Python's (fold = 0) choice.
+ * day after, enough while transitions are over two days apart (in tzdata
+ * 2025b the closest are four days apart).  In an overlap we take the
+ * earlier instant; in a gap we read the time with the offset from before
+ * the gap, so 02:30 in a spring-forward gap is 03:30 daylight time, or,
+ * with first_after_gap, the first instant after the gap.  For gaps that
+ * is what glibc's mktime(tm_isdst = -1) does; for overlaps mktime has no
+ * rule: it starts from the offset it cached on its last call, so from a
+ * fresh start it picks the earlier 01:30 in New York but the later 02:30
+ * in Berlin, and other answers after other calls.  The earlier instant is
+ * RFC 5545's and Python's (fold = 0) choice.
  */
 static int
 resolve_local(int64_t lsec, int first_after_gap, int64_t *t)
@@ -600,13 +602,15 @@ parse_clock(const char *p, double *secs)
 static int
 parse_units(const char *p, double *secs)
 {
+	/* In match order, "ms" before "m"; rank is the order they come in. */
 	static const struct {
 		const char	*name;
 		double		 mult;
+		int		 rank;
 	} units[] = {
-		{ "h", 3600 }, { "ms", 0.001 }, { "m", 60 }, { "s", 1 }
+		{ "h", 3600, 0 }, { "ms", 0.001, 3 }, { "m", 60, 1 },
+		{ "s", 1, 2 }
 	};
-	static const int rank[] = { 0, 3, 1, 2 };
 	double v, total = 0;
 	size_t i, len;
 	int has_frac, last = -1;
@@ -614,18 +618,18 @@ parse_units(const char *p, double *secs)
 	while (*p != '\0') {
 		if (scan_num(&p, &v, &has_frac) == -1)
 			return -1;
-		/* "ms" before "m": the table is in match order. */
 		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 			len = strlen(units[i].name);
 			if (strncmp(p, units[i].name, len) == 0)
 				break;
 		}
-		if (i == sizeof(units) / sizeof(units[0]) || rank[i] <= last)
+		if (i == sizeof(units) / sizeof(units[0]) ||
+		    units[i].rank <= last)
 			return -1;
 		p += len;
 		if (has_frac && *p != '\0')
 			return -1;
-		last = rank[i];
+		last = units[i].rank;
 		total += v * units[i].mult;
 	}
 	*secs = total;
@@ -713,10 +717,11 @@ sp_week_label(int64_t week, int *isoyear, int *isoweek)
 	int64_t thu;
 	int y, m, d;
 
-	if (week > DAYS_LIM / 7 - 1)
-		week = DAYS_LIM / 7 - 1;
-	if (week < -DAYS_LIM / 7)
-		week = -DAYS_LIM / 7;
+	/* Keep the Thursday, 7 * week + 7, within DAYS_MIN..DAYS_MAX. */
+	if (week > DAYS_MAX / 7 - 1)
+		week = DAYS_MAX / 7 - 1;
+	if (week < DAYS_MIN / 7)
+		week = DAYS_MIN / 7;
 	thu = 7 * week + 7;
 	sp_civil_from_days(thu, &y, &m, &d);
 	*isoyear = y;

@@ -191,8 +191,8 @@ for src in "$TOP"/cmd/spaces-*.c; do
 	t_case "$cmd: the completions parse" '
 		c=$TOP/completions &&
 		bash -n "$c/$cmd.bash" &&
-		if command -v zsh >/dev/null; then zsh -n "$c/_$cmd"; fi &&
-		if command -v fish >/dev/null; then fish -n "$c/$cmd.fish"; fi &&
+		zsh -n "$c/_$cmd" &&
+		fish -n "$c/$cmd.fish" &&
 		head -n1 "$c/_$cmd" | grep -qx "#compdef $cmd" &&
 		grep -q "^complete .*-F [A-Za-z_][A-Za-z0-9_]* $cmd\$" "$c/$cmd.bash"
 	'

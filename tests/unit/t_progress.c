@@ -10,7 +10,7 @@ main(void)
 	size_t n;
 
 	n = sp_progress_render(buf, sizeof(buf), "extract", 50, 100, 40, 0);
-	T_STR(buf, "extract  50% [###########...........]");
+	T_STR(buf, "extract  50% [############............]");
 	T_INT(n, strlen(buf));
 	sp_progress_render(buf, sizeof(buf), "x", 0, 10, 200, 0);
 	T_STR(buf, "x   0% [..................................................]");
