@@ -10,6 +10,9 @@
  * The answer feeds an eligibility rule ("located in the US"), so every
  * choice below leans one way: a wrong "US" is worse than no answer.
  *
+ * sp_country_code() takes any assigned alpha-2 code, "UK", and the
+ * alpha-3 codes and names of the countries in countries[] below.
+ *
  * sp_country_from_location() reads a profile location like this:
  *
  *  - Case is ignored except where noted; accents on Latin-1 letters are
@@ -39,7 +42,9 @@
  *    "Berlin, DE" are NULL.
  *  - A two-letter country code must be upper case unless it follows an
  *    earlier part; three-letter codes must be upper case ("USA" in any
- *    case): "it/its" and "can" are words, not Italy and Canada.
+ *    case): "it/its" and "can" are words, not Italy and Canada.  Only the
+ *    codes of the countries named below count ("AI" is not Anguilla);
+ *    flags count for every assigned code.
  *  - "Town ST" without a comma counts when ST is upper case and the town
  *    is known, or when ST is a plain US code after capitalised words
  *    ("Round Rock TX", not "I love NY").  A trailing ZIP code is ignored.

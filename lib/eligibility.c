@@ -25,7 +25,7 @@ struct space {
 };
 
 struct occurrence {
-	char	*key;		/* uid and start: one planned Space */
+	char	*key;		/* uid and start: one planned Space, or NULL */
 	int64_t	 start;
 };
 
@@ -252,7 +252,6 @@ add_occurrence(struct sp_facts *f, const json_t *rec)
 {
 	struct occurrence o;
 	const char *uid = sp_json_str(rec, "uid");
-	size_t i;
 
 	f->occ_records++;
 	if (rec_instant(rec, "start", &o.start) != 0)
@@ -260,13 +259,8 @@ add_occurrence(struct sp_facts *f, const json_t *rec)
 	if (o.start < sp_week_start(f->week + 1, f->o->tz) ||
 	    o.start >= f->occ_to)
 		return;
-	o.key = sp_xasprintf("%s@%lld", uid ? uid : "", (long long)o.start);
-	/* The window is a few weeks of a schedule: a linear scan is enough. */
-	for (i = 0; uid && i < f->noccs; i++)
-		if (strcmp(f->occs[i].key, o.key) == 0) {
-			free(o.key);
-			return;
-		}
+	/* Without a uid two occurrences cannot be told apart: keep both. */
+	o.key = uid ? sp_xasprintf("%s@%lld", uid, (long long)o.start) : NULL;
 	if (f->noccs == f->capoccs)
 		f->occs = sp_xreallocarray(f->occs, f->capoccs = f->capoccs ?
 		    f->capoccs * 2 : 64, sizeof(*f->occs));
@@ -349,6 +343,36 @@ dedupe_spaces(struct sp_facts *f)
 		f->spaces[n++] = f->spaces[i];
 	}
 	f->nspaces = n;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct occurrence *x = a, *y = b;
+
+	if (x->key == NULL || y->key == NULL)
+		return (x->key == NULL) - (y->key == NULL);
+	return strcmp(x->key, y->key);
+}
+
+/* Drop an occurrence listed twice (two schedules, or a plan piped twice). */
+static void
+dedupe_occurrences(struct sp_facts *f)
+{
+	size_t i, n = 0;
+
+	if (f->noccs < 2)
+		return;
+	qsort(f->occs, f->noccs, sizeof(*f->occs), by_key);
+	for (i = 0; i < f->noccs; i++) {
+		if (n > 0 && f->occs[i].key && f->occs[n - 1].key &&
+		    strcmp(f->occs[i].key, f->occs[n - 1].key) == 0) {
+			free(f->occs[i].key);
+			continue;
+		}
+		f->occs[n++] = f->occs[i];
+	}
+	f->noccs = n;
 }
 
 static int
@@ -824,6 +848,7 @@ sp_facts_verdict(struct sp_facts *f)
 	int failed = 0, unknowns = 0;
 
 	dedupe_spaces(f);
+	dedupe_occurrences(f);
 	v = sp_rec_new("verdict", NULL);
 	json_object_set_new(v, "program", json_string(r->program));
 	json_object_set_new(v, "name", json_string(r->name));
