@@ -103,7 +103,7 @@ bench:
 
 # make fuzz FUZZ_SECONDS=N runs every harness for N seconds.
 FUZZ_SECONDS = 60
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -DSP_RULESDIR='"$(RULESDIR)"' \
 	-fsanitize=fuzzer,address,undefined
 fuzz:
 	@sh .ci/deps fuzz
