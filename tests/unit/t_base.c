@@ -1,0 +1,107 @@
+/* t_base: err(3)-style messages and the allocation wrappers. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "xalloc.h"
+#include "t.h"
+
+/* Run f in a child with stderr in a file; return its exit status. */
+static int
+child(void (*f)(void), char *buf, size_t n)
+{
+	char path[] = "/tmp/t_base.XXXXXX";
+	int fd = mkstemp(path), status;
+	ssize_t got;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(fd, 2);
+		f();
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	got = pread(fd, buf, n - 1, 0);
+	buf[got > 0 ? got : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+warnings(void)
+{
+	sp_setprogname("/usr/local/bin/spaces-clip");
+	sp_warnx("'%s': not an audio file", "talk.m4a");
+	errno = ENOENT;
+	sp_warn("cannot open '%s'", "x.m4a");
+}
+
+static void
+fatal(void)
+{
+	sp_setprogname("spaces-info");
+	errno = EACCES;
+	sp_err(SP_EXIT_ENV, "cannot write '%s'", "out");
+}
+
+static void
+fatalx(void)
+{
+	sp_setprogname("spaces-info");
+	sp_errx(SP_EXIT_USAGE, "bad time '%s'", "1:xx");
+}
+
+static void
+overflow(void)
+{
+	sp_xreallocarray(NULL, SIZE_MAX / 2, 4);
+}
+
+int
+main(void)
+{
+	char buf[512], *s;
+	int *a;
+
+	T_STR(sp_getprogname(), "spaces");
+	sp_setprogname("");
+	T_STR(sp_getprogname(), "spaces");
+	sp_setprogname("./build/bin/spaces-eligibility");
+	T_STR(sp_getprogname(), "spaces-eligibility");
+
+	T_INT(child(warnings, buf, sizeof(buf)), 0);
+	T_STR(buf, "spaces-clip: 'talk.m4a': not an audio file\n"
+	    "spaces-clip: cannot open 'x.m4a': No such file or directory\n");
+	T_INT(child(fatal, buf, sizeof(buf)), 3);
+	T_STR(buf, "spaces-info: cannot write 'out': Permission denied\n");
+	T_INT(child(fatalx, buf, sizeof(buf)), 2);
+	T_STR(buf, "spaces-info: bad time '1:xx'\n");
+	T_INT(child(overflow, buf, sizeof(buf)), 3);
+	T_OK(strstr(buf, "cannot allocate") != NULL);
+
+	s = sp_xasprintf("%s-%02d", "part", 7);
+	T_STR(s, "part-07");
+	free(s);
+	s = sp_xstrndup("abcdef", 3);
+	T_STR(s, "abc");
+	free(s);
+	s = sp_xstrndup("ab", 10);
+	T_STR(s, "ab");
+	free(s);
+	s = sp_xstrdup("");
+	T_STR(s, "");
+	free(s);
+	a = sp_xcalloc(4, sizeof(*a));
+	T_INT(a[3], 0);
+	a = sp_xreallocarray(a, 1000, sizeof(*a));
+	a[999] = 7;
+	T_INT(a[999], 7);
+	free(a);
+	free(sp_xmalloc(0));
+	return t_done();
+}
