@@ -39,4 +39,10 @@ t_case 'every command has a man page, completions and a test file' '
 	[ $bad -eq 0 ]
 '
 
+t_case 'spaces-eligibility links no audio, network or archive library' '
+	readelf -d "$t_bin/spaces-eligibility" | grep NEEDED >needed &&
+	grep -q "libjansson" needed &&
+	! grep -E "curl|opus|ogg|sndfile|archive|ical|ebur128|faad" needed
+'
+
 t_end
