@@ -203,19 +203,11 @@ list_programs(int json)
 	}
 	for (i = 0; i < n; i++) {
 		if (json) {
-			o = sp_rec_new("program", NULL);
-			json_object_set_new(o, "program",
-			    json_string(list[i].program));
-			json_object_set_new(o, "family",
-			    json_string(list[i].family));
-			json_object_set_new(o, "name",
-			    json_string(list[i].name));
-			json_object_set_new(o, "effective",
-			    json_string(list[i].effective));
-			json_object_set_new(o, "verified",
-			    json_boolean(list[i].verified));
-			json_object_set_new(o, "path",
-			    json_string(list[i].path));
+			o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}",
+			    "type", "program", "program", list[i].program,
+			    "family", list[i].family, "name", list[i].name,
+			    "effective", list[i].effective,
+			    "verified", list[i].verified, "path", list[i].path);
 			sp_ndjson_write(stdout, o);
 			json_decref(o);
 		} else

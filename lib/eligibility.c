@@ -306,14 +306,20 @@ space_is_users(const struct sp_facts *f, const struct space *s)
 	return 0;
 }
 
+/* Sorts NULL last, so records without an id are never merged. */
+static int
+keycmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
 static int
 by_id(const void *a, const void *b)
 {
-	const struct space *x = a, *y = b;
-
-	if (x->id == NULL || y->id == NULL)
-		return (x->id == NULL) - (y->id == NULL);
-	return strcmp(x->id, y->id);
+	return keycmp(((const struct space *)a)->id,
+	    ((const struct space *)b)->id);
 }
 
 /* Drop a Space seen twice (archive and recorder both listing it). */
@@ -326,8 +332,8 @@ dedupe_spaces(struct sp_facts *f)
 		return;
 	qsort(f->spaces, f->nspaces, sizeof(*f->spaces), by_id);
 	for (i = 0; i < f->nspaces; i++) {
-		if (n > 0 && f->spaces[i].id && f->spaces[n - 1].id &&
-		    strcmp(f->spaces[i].id, f->spaces[n - 1].id) == 0) {
+		if (n > 0 && f->spaces[i].id &&
+		    keycmp(f->spaces[i].id, f->spaces[n - 1].id) == 0) {
 			/* Keep the earlier start and every host named. */
 			if (f->spaces[i].start < f->spaces[n - 1].start)
 				f->spaces[n - 1].start = f->spaces[i].start;
@@ -348,11 +354,8 @@ dedupe_spaces(struct sp_facts *f)
 static int
 by_key(const void *a, const void *b)
 {
-	const struct occurrence *x = a, *y = b;
-
-	if (x->key == NULL || y->key == NULL)
-		return (x->key == NULL) - (y->key == NULL);
-	return strcmp(x->key, y->key);
+	return keycmp(((const struct occurrence *)a)->key,
+	    ((const struct occurrence *)b)->key);
 }
 
 /* Drop an occurrence listed twice (two schedules, or a plan piped twice). */
@@ -365,8 +368,8 @@ dedupe_occurrences(struct sp_facts *f)
 		return;
 	qsort(f->occs, f->noccs, sizeof(*f->occs), by_key);
 	for (i = 0; i < f->noccs; i++) {
-		if (n > 0 && f->occs[i].key && f->occs[n - 1].key &&
-		    strcmp(f->occs[i].key, f->occs[n - 1].key) == 0) {
+		if (n > 0 && f->occs[i].key &&
+		    keycmp(f->occs[i].key, f->occs[n - 1].key) == 0) {
 			free(f->occs[i].key);
 			continue;
 		}
