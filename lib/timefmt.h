@@ -8,6 +8,8 @@
  * Instants are int64_t milliseconds since 1970-01-01T00:00:00Z.
  * Time zones are IANA names ("America/New_York") or "UTC"; NULL means UTC.
  * Functions return 0 on success and -1 on malformed input; they never print.
+ * Conversions in a zone other than UTC set TZ for a moment and restore it:
+ * they are not thread-safe.
  */
 
 #define SP_INSTANT_LEN 32	/* room for any sp_fmt_instant() result */
@@ -37,7 +39,7 @@ char	*sp_fmt_instant(int64_t ms, char buf[SP_INSTANT_LEN]);
 /* A calendar date "YYYY-MM-DD", validated (leap years included). */
 int	sp_parse_date(const char *s, int *y, int *m, int *d);
 
-/* 1 if tz names a time zone this system knows ("UTC" always), else 0. */
+/* 1 if tz names a time zone this system knows ("UTC" and NULL always). */
 int	sp_tz_valid(const char *tz);
 
 /* Civil date and time of an instant in tz. */
@@ -57,7 +59,8 @@ void	sp_civil_from_days(int64_t days, int *y, int *m, int *d);
  * ISO weeks.  A week is numbered by the days-since-epoch of its Monday
  * divided by 7 (the "week index"), so weeks can be counted and compared;
  * the Monday is taken in the civil time of tz, so a week edge is Monday
- * 00:00 local time.
+ * 00:00 local time.  These cannot fail: check tz with sp_tz_valid first,
+ * as an invalid one is taken as UTC.
  */
 int64_t	sp_week_index(int64_t ms, const char *tz);
 /* ISO year and week number (1..53) of a week index. */
