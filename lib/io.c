@@ -91,16 +91,12 @@ fail:
 }
 
 int
-sp_atomic_commit(struct sp_atomic *a)
+sp_atomic_finish(struct sp_atomic *a)
 {
 	int e, bad;
 
-	if (a->tmp == NULL) {
-		bad = fflush(a->fp) != 0 || ferror(a->fp);
-		free(a->path);
-		a->path = NULL;
-		return bad ? -1 : 0;
-	}
+	if (a->tmp == NULL || a->fp == NULL)
+		return 0;
 	bad = fflush(a->fp) != 0 || ferror(a->fp) || fsync(fileno(a->fp));
 	e = errno;
 	if (fclose(a->fp) != 0 && !bad) {
@@ -108,6 +104,36 @@ sp_atomic_commit(struct sp_atomic *a)
 		e = errno;
 	}
 	a->fp = NULL;
+	if (bad) {
+		unlink(a->tmp);
+		free(a->tmp);
+		a->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+void
+sp_atomic_set_path(struct sp_atomic *a, const char *path)
+{
+	free(a->path);
+	a->path = sp_xstrdup(path);
+}
+
+int
+sp_atomic_commit(struct sp_atomic *a)
+{
+	int e, bad;
+
+	if (a->tmp == NULL && a->fp == stdout) {
+		bad = fflush(a->fp) != 0 || ferror(a->fp);
+		free(a->path);
+		a->path = NULL;
+		return bad ? -1 : 0;
+	}
+	bad = sp_atomic_finish(a) != 0 || a->tmp == NULL;
+	e = errno;
 	if (!bad) {
 		if (a->force)
 			bad = rename(a->tmp, a->path) != 0;
@@ -115,9 +141,9 @@ sp_atomic_commit(struct sp_atomic *a)
 			/* link() refuses to replace a file made meanwhile. */
 			unlink(a->tmp);
 		e = errno;
+		if (bad)
+			unlink(a->tmp);
 	}
-	if (bad)
-		unlink(a->tmp);
 	free(a->tmp);
 	free(a->path);
 	a->tmp = a->path = NULL;
@@ -156,6 +182,58 @@ sp_close_stdout(void)
 	errno = e;
 	sp_warn("write error");
 	return -1;
+}
+
+int
+sp_mkdirs(const char *path)
+{
+	char *p = sp_xstrdup(path), *s = p;
+	int rc = 0;
+
+	for (;;) {
+		while (*s == '/')
+			s++;
+		s += strcspn(s, "/");
+		if (*s == '\0')
+			break;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+		if (rc)
+			break;
+	}
+	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
+		rc = -1;
+	if (rc == 0 && access(p, W_OK | X_OK) != 0)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+int
+sp_same_file_content(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	char ba[BUFSIZ], bb[BUFSIZ];
+	size_t na, nb;
+	int same = -1;
+
+	if (fa && fb) {
+		do {
+			na = fread(ba, 1, sizeof(ba), fa);
+			nb = fread(bb, 1, sizeof(bb), fb);
+		} while (na == nb && na > 0 && memcmp(ba, bb, na) == 0);
+		if (ferror(fa) || ferror(fb))
+			same = -1;
+		else
+			same = na == nb && na == 0;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
 }
 
 char *

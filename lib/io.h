@@ -25,7 +25,16 @@ struct sp_atomic {
 };
 /* -1 and errno (EEXIST when path exists and !force) on failure. */
 int	sp_atomic_open(struct sp_atomic *a, const char *path, int force);
-/* Flush, sync and rename; -1 and errno on failure (the temporary is gone). */
+/*
+ * Flush, sync and close the temporary file, keeping it for a later commit
+ * (many outputs need not hold many descriptors); -1 and errno on failure,
+ * when the temporary is gone.
+ */
+int	sp_atomic_finish(struct sp_atomic *a);
+/* Give the output another final name (in the same directory). */
+void	sp_atomic_set_path(struct sp_atomic *a, const char *path);
+/* Finish if needed, then rename; -1 and errno on failure (the temporary
+ * is gone; EEXIST: path exists and force was not asked). */
 int	sp_atomic_commit(struct sp_atomic *a);
 /* Drop the temporary file; safe after a failed commit. */
 void	sp_atomic_abort(struct sp_atomic *a);
@@ -36,6 +45,12 @@ void	sp_atomic_abort(struct sp_atomic *a);
  * device") for any other failure.
  */
 int	sp_close_stdout(void);
+
+/* mkdir -p: make path and its missing parents; -1 and errno on failure. */
+int	sp_mkdirs(const char *path);
+
+/* 1 when two files hold the same bytes, 0 when not, -1 when unreadable. */
+int	sp_same_file_content(const char *a, const char *b);
 
 /* The directory of the running executable (new), or NULL. */
 char	*sp_exe_dir(void);

@@ -32,7 +32,8 @@ count_entries(const char *dir)
 int
 main(void)
 {
-	char dir[] = "/tmp/t_io.XXXXXX", path[600], buf[64], *exe;
+	char dir[] = "/tmp/t_io.XXXXXX", path[600], path2[600], buf[64];
+	char *exe;
 	struct sp_atomic a;
 	FILE *fp;
 
@@ -89,6 +90,25 @@ main(void)
 	T_INT(errno, EEXIST);
 	T_INT(count_entries(dir), 1);
 	unlink(path);
+
+	/* Finished early, named late: the deferred commit of many outputs. */
+	T_INT(sp_atomic_open(&a, path, 0), 0);
+	fputs("deferred\n", a.fp);
+	T_INT(sp_atomic_finish(&a), 0);
+	T_OK(a.fp == NULL);
+	T_INT(count_entries(dir), 1);
+	snprintf(path2, sizeof(path2), "%s/renamed.txt", dir);
+	sp_atomic_set_path(&a, path2);
+	T_INT(sp_atomic_commit(&a), 0);
+	T_OK(exists(path2) && !exists(path));
+	T_INT(count_entries(dir), 1);
+	/* Committing onto an existing file without force keeps it. */
+	T_INT(sp_atomic_open(&a, path, 0), 0);
+	sp_atomic_set_path(&a, path2);
+	T_INT(sp_atomic_commit(&a), -1);
+	T_INT(errno, EEXIST);
+	T_INT(count_entries(dir), 1);
+	unlink(path2);
 
 	/* A directory that does not exist. */
 	T_INT(sp_atomic_open(&a, "/nonexistent/dir/x", 0), -1);

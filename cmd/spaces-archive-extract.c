@@ -1,0 +1,623 @@
+/* spaces-archive-extract: read X data archives: records and Spaces audio. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adts.h"
+#include "err.h"
+#include "io.h"
+#include "json.h"
+#include "progress.h"
+#include "template.h"
+#include "timefmt.h"
+#include "xalloc.h"
+#include "xarchive.h"
+#include "ytd.h"
+#include "zipread.h"
+#include "banned.h"
+
+#define BLOCK (64 * 1024)
+
+static const char usage_text[] =
+"usage: spaces-archive-extract [-fjlq] [-C dir] [-o template] [-s id]... [--data type]\n"
+"                              [--table] archive.zip|- ...\n";
+
+enum { OPT_DATA = 256, OPT_TABLE, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "data",	required_argument,	NULL, OPT_DATA },
+	{ "directory",	required_argument,	NULL, 'C' },
+	{ "force",	no_argument,		NULL, 'f' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "list",	no_argument,		NULL, 'l' },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "quiet",	no_argument,		NULL, 'q' },
+	{ "space",	required_argument,	NULL, 's' },
+	{ "table",	no_argument,		NULL, OPT_TABLE },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static const char *const template_keys[] = { "id", "part", "created_at",
+    "date", NULL };
+
+/* One extracted part, written under a temporary name until the end. */
+struct part {
+	char		 id[SP_XID_LEN];
+	int		 num;
+	struct sp_atomic out;		/* finished, not yet committed */
+	FILE		*spool;		/* -o -: a part that came early */
+	struct sp_xmedia m;
+};
+
+struct run {
+	/* Options. */
+	int		 force, json, list, quiet, table;
+	const char	*dir, *tmpl, *data;
+	char		**ids;
+	size_t		 nids;
+	int		 to_stdout;
+	/* State. */
+	struct sp_xarchive *x;
+	struct sp_progress bar;
+	int64_t		 done_before;	/* bytes of earlier operands */
+	int		 status;
+	int		 data_files;	/* --data: files of the type seen */
+	struct part	*parts;
+	size_t		 nparts;
+	int		 next_out;	/* -o -: the next part to write */
+	char		*found;		/* -s: which ids were seen */
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(SP_EXIT_USAGE);
+}
+
+static void
+worse(struct run *r, int status)
+{
+	if (status > r->status)
+		r->status = status;
+}
+
+static ssize_t
+zread(void *ctx, void *buf, size_t n)
+{
+	return sp_zip_read(ctx, buf, n);
+}
+
+static int
+selected(struct run *r, const char *id)
+{
+	size_t i;
+
+	if (r->nids == 0)
+		return 1;
+	for (i = 0; i < r->nids; i++)
+		if (strcmp(r->ids[i], id) == 0) {
+			r->found[i] = 1;
+			return 1;
+		}
+	return 0;
+}
+
+/* Template values for one part. */
+struct fields {
+	struct run	*r;
+	const struct part *p;
+	char		 num[16], date[11];
+};
+
+static const char *
+field(void *ctx, const char *key)
+{
+	struct fields *f = ctx;
+	const char *c = sp_xarchive_created_at(f->r->x, f->p->id);
+
+	if (strcmp(key, "id") == 0)
+		return f->p->id;
+	if (strcmp(key, "part") == 0) {
+		snprintf(f->num, sizeof(f->num), "%d", f->p->num);
+		return f->num;
+	}
+	if (strcmp(key, "created_at") == 0)
+		return c;
+	if (strcmp(key, "date") == 0 && c) {
+		snprintf(f->date, sizeof(f->date), "%.10s", c);
+		return f->date;
+	}
+	return NULL;
+}
+
+/* Copy bytes to stdout; a closed pipe ends us quietly (SIGPIPE). */
+static int
+put_stdout(const void *buf, size_t n)
+{
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+static int
+copy_spool(FILE *fp)
+{
+	char buf[BLOCK];
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (put_stdout(buf, n) != 0)
+			return -1;
+	return ferror(fp) ? -1 : 0;
+}
+
+/* -o -: write every spooled part whose turn has come. */
+static void
+flush_spooled(struct run *r)
+{
+	size_t i;
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		for (i = 0; i < r->nparts; i++) {
+			if (r->parts[i].spool == NULL ||
+			    r->parts[i].num != r->next_out)
+				continue;
+			if (copy_spool(r->parts[i].spool) != 0)
+				sp_err(SP_EXIT_ENV, "write error");
+			fclose(r->parts[i].spool);
+			r->parts[i].spool = NULL;
+			r->next_out++;
+			again = 1;
+		}
+	}
+}
+
+/*
+ * Read one Space audio entry: measure it and, when extracting, write it
+ * to its temporary file, to stdout, or to a spool when it came early.
+ */
+static void
+media(struct run *r, struct sp_zip *z, const char *op, const char *name,
+    const struct sp_xentry *e)
+{
+	static struct sp_adts adts;
+	static unsigned char buf[BLOCK];
+	struct part *p = NULL;
+	FILE *fp = NULL;
+	char *prov;
+	ssize_t n;
+	int direct = 0;
+
+	if (!r->list) {
+		if (!selected(r, e->id))
+			return;
+		r->parts = sp_xreallocarray(r->parts, r->nparts + 1,
+		    sizeof(*r->parts));
+		p = &r->parts[r->nparts];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->id, sizeof(p->id), "%s", e->id);
+		p->num = e->part;
+		if (r->to_stdout) {
+			direct = p->num == r->next_out;
+			if (!direct && (p->spool = tmpfile()) == NULL)
+				sp_err(SP_EXIT_ENV, "cannot make a spool file");
+			fp = direct ? stdout : p->spool;
+		} else {
+			prov = sp_xasprintf("%s/space-%s_%d.part", r->dir,
+			    e->id, e->part);
+			if (sp_atomic_open(&p->out, prov, 1) != 0)
+				sp_err(SP_EXIT_ENV, "cannot write in '%s'",
+				    r->dir);
+			/* The final name, known at the end, decides. */
+			p->out.force = r->force;
+			free(prov);
+			fp = p->out.fp;
+		}
+		r->nparts++;
+	}
+	sp_adts_init(&adts);
+	while ((n = sp_zip_read(z, buf, sizeof(buf))) > 0) {
+		sp_adts_feed(&adts, buf, (size_t)n);
+		if (fp && fwrite(buf, 1, (size_t)n, fp) != (size_t)n) {
+			if (fp == stdout)
+				sp_err(SP_EXIT_ENV, "write error");
+			sp_err(SP_EXIT_ENV, "cannot write '%s'", p->out.tmp ?
+			    p->out.tmp : "spool");
+		}
+		sp_progress_update(&r->bar, (uint64_t)(r->done_before +
+		    sp_zip_consumed(z)));
+	}
+	if (n < 0) {
+		sp_warnx("'%s': '%s': %s", op, name, sp_zip_error(z));
+		worse(r, SP_EXIT_USAGE);
+		if (p) {
+			/* A damaged part is never delivered as if whole. */
+			if (p->spool)
+				fclose(p->spool);
+			if (!r->to_stdout)
+				sp_atomic_abort(&p->out);
+			r->nparts--;
+		}
+		return;
+	}
+	sp_adts_finish(&adts);
+	if (adts.info.frames == 0)
+		sp_warnx("'%s': '%s': no ADTS audio frames", op, name);
+	if (p && !r->to_stdout && sp_atomic_finish(&p->out) != 0)
+		sp_err(SP_EXIT_ENV, "cannot write in '%s'", r->dir);
+	if (direct) {
+		r->next_out++;
+		flush_spooled(r);
+	}
+	{
+		struct sp_xmedia m = {
+			name, adts.info.bytes, adts.info.frames,
+			adts.info.samples, (int)adts.info.sample_rate,
+			(int)adts.info.channels
+		};
+
+		if (p)
+			p->m = m;
+		else
+			sp_xarchive_media(r->x, e->id, e->part, &m);
+	}
+}
+
+/* --data: one data file's items, unwrapped, as NDJSON. */
+static void
+data_out(struct run *r, struct sp_zip *z, const char *op, const char *name)
+{
+	struct sp_ytd *y = sp_ytd_new(zread, z);
+	json_t *item;
+	int n;
+
+	r->data_files++;
+	while ((n = sp_ytd_next(y, &item)) != 0) {
+		if (n < 0) {
+			sp_warnx("'%s': '%s': %s", op, name, sp_ytd_error(y));
+			worse(r, n == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE);
+			if (n == -2 || strstr(sp_ytd_error(y), "truncated") ||
+			    sp_ytd_next(y, &item) < 0)
+				break;
+			if (item == NULL)
+				break;
+		}
+		if (sp_ndjson_write(stdout, item) != 0)
+			sp_err(SP_EXIT_ENV, "write error");
+		json_decref(item);
+	}
+	sp_ytd_free(y);
+}
+
+static void
+read_manifest(struct run *r, struct sp_zip *z, const char *op,
+    const char *name)
+{
+	char err[300];
+	json_t *m = sp_ytd_manifest(zread, z, err, sizeof(err));
+
+	if (m == NULL) {
+		sp_warnx("'%s': '%s': %s; going by file names", op, name, err);
+		worse(r, SP_EXIT_USAGE);
+		return;
+	}
+	sp_xarchive_manifest(r->x, m);
+}
+
+static void
+one_archive(struct run *r, const char *op)
+{
+	struct sp_zip_entry ze;
+	struct sp_xentry e;
+	struct sp_zip *z;
+	struct sp_ytd *y;
+	char err[600];
+	int n;
+
+	if ((z = sp_zip_open(op, err, sizeof(err))) == NULL) {
+		sp_warnx("%s", err);
+		worse(r, SP_EXIT_USAGE);
+		return;
+	}
+	while ((n = sp_zip_next(z, &ze)) > 0) {
+		sp_progress_update(&r->bar, (uint64_t)(r->done_before +
+		    sp_zip_consumed(z)));
+		if (ze.kind == SP_ZIP_UNSAFE) {
+			sp_warnx("'%s': refusing entry '%s': %s", op, ze.name,
+			    ze.why);
+			continue;
+		}
+		if (ze.kind != SP_ZIP_FILE)
+			continue;
+		sp_xarchive_classify(r->x, ze.name, &e);
+		if (e.kind == SP_X_MANIFEST)
+			read_manifest(r, z, op, ze.name);
+		else if (e.kind == SP_X_DATA && r->data) {
+			if (strcmp(e.type, r->data) == 0 ||
+			    strcmp(e.key, r->data) == 0)
+				data_out(r, z, op, ze.name);
+		} else if (e.kind == SP_X_DATA && sp_xarchive_wants(&e)) {
+			y = sp_ytd_new(zread, z);
+			n = sp_xarchive_data(r->x, &e, y, err, sizeof(err),
+			    sp_warnx);
+			if (n != 0) {
+				sp_warnx("'%s': '%s': %s", op, ze.name, err);
+				worse(r, n == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE);
+			}
+			sp_ytd_free(y);
+		} else if (e.kind == SP_X_MEDIA && !r->data)
+			media(r, z, op, ze.name, &e);
+	}
+	if (n < 0) {
+		sp_warnx("'%s': %s", op, sp_zip_error(z));
+		worse(r, SP_EXIT_USAGE);
+	}
+	r->done_before += sp_zip_consumed(z);
+	sp_zip_close(z);
+}
+
+/* Give every extracted part its final name. */
+static void
+commit_parts(struct run *r)
+{
+	struct fields f;
+	struct part *p;
+	char *name, *path, err[200];
+	size_t i;
+
+	for (i = 0; i < r->nparts; i++) {
+		p = &r->parts[i];
+		if (r->to_stdout)
+			continue;
+		f.r = r;
+		f.p = p;
+		name = sp_template_expand(r->tmpl, field, &f, err, sizeof(err));
+		if (name == NULL) {
+			/* %(created_at)s of a Space the metadata lacks. */
+			sp_warnx("Space %s part %d: %s; kept as '%s'", p->id,
+			    p->num, err, p->out.tmp);
+			worse(r, SP_EXIT_NO);
+			free(p->out.tmp);
+			free(p->out.path);
+			continue;
+		}
+		path = strcmp(r->dir, ".") == 0 ? sp_xstrdup(name) :
+		    sp_xasprintf("%s/%s", r->dir, name);
+		free(name);
+		sp_atomic_set_path(&p->out, path);
+		if (!r->force && sp_same_file_content(path, p->out.tmp) == 1) {
+			/* Already extracted by an earlier run: not an error. */
+			sp_atomic_abort(&p->out);
+		} else if (sp_atomic_commit(&p->out) != 0) {
+			if (errno == EEXIST) {
+				sp_warnx("'%s' exists; kept (use -f to replace "
+				    "it)", path);
+				worse(r, SP_EXIT_NO);
+			} else {
+				sp_warn("cannot write '%s'", path);
+				worse(r, SP_EXIT_ENV);
+			}
+			free(path);
+			continue;
+		}
+		p->m.path = path;
+		sp_xarchive_media(r->x, p->id, p->num, &p->m);
+		free(path);
+		p->m.path = NULL;
+	}
+}
+
+static void
+print_table(const json_t *user, const json_t *spaces)
+{
+	json_t *s, *a, *v;
+	char dur[SP_DURATION_LEN];
+	const char *c;
+	size_t i, j;
+	double total;
+
+	if (user) {
+		printf("user %s", (c = sp_json_str(user, "username")) ? c : "?");
+		if ((c = sp_json_str(user, "id")) != NULL)
+			printf("  id %s", c);
+		if ((v = json_object_get(user, "followers_count")) != NULL)
+			printf("  followers %" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+		if ((v = json_object_get(user, "following_count")) != NULL)
+			printf("  following %" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+		if ((c = sp_json_str(user, "location")) != NULL)
+			printf("  location '%s'", c);
+		if ((c = sp_json_str(user, "country")) != NULL)
+			printf(" (%s)", c);
+		if ((c = sp_json_str(user, "birth_date")) != NULL)
+			printf("  born %s", c);
+		printf("\n");
+	}
+	printf("%-13s  %-24s  %12s  %5s  %8s  %12s\n", "SPACE", "CREATED",
+	    "DURATION", "PARTS", "SPEAKERS", "PARTICIPATED");
+	json_array_foreach(spaces, i, s) {
+		total = 0;
+		json_array_foreach(json_object_get(s, "audio"), j, a)
+			total += json_number_value(json_object_get(a,
+			    "duration"));
+		printf("%-13s  %-24s  %12s  %5zu  %8zu  ",
+		    sp_json_str(s, "id"),
+		    (c = sp_json_str(s, "created_at")) ? c : "-",
+		    json_array_size(json_object_get(s, "audio")) ?
+		    sp_fmt_duration(total, dur) : "-",
+		    json_array_size(json_object_get(s, "audio")),
+		    json_array_size(json_object_get(s, "speakers")));
+		if ((v = json_object_get(s, "total_participated")) != NULL)
+			printf("%12" JSON_INTEGER_FORMAT "\n",
+			    json_integer_value(v));
+		else
+			printf("%12s\n", "-");
+	}
+}
+
+static void
+report(struct run *r)
+{
+	json_t *user = NULL, *spaces, *s;
+	size_t i, k;
+
+	if (r->list)
+		user = sp_xarchive_user(r->x);
+	spaces = sp_xarchive_spaces(r->x, NULL);
+	if (!r->list) {
+		/* Only the Spaces extracted, with the files written. */
+		for (i = json_array_size(spaces); i-- > 0;) {
+			s = json_array_get(spaces, i);
+			for (k = 0; k < r->nparts; k++)
+				if (strcmp(r->parts[k].id, sp_json_str(s,
+				    "id")) == 0)
+					break;
+			if (k == r->nparts)
+				json_array_remove(spaces, i);
+		}
+	}
+	if (r->quiet && !r->json)
+		;
+	else if (r->json) {
+		if (user && sp_ndjson_write(stdout, user) != 0)
+			sp_err(SP_EXIT_ENV, "write error");
+		json_array_foreach(spaces, i, s)
+			if (sp_ndjson_write(stdout, s) != 0)
+				sp_err(SP_EXIT_ENV, "write error");
+	} else if (r->list)
+		print_table(user, spaces);
+	json_decref(user);
+	json_decref(spaces);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	char err[200];
+	size_t i;
+	int ch, table = 0, stdin_ops = 0;
+
+	sp_setprogname(argv[0]);
+	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
+	sp_io_init();
+	memset(&r, 0, sizeof(r));
+	r.dir = ".";
+	r.tmpl = "space-%(id)s_%(part)d.aac";
+	while ((ch = getopt_long(argc, argv, "C:fhjlo:qs:", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			r.dir = optarg;
+			break;
+		case 'f':
+			r.force = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case 'j':
+			r.json = 1;
+			break;
+		case 'l':
+			r.list = 1;
+			break;
+		case 'o':
+			r.tmpl = optarg;
+			break;
+		case 'q':
+			r.quiet = 1;
+			break;
+		case 's':
+			if (*optarg == '\0' || strlen(optarg) >= SP_XID_LEN)
+				sp_errx(SP_EXIT_USAGE, "-s '%s': not a Space id",
+				    optarg);
+			r.ids = sp_xreallocarray(r.ids, r.nids + 1,
+			    sizeof(*r.ids));
+			r.ids[r.nids++] = optarg;
+			break;
+		case OPT_DATA:
+			r.data = optarg;
+			break;
+		case OPT_TABLE:
+			table = 1;
+			break;
+		case OPT_VERSION:
+			printf("spaces-archive-extract %s\n", SP_VERSION);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	for (i = 0; i < (size_t)argc; i++)
+		stdin_ops += strcmp(argv[i], "-") == 0;
+	if (stdin_ops > 1)
+		sp_errx(SP_EXIT_USAGE, "'-' can be given once");
+	if (r.data && r.list)
+		sp_errx(SP_EXIT_USAGE, "--data and -l cannot be used together");
+	r.to_stdout = strcmp(r.tmpl, "-") == 0;
+	if (r.to_stdout && (r.list || r.data || r.nids != 1))
+		sp_errx(SP_EXIT_USAGE, "-o - writes one Space: give one -s id, "
+		    "without -l or --data");
+	if (!r.to_stdout) {
+		if (strchr(r.tmpl, '/') != NULL)
+			sp_errx(SP_EXIT_USAGE, "-o '%s': a file name, without "
+			    "'/' (use -C for the directory)", r.tmpl);
+		if (sp_template_check(r.tmpl, template_keys, err,
+		    sizeof(err)) != 0)
+			sp_errx(SP_EXIT_USAGE, "-o '%s': %s", r.tmpl, err);
+	}
+	if (r.to_stdout && r.json)
+		sp_errx(SP_EXIT_USAGE, "-o - and -j both want stdout");
+	/* A table on a terminal, NDJSON on a pipe (DESIGN §2). */
+	if (!r.json && !table && (r.list || r.data))
+		r.json = !isatty(STDOUT_FILENO);
+	if (r.data)
+		r.json = 0;
+	if (!r.list && !r.data && !r.to_stdout && sp_mkdirs(r.dir) != 0)
+		sp_err(SP_EXIT_ENV, "cannot make directory '%s'", r.dir);
+	r.found = sp_xcalloc(r.nids + 1, 1);
+	r.x = sp_xarchive_new();
+	sp_progress_init(&r.bar, r.list ? "list" : "extract", 0,
+	    r.quiet || r.data || r.to_stdout);
+
+	for (i = 0; i < (size_t)argc; i++)
+		one_archive(&r, argv[i]);
+	sp_progress_end(&r.bar);
+
+	if (r.to_stdout)
+		flush_spooled(&r);
+	commit_parts(&r);
+	for (i = 0; i < r.nids; i++)
+		if (!r.found[i]) {
+			sp_warnx("no Space '%s' in the archive", r.ids[i]);
+			worse(&r, SP_EXIT_NO);
+		}
+	if (r.data && r.data_files == 0) {
+		sp_warnx("no data file of type '%s' in the archive", r.data);
+		worse(&r, SP_EXIT_NO);
+	}
+	if (!r.data && !r.to_stdout)
+		report(&r);
+	for (i = 0; i < r.nparts; i++)
+		if (r.parts[i].spool)
+			fclose(r.parts[i].spool);
+	free(r.parts);
+	free(r.ids);
+	free(r.found);
+	sp_xarchive_free(r.x);
+	if (sp_close_stdout() != 0)
+		worse(&r, SP_EXIT_ENV);
+	return r.status;
+}
