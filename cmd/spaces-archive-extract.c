@@ -1,6 +1,7 @@
 /* spaces-archive-extract: read X data archives: records and Spaces audio. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,25 @@ worse(struct run *r, int status)
 {
 	if (status > r->status)
 		r->status = status;
+}
+
+/* A write failed: drop every temporary file, then exit 3. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die_env(struct run *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	size_t i;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < r->nparts; i++)
+		if (r->parts[i].out.tmp)
+			sp_atomic_abort(&r->parts[i].out);
+	errno = e;
+	sp_err(SP_EXIT_ENV, "%s", msg);
 }
 
 static ssize_t
@@ -213,8 +233,7 @@ media(struct run *r, struct sp_zip *z, const char *op, const char *name,
 			prov = sp_xasprintf("%s/space-%s_%d.part", r->dir,
 			    e->id, e->part);
 			if (sp_atomic_open(&p->out, prov, 1) != 0)
-				sp_err(SP_EXIT_ENV, "cannot write in '%s'",
-				    r->dir);
+				die_env(r, "cannot write in '%s'", r->dir);
 			/* The final name, known at the end, decides. */
 			p->out.force = r->force;
 			free(prov);
@@ -226,10 +245,10 @@ media(struct run *r, struct sp_zip *z, const char *op, const char *name,
 	while ((n = sp_zip_read(z, buf, sizeof(buf))) > 0) {
 		sp_adts_feed(&adts, buf, (size_t)n);
 		if (fp && fwrite(buf, 1, (size_t)n, fp) != (size_t)n) {
-			if (fp == stdout)
-				sp_err(SP_EXIT_ENV, "write error");
-			sp_err(SP_EXIT_ENV, "cannot write '%s'", p->out.tmp ?
-			    p->out.tmp : "spool");
+			die_env(r, "cannot write Space %s part %d %s '%s'",
+			    e->id, e->part, fp == stdout ? "to" : "in",
+			    fp == stdout ? "stdout" : p->spool ? "TMPDIR" :
+			    r->dir);
 		}
 		sp_progress_update(&r->bar, (uint64_t)(r->done_before +
 		    sp_zip_consumed(z)));
@@ -251,7 +270,8 @@ media(struct run *r, struct sp_zip *z, const char *op, const char *name,
 	if (adts.info.frames == 0)
 		sp_warnx("'%s': '%s': no ADTS audio frames", op, name);
 	if (p && !r->to_stdout && sp_atomic_finish(&p->out) != 0)
-		sp_err(SP_EXIT_ENV, "cannot write in '%s'", r->dir);
+		die_env(r, "cannot write Space %s part %d in '%s'", e->id,
+		    e->part, r->dir);
 	if (direct) {
 		r->next_out++;
 		flush_spooled(r);

@@ -198,6 +198,27 @@ follows(const uint8_t *q, size_t n, int eof, size_t *want)
 	return 0;
 }
 
+/*
+ * At the end: does a whole frame or a tag start after q[0]?  Then q[0]
+ * begins junk that looks like a frame header, not a frame cut short.
+ */
+static int
+item_after(const uint8_t *q, size_t n)
+{
+	struct sp_adts_frame f;
+	size_t j, t;
+
+	for (j = 1; j < n; j++) {
+		if (q[j] == 0xFF && sp_adts_header(q + j, n - j, &f) == 0 &&
+		    f.length <= n - j &&
+		    follows(q + j + f.length, n - j - f.length, 1, &t) == 1)
+			return 1;
+		if (q[j] == 'I' && sp_id3_size(q + j, n - j, &t) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 frame(struct sp_adts *p, const uint8_t *q, const struct sp_adts_frame *f)
 {
@@ -692,7 +713,7 @@ top_step(struct sp_adts *p, const uint8_t *q, size_t n, int eof, size_t *k)
 			if (n < f.length) {
 				if (!eof)
 					return need(k, f.length + 1);
-				if (p->locked)
+				if (p->locked && !item_after(q, n))
 					return cut(p, n, k, SP_ADTS_ETRUNC,
 					    p->pos);
 				break;

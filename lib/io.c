@@ -188,6 +188,7 @@ int
 sp_mkdirs(const char *path)
 {
 	char *p = sp_xstrdup(path), *s = p;
+	struct stat st;
 	int rc = 0;
 
 	for (;;) {
@@ -205,8 +206,10 @@ sp_mkdirs(const char *path)
 	}
 	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
 		rc = -1;
-	if (rc == 0 && access(p, W_OK | X_OK) != 0)
+	if (rc == 0 && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		errno = ENOTDIR;
 		rc = -1;
+	}
 	free(p);
 	return rc;
 }

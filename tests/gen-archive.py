@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen-archive.py: build X "download your data" archive zips for tests and benches.
+"""gen-archive.py: build X "download your data" archive zips for tests.
 
     python3 tests/gen-archive.py [options] OUT.zip
 
@@ -31,7 +31,7 @@ import zipfile
 
 ZIP_TIME = (2024, 7, 5, 15, 17, 40)          # every entry's DOS timestamp
 GENERATED = "2024-07-05T15:17:40.000Z"       # manifest generationDate
-SPACE0_MS = 1647976742000                    # 2022-03-22T19:19:02.000Z (x-formats 1.6)
+SPACE0_MS = 1647976742000                    # 2022-03-22T19:19:02.000Z
 FIRST_SPACE_ID = "1ypKdEXvkMLGW"             # the real id from simonw/til
 ACCOUNT_CREATED = "2011-06-23T13:04:14.000Z"
 DEFAULT_AAC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -136,7 +136,8 @@ def bad_follow_items(kind, ids):
     it = iter(ids)
     first = next(it, "1252851")
     yield next(follow_items(kind, [first]))
-    yield '  {\n    "%s" : {\n      "accountId" : 12ab34,\n      <!-- not json' % kind
+    yield ('  {\n    "%s" : {\n      "accountId" : 12ab34,\n'
+           '      <!-- not json' % kind)
 
 
 def space_ids(n, seed):
@@ -210,7 +211,8 @@ def space_item(f, style, i):
 
 def tweet(i, a):
     tid = str(1627031510963441664 - i * 11590283745361)
-    t = datetime.datetime(2023, 2, 18, 19, 45, 15, tzinfo=datetime.timezone.utc) \
+    utc = datetime.timezone.utc
+    t = datetime.datetime(2023, 2, 18, 19, 45, 15, tzinfo=utc) \
         - datetime.timedelta(hours=7 * i, minutes=13 * i)
     text = ("Space #%d tonight \U0001F399\ufe0f\n\nJoin us: "
             "https://t.co/XOWm3INJng" % (i + 1))
@@ -224,7 +226,8 @@ def tweet(i, a):
         "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">"
                   "Twitter Web App</a>",
         "entities": {"hashtags": [], "symbols": [], "user_mentions": [
-            {"name": "Cameron (\U0001F1F5\U0001F1F9)", "screen_name": "empathy2000",
+            {"name": "Cameron (\U0001F1F5\U0001F1F9)",
+             "screen_name": "empathy2000",
              "indices": ["0", "12"], "id_str": "732980797985148928",
              "id": "732980797985148928"}] if i % 3 == 1 else [], "urls": []},
         "display_text_range": ["0", str(len(text))],
@@ -242,7 +245,8 @@ def tweet(i, a):
 
 def jpeg_chunks(size, rng):
     """Random-looking but seeded JPEG-shaped bytes (SOI, APP0, ..., EOI)."""
-    head = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    head = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+            b"\x01\x01\x00\x00\x01\x00\x01\x00\x00")
     if size < len(head) + 2:
         yield (head + b"\xff\xd9")[:size]
         return
@@ -263,7 +267,8 @@ def scan_adts(b, what):
     n = len(b)
     while i < n:
         if b[i:i + 3] == b"ID3" and i + 10 <= n:
-            sz = (b[i + 6] << 21) | (b[i + 7] << 14) | (b[i + 8] << 7) | b[i + 9]
+            sz = ((b[i + 6] << 21) | (b[i + 7] << 14) | (b[i + 8] << 7)
+                  | b[i + 9])
             i += 10 + sz + (10 if b[i + 5] & 0x10 else 0)
             continue
         if b[i] == 0xFF and i + 7 <= n and (b[i + 1] & 0xF6) == 0xF0:
@@ -745,7 +750,8 @@ def main():
     g.add_argument("--tweets", type=int, default=4, metavar="N",
                    help="tweets, split over tweets.js and tweets-part1.js")
     g = p.add_argument_group("Spaces")
-    g.add_argument("--spaces", type=int, default=2, metavar="N")
+    g.add_argument("--spaces", type=int, default=2, metavar="N",
+                   help="Spaces in spaces-metadata.js (default 2)")
     g.add_argument("--meta-style", default="wrapped",
                    choices=("wrapped", "bare", "numbers", "epoch", "empty",
                             "empty-one-line"))
@@ -759,9 +765,10 @@ def main():
     g.add_argument("--no-manifest", action="store_true")
     g.add_argument("--manifest-spaces-media", action="store_true",
                    help='add dataTypes.spacesMedia (UNVERIFIED key)')
-    g.add_argument("--bom", action="store_true")
-    g.add_argument("--crlf", action="store_true")
-    g.add_argument("--semicolon", action="store_true")
+    g.add_argument("--bom", action="store_true", help="UTF-8 BOM on data/*.js")
+    g.add_argument("--crlf", action="store_true", help="CRLF in data/*.js")
+    g.add_argument("--semicolon", action="store_true",
+                   help="a trailing ; in data/*.js")
     g.add_argument("--no-header", action="store_true",
                    help="data files are a bare JSON array")
     g.add_argument("--filler-mb", type=float, default=0, metavar="M",
@@ -775,16 +782,23 @@ def main():
                    help="write as to a pipe: sizes and CRC after the data")
     g.add_argument("--dir-entries", action="store_true",
                    help="add directory entries (data/, ...)")
-    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--seed", type=int, default=1,
+                   help="varies Space ids and media bytes")
     g = p.add_argument_group("faults")
-    g.add_argument("--hostile", action="store_true")
+    g.add_argument("--hostile", action="store_true",
+                   help="add ../evil.txt, /abs/evil.txt, data/../../evil2.txt, "
+                        "symlink data/spaces_media/link.ts -> /etc/passwd, "
+                        "data/spaces_media/space-../x_0.ts")
     g.add_argument("--bad-crc", action="store_true",
                    help="wrong CRC for the first spaces_media part")
     g.add_argument("--truncate", type=int, metavar="BYTES",
                    help="cut to BYTES (negative: drop -BYTES from the end)")
-    g.add_argument("--bad-json", action="store_true")
-    g.add_argument("--bad-item", action="store_true")
-    p.add_argument("--print-expect", action="store_true")
+    g.add_argument("--bad-json", action="store_true",
+                   help="data/follower.js: one item, then text that is not JSON")
+    g.add_argument("--bad-item", action="store_true",
+                   help="a number as item 1 of spaces-metadata.js (inserted)")
+    p.add_argument("--print-expect", action="store_true",
+                   help="print a JSON description of the archive to stdout")
     a = p.parse_args()
 
     for k in ("followers", "following", "tweets", "spaces", "parts",

@@ -1,0 +1,323 @@
+#!/bin/sh
+# spaces-archive-extract: listing, extraction, --data, variations, faults;
+# checked against unzip, bsdtar and ffprobe.
+. "${0%/*}/../lib.sh"
+
+gen() {
+	python3 "$TOP/tests/gen-archive.py" "$@" >gen.log 2>&1 ||
+	    { cat gen.log; return 1; }
+}
+
+# frames FILE: ffprobe's count of the AAC frames in FILE.
+frames() {
+	ffprobe -v error -count_frames -select_streams a:0 \
+	    -show_entries stream=nb_read_frames -of csv=p=0 "$1"
+}
+
+t_case 'list: the user record, counted followers, location, country' '
+	gen --followers 7 --following 2 a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	status 0 && err_empty &&
+	head -n 1 out >user &&
+	jq -e "select(.type == \"user\")" user >/dev/null &&
+	[ "$(jq -c "[.id, .username, .followers_count, .following_count, .location, .country, .country_basis, .birth_date, .source]" user)" = \
+	  "[\"111111111\",\"SpacesHost\",7,2,\"Austin, TX\",\"US\",\"profile-location\",\"1990-01-01\",\"archive\"]" ] &&
+	[ "$(jq -r .created_at user)" = 2011-06-23T13:04:14.000Z ]
+'
+
+t_case 'list: one space record per Space, fields normalised' '
+	gen --spaces 3 a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	status 0 &&
+	[ "$(grep -c "\"type\":\"space\"" out)" = 3 ] &&
+	grep "\"type\":\"space\"" out | head -n 1 >s &&
+	[ "$(jq -c "[.id, .creator_id, .host_ids, .created_at, .ended_at, .total_participated, .speakers[0].user_id, .source]" s)" = \
+	  "[\"1ypKdEXvkMLGW\",\"111111111\",[\"111111111\"],\"2022-03-22T19:19:02.000Z\",\"2022-03-22T20:24:30.391Z\",42,\"111111111\",\"archive\"]" ]
+'
+
+t_case 'list: audio parts, bytes as unzip says, frames as ffprobe counts' '
+	gen --spaces 1 --parts 2 a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	grep "\"type\":\"space\"" out >s &&
+	[ "$(jq ".audio | length" s)" = 2 ] &&
+	unzip -q a.zip "data/spaces_media/*" &&
+	for i in 0 1; do
+		f=data/spaces_media/space-1ypKdEXvkMLGW_$i.ts
+		[ "$(jq ".audio[$i].bytes" s)" = "$(wc -c <$f)" ] &&
+		[ "$(jq ".audio[$i].frames" s)" = "$(frames $f)" ] &&
+		[ "$(jq ".audio[$i].part" s)" = $i ] &&
+		[ "$(jq -r ".audio[$i].path" s)" = $f ] || exit 1
+	done &&
+	jq -e ".audio[0].duration == .audio[0].frames * 1024 / 48000" s >/dev/null
+'
+
+t_case 'list: the same records from a file and from a pipe' '
+	gen --spaces 2 --parts 2 a.zip &&
+	spaces-archive-extract -l a.zip >file.out &&
+	cat a.zip | spaces-archive-extract -l - >pipe.out &&
+	diff -u file.out pipe.out
+'
+
+t_case 'list: the metadata variations give the same records' '
+	gen --spaces 2 a.zip &&
+	spaces-archive-extract -l a.zip | jq -c "select(.type == \"space\") | del(.audio)" >want &&
+	for v in bare numbers epoch; do
+		gen --spaces 2 --meta-style $v b.zip &&
+		spaces-archive-extract -l b.zip | jq -c "select(.type == \"space\") | del(.audio)" >got &&
+		diff -u want got || { echo "style $v"; exit 1; }
+	done
+'
+
+t_case 'list: BOM, CRLF, trailing ";", no header, no manifest' '
+	gen --spaces 2 --followers 4 a.zip &&
+	spaces-archive-extract -l a.zip >want &&
+	for v in --bom --crlf --semicolon --no-header --no-manifest \
+	    "--bom --crlf --semicolon"; do
+		gen --spaces 2 --followers 4 $v b.zip &&
+		spaces-archive-extract -l b.zip >got 2>err &&
+		[ ! -s err ] && diff -u want got || { echo "variation $v"; cat err; exit 1; }
+	done
+'
+
+t_case 'list: an empty spaces-metadata, one-line or not' '
+	for v in empty empty-one-line; do
+		gen --spaces 0 --meta-style $v a.zip &&
+		run spaces-archive-extract -l a.zip &&
+		status 0 && err_empty &&
+		[ "$(grep -c "\"type\":\"space\"" out)" = 0 ] &&
+		[ "$(grep -c "\"type\":\"user\"" out)" = 1 ] || exit 1
+	done
+'
+
+t_case 'list: follower parts are counted together' '
+	gen --followers 25 --split-followers 10 a.zip &&
+	unzip -l a.zip | grep -q "data/follower-part2.js" &&
+	run spaces-archive-extract -l a.zip &&
+	[ "$(head -n 1 out | jq .followers_count)" = 25 ]
+'
+
+t_case 'list: ageinfo with only inferred info gives no birth date' '
+	gen --ageinfo inferred-only a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	[ "$(head -n 1 out | jq "has(\"birth_date\")")" = false ] &&
+	gen --ageinfo none b.zip &&
+	run spaces-archive-extract -l b.zip &&
+	[ "$(head -n 1 out | jq "has(\"birth_date\")")" = false ]
+'
+
+t_case 'list: the real trailing-space location, trimmed and inferred' '
+	gen --location "Porto, Portugal " a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	[ "$(head -n 1 out | jq -c "[.location, .country]")" = "[\"Porto, Portugal\",\"PT\"]" ]
+'
+
+t_case 'list: a table on --table, and the eligibility pipeline' '
+	gen --spaces 2 a.zip &&
+	run spaces-archive-extract -l --table a.zip &&
+	out_has "^user SpacesHost  id 111111111  followers 3" &&
+	out_has "^SPACE  *CREATED" &&
+	out_has "^1ypKdEXvkMLGW  2022-03-22T19:19:02.000Z" &&
+	spaces-archive-extract --list a.zip | spaces-eligibility --program spark-2021 --as-of 2022-04-01 >v;
+	[ $? -eq 1 ] &&
+	[ "$(jq -c "[.criteria[] | select(.id == \"followers\" or .id == \"country\") | .status]" v)" = "[\"fail\",\"pass\"]" ]
+'
+
+t_case 'extract: every part, bytes identical to unzip and bsdtar' '
+	gen --spaces 2 --parts 2 a.zip &&
+	run spaces-archive-extract -C dest a.zip &&
+	status 0 && err_empty &&
+	[ "$(ls dest | wc -l)" = 4 ] &&
+	mkdir u b && (cd u && unzip -q ../a.zip) && (cd b && bsdtar -xf ../a.zip) &&
+	for f in dest/*.aac; do
+		n=${f#dest/}; n=${n%.aac}.ts
+		cmp "$f" "u/data/spaces_media/$n" && cmp "$f" "b/data/spaces_media/$n" || exit 1
+	done &&
+	[ -z "$(ls -A dest | grep "^\.")" ]
+'
+
+t_case 'extract: -s picks Spaces, -o names them, %(date)s from the metadata' '
+	gen --spaces 3 a.zip &&
+	run spaces-archive-extract -C dest -s 1ds9oZUADFdiZ -o "%(date)s-%(id)s_%(part)02d.aac" a.zip &&
+	status 0 &&
+	[ "$(ls dest)" = "2022-03-28-1ds9oZUADFdiZ_00.aac" ]
+'
+
+t_case 'extract: -j prints the records of the Spaces extracted, with paths' '
+	gen --spaces 2 --parts 2 a.zip &&
+	run spaces-archive-extract -j -C dest -s 1ypKdEXvkMLGW a.zip &&
+	status 0 &&
+	[ "$(wc -l <out)" = 1 ] &&
+	jq_is "[.audio[].path]" "[\"dest/space-1ypKdEXvkMLGW_0.aac\",\"dest/space-1ypKdEXvkMLGW_1.aac\"]" &&
+	[ "$(jq ".audio[1].bytes" out)" = "$(wc -c <dest/space-1ypKdEXvkMLGW_1.aac)" ]
+'
+
+t_case 'extract: a Space not in the archive is exit 1, the rest extracted' '
+	gen --spaces 2 a.zip &&
+	run spaces-archive-extract -C dest -s 1ypKdEXvkMLGW -s nosuchspace1 a.zip &&
+	status 1 &&
+	err_is <<-EOF &&
+	spaces-archive-extract: no Space '"'"'nosuchspace1'"'"' in the archive
+	EOF
+	[ -f dest/space-1ypKdEXvkMLGW_0.aac ]
+'
+
+t_case 'extract: -o - writes one Space, its parts in order, from a pipe too' '
+	gen --spaces 2 --parts 3 a.zip &&
+	unzip -q a.zip "data/spaces_media/*" &&
+	cat data/spaces_media/space-1ds9oZUADFdiZ_0.ts data/spaces_media/space-1ds9oZUADFdiZ_1.ts \
+	    data/spaces_media/space-1ds9oZUADFdiZ_2.ts >want &&
+	spaces-archive-extract -s 1ds9oZUADFdiZ -o - a.zip >got &&
+	cmp want got &&
+	cat a.zip | spaces-archive-extract -s 1ds9oZUADFdiZ -o - - >got2 &&
+	cmp want got2
+'
+
+t_case 'extract: -o - puts parts in order when the zip does not' '
+	gen --spaces 1 --parts 3 a.zip &&
+	python3 -c "
+import zipfile
+src = zipfile.ZipFile(\"a.zip\")
+names = src.namelist()
+media = sorted([n for n in names if \"spaces_media\" in n], reverse=True)
+with zipfile.ZipFile(\"r.zip\", \"w\") as dst:
+    for n in [n for n in names if n not in media] + media:
+        dst.writestr(src.getinfo(n), src.read(n))
+" &&
+	unzip -l r.zip | grep spaces_media | head -n 1 | grep -q "_2.ts" &&
+	spaces-archive-extract -s 1ypKdEXvkMLGW -o - a.zip >want &&
+	cat r.zip | spaces-archive-extract -s 1ypKdEXvkMLGW -o - - >got &&
+	cmp want got
+'
+
+t_case 'extract: existing files are kept without -f, replaced with -f' '
+	gen --spaces 1 a.zip &&
+	mkdir dest && echo mine >dest/space-1ypKdEXvkMLGW_0.aac &&
+	run spaces-archive-extract -C dest a.zip &&
+	status 1 &&
+	err_has "exists; kept (use -f to replace it)" &&
+	[ "$(cat dest/space-1ypKdEXvkMLGW_0.aac)" = mine ] &&
+	run spaces-archive-extract -f -C dest a.zip &&
+	status 0 &&
+	[ "$(wc -c <dest/space-1ypKdEXvkMLGW_0.aac)" -gt 1000 ] &&
+	run spaces-archive-extract -C dest a.zip &&
+	status 0 && err_empty &&
+	[ "$(ls -A dest | wc -l)" = 1 ]
+'
+
+t_case 'usage errors: exit 2' '
+	gen a.zip &&
+	run spaces-archive-extract && status 2 &&
+	run spaces-archive-extract -o - a.zip && status 2 &&
+	run spaces-archive-extract -o "x/%(id)s.aac" a.zip && status 2 &&
+	err_has "without '"'"'/'"'"'" &&
+	run spaces-archive-extract -o "%(title)s.aac" a.zip && status 2 &&
+	err_has "unknown field '"'"'title'"'"'" &&
+	run spaces-archive-extract -l --data follower a.zip && status 2 &&
+	run spaces-archive-extract - - && status 2 &&
+	run spaces-archive-extract nosuch.zip && status 2 &&
+	err_has "cannot open '"'"'nosuch.zip'"'"'"
+'
+
+t_case '--data: any type as NDJSON of the unwrapped objects, parts included' '
+	gen --followers 12 --split-followers 5 --tweets 9 a.zip &&
+	run spaces-archive-extract --data follower a.zip &&
+	status 0 &&
+	[ "$(wc -l <out)" = 12 ] &&
+	[ "$(head -n 1 out | jq -r "keys | join(\",\")")" = "accountId,userLink" ] &&
+	run spaces-archive-extract --data tweets a.zip &&
+	[ "$(wc -l <out)" = 9 ] &&
+	run spaces-archive-extract --data spacesMetadata a.zip &&
+	[ "$(jq -r .id out | head -n 1)" = 1ypKdEXvkMLGW ] &&
+	run spaces-archive-extract --data spaces-metadata a.zip &&
+	[ "$(jq -r .id out | head -n 1)" = 1ypKdEXvkMLGW ] &&
+	run spaces-archive-extract --data likes a.zip &&
+	status 1 && out_empty &&
+	err_has "no data file of type '"'"'likes'"'"'"
+'
+
+t_case 'safety: hostile entries are refused by name, nothing escapes -C' '
+	gen --hostile a.zip &&
+	mkdir -p w/d && cd w &&
+	run spaces-archive-extract -C d ../a.zip &&
+	status 0 &&
+	err_has "refusing entry '"'"'../evil.txt'"'"'" &&
+	err_has "refusing entry '"'"'/abs/evil.txt'"'"'" &&
+	err_has "refusing entry '"'"'data/spaces_media/link.ts'"'"': a symbolic link" &&
+	[ ! -e ../evil.txt ] && [ ! -e evil.txt ] && [ ! -e /abs/evil.txt ] &&
+	[ ! -e ../evil2.txt ] &&
+	[ "$(find . -type l | wc -l)" = 0 ] &&
+	[ "$(ls d)" = "$(printf "space-1ds9oZUADFdiZ_0.aac\nspace-1ypKdEXvkMLGW_0.aac")" ]
+'
+
+t_case 'faults: a bad CRC names the entry, exit 2, the rest extracted' '
+	gen --spaces 2 --bad-crc a.zip &&
+	! unzip -tq a.zip >/dev/null 2>&1 &&
+	run spaces-archive-extract -C dest a.zip &&
+	status 2 &&
+	err_has "spaces_media/space-.*_0.ts'"'"':" &&
+	[ "$(ls dest | wc -l)" = 1 ] &&
+	[ -z "$(ls -A dest | grep "^\.")" ]
+'
+
+t_case 'faults: a truncated zip from a file and from a pipe, exit 2' '
+	gen --spaces 2 --followers 5 a.zip &&
+	size=$(wc -c <a.zip) &&
+	head -c $((size - 30000)) a.zip >t.zip &&
+	run spaces-archive-extract -l t.zip &&
+	status 2 && err_has "t.zip" &&
+	cat t.zip | spaces-archive-extract -l - >out 2>err;
+	[ $? -eq 2 ] &&
+	[ "$(head -n 1 out | jq .followers_count)" = 5 ]
+'
+
+t_case 'faults: a data file that is not JSON: named, exit 2, the rest listed' '
+	gen --spaces 2 --bad-json a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	status 2 &&
+	err_has "'"'"'data/follower.js'"'"':" &&
+	[ "$(grep -c "\"type\":\"space\"" out)" = 2 ] &&
+	[ "$(head -n 1 out | jq -r .username)" = SpacesHost ]
+'
+
+t_case 'faults: a metadata item that is not an object is passed over' '
+	gen --spaces 3 --bad-item a.zip &&
+	run spaces-archive-extract -l a.zip &&
+	status 2 &&
+	err_has "spaces-metadata.js" &&
+	[ "$(grep -c "\"type\":\"space\"" out)" -ge 2 ]
+'
+
+t_case 'faults: a full disk is exit 3 and leaves no file behind' '
+	gen --spaces 2 --parts 2 a.zip &&
+	mkdir full &&
+	unshare -rm sh -c "mount -t tmpfs -o size=48k none full && cd full &&
+	    spaces-archive-extract ../a.zip; echo \$? >../rc; ls -A >../left" 2>err &&
+	[ "$(cat rc)" = 3 ] &&
+	err_has "No space left on device" &&
+	[ ! -s left ] &&
+	spaces-archive-extract -s 1ypKdEXvkMLGW -o - a.zip >/dev/full 2>err;
+	[ $? -eq 3 ]
+'
+
+t_case 'a closed pipe ends quietly' '
+	gen --followers 3000 a.zip &&
+	spaces-archive-extract --data follower a.zip 2>err | head -n 1 >/dev/null &&
+	err_empty
+'
+
+t_case 'several operands are one archive: facts merged' '
+	gen --spaces 2 --followers 6 a.zip &&
+	python3 -c "
+import zipfile
+src = zipfile.ZipFile(\"a.zip\")
+with zipfile.ZipFile(\"p1.zip\", \"w\") as d1, zipfile.ZipFile(\"p2.zip\", \"w\") as d2:
+    for i in src.infolist():
+        (d2 if \"spaces_media\" in i.filename else d1).writestr(i, src.read(i.filename))
+" &&
+	spaces-archive-extract -l a.zip >want &&
+	spaces-archive-extract -l p1.zip p2.zip >got &&
+	jq -c "del(.audio[]?.path)" want >w && jq -c "del(.audio[]?.path)" got >g &&
+	diff -u w g
+'
+
+t_end
