@@ -1,10 +1,12 @@
 /* spaces-archive-extract: read X data archives: records and Spaces audio. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "adts.h"
@@ -105,6 +107,21 @@ die_env(struct run *r, const char *fmt, ...)
 			sp_atomic_abort(&r->parts[i].out);
 	errno = e;
 	sp_err(SP_EXIT_ENV, "%s", msg);
+}
+
+/* On SIGINT, SIGTERM, SIGHUP: remove the temporary files, then die. */
+static struct run *live;
+
+static void
+on_signal(int sig)
+{
+	size_t i;
+
+	for (i = 0; live && i < live->nparts; i++)
+		if (live->parts[i].out.tmp)
+			unlink(live->parts[i].out.tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static ssize_t
@@ -483,6 +500,23 @@ print_table(const json_t *user, const json_t *spaces)
 	}
 }
 
+/* What extraction wrote, for a person at a terminal. */
+static void
+print_written(const json_t *spaces)
+{
+	json_t *s, *a;
+	char dur[SP_DURATION_LEN];
+	size_t i, j;
+
+	json_array_foreach(spaces, i, s)
+		json_array_foreach(json_object_get(s, "audio"), j, a)
+			printf("%s  %" JSON_INTEGER_FORMAT " bytes  %s\n",
+			    sp_json_str(a, "path"),
+			    json_integer_value(json_object_get(a, "bytes")),
+			    sp_fmt_duration(json_number_value(json_object_get(a,
+			    "duration")), dur));
+}
+
 static void
 report(struct run *r)
 {
@@ -504,9 +538,7 @@ report(struct run *r)
 				json_array_remove(spaces, i);
 		}
 	}
-	if (r->quiet && !r->json)
-		;
-	else if (r->json) {
+	if (r->json) {
 		if (user && sp_ndjson_write(stdout, user) != 0)
 			sp_err(SP_EXIT_ENV, "write error");
 		json_array_foreach(spaces, i, s)
@@ -514,6 +546,8 @@ report(struct run *r)
 				sp_err(SP_EXIT_ENV, "write error");
 	} else if (r->list)
 		print_table(user, spaces);
+	else if (!r->quiet && isatty(STDOUT_FILENO))
+		print_written(spaces);
 	json_decref(user);
 	json_decref(spaces);
 }
@@ -522,6 +556,8 @@ int
 main(int argc, char *argv[])
 {
 	struct run r;
+	struct stat st;
+	uint64_t total;
 	char err[200];
 	size_t i;
 	int ch, table = 0, stdin_ops = 0;
@@ -609,8 +645,18 @@ main(int argc, char *argv[])
 		sp_err(SP_EXIT_ENV, "cannot make directory '%s'", r.dir);
 	r.found = sp_xcalloc(r.nids + 1, 1);
 	r.x = sp_xarchive_new();
-	sp_progress_init(&r.bar, r.list ? "list" : "extract", 0,
-	    r.quiet || r.data || r.to_stdout);
+	/* The bar counts archive bytes: a total when every operand is a file. */
+	for (i = 0, total = 0; i < (size_t)argc; i++)
+		if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+		else
+			break;
+	sp_progress_init(&r.bar, r.list ? "list" : "extract",
+	    i == (size_t)argc ? total : 0, r.quiet || r.data || r.to_stdout);
+	live = &r;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 
 	for (i = 0; i < (size_t)argc; i++)
 		one_archive(&r, argv[i]);

@@ -1,4 +1,4 @@
-/* fuzz_manifest: the archive manifest reader and part names on arbitrary bytes. */
+/* fuzz_manifest: the archive manifest reader and part names, fuzzed. */
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>

@@ -133,7 +133,7 @@ id3_prefix(const uint8_t *b, size_t n)
 	return sp_id3_size(h, 10, &t) == 0;
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 note(struct sp_adts *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -212,6 +212,26 @@ item_after(const uint8_t *q, size_t n)
 		if (q[j] == 0xFF && sp_adts_header(q + j, n - j, &f) == 0 &&
 		    f.length <= n - j &&
 		    follows(q + j + f.length, n - j - f.length, 1, &t) == 1)
+			return 1;
+		if (q[j] == 'I' && sp_id3_size(q + j, n - j, &t) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a tag, or a frame header like f, start inside q[1..len)? */
+static int
+item_within(const uint8_t *q, size_t len, size_t n,
+    const struct sp_adts_frame *f)
+{
+	struct sp_adts_frame g;
+	size_t j, t;
+
+	for (j = 1; j < len; j++) {
+		if (q[j] == 0xFF && sp_adts_header(q + j, n - j, &g) == 0 &&
+		    g.mpeg2 == f->mpeg2 && g.crc == f->crc &&
+		    g.profile == f->profile && g.sr_index == f->sr_index &&
+		    g.chan_config == f->chan_config)
 			return 1;
 		if (q[j] == 'I' && sp_id3_size(q + j, n - j, &t) == 0)
 			return 1;
@@ -721,6 +741,18 @@ top_step(struct sp_adts *p, const uint8_t *q, size_t n, int eof, size_t *k)
 			s = follows(q + f.length, n - f.length, eof, &want);
 			if (s < 0)
 				return need(k, f.length + want);
+			/*
+			 * Junk after a frame that follows a frame or tag:
+			 * the frame is whole unless a tag or a frame like
+			 * it starts inside, as when a chunk was cut short
+			 * and the next one starts there.
+			 */
+			if (s == 0 && p->locked &&
+			    p->info.frames + p->info.id3_tags > 0) {
+				if (n < f.length + 10 && !eof)
+					return need(k, f.length + 10);
+				s = !item_within(q, f.length, n, &f);
+			}
 			if (s > 0) {
 				frame(p, q, &f);
 				*k = f.length;

@@ -42,14 +42,14 @@ struct sp_ytd {
 	void		*ctx;
 	enum state	 st;
 	int		 eof;		/* the callback returned 0 */
-	unsigned char	*buf;		/* owned; pos..len not yet consumed */
+	unsigned char	*buf;		/* owned: buf[pos..len) is unread */
 	size_t		 cap, len, pos;
 	size_t		 line;		/* of buf[pos], from 1 */
 	/* The item being scanned: buf[istart..pos), from line iline. */
 	size_t		 istart, iline;
 	size_t		 depth;		/* of open brackets */
-	int		 instr, esc;	/* inside a string, after a '\' */
-	int		 bare;		/* a scalar: ends at a delimiter */
+	int		 instr, esc;	/* in a string; after '\' */
+	int		 bare;		/* a scalar, ended by a delimiter */
 	int		 skipping;	/* too large: scanned, not kept */
 	size_t		 nitem;		/* items begun, good or bad */
 	size_t		 count;		/* items returned */
@@ -409,11 +409,89 @@ at_eof(struct sp_ytd *y)
 	}
 }
 
+/* Whether c may be part of a header: letters, digits, '_', '.', blanks. */
+static int
+headchar(unsigned char c)
+{
+	return isblank_json(c) || c == '.' || c == '_' ||
+	    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/* Take c, the byte at pos, outside an item.  Returns 0 or -1. */
+static int
+step(struct sp_ytd *y, unsigned char c)
+{
+	char cb[16];
+
+	if (isblank_json(c) && y->st != ST_HEAD) {
+		if (c == '\n')
+			y->line++;
+		y->pos++;
+		return 0;
+	}
+	switch (y->st) {
+	case ST_LEAD:
+		if (c != '[') {
+			y->st = ST_HEAD;
+			return 0;
+		}
+		/* A bare array: a tool stripped the header. */
+		y->st = ST_FIRST;
+		break;
+	case ST_HEAD:
+		if (c == '=') {
+			y->pos++;
+			y->st = ST_OPEN;
+			return header(y);
+		}
+		if (y->headn == sizeof(y->head) - 1 || !headchar(c))
+			return fail(y, 1, "line %zu: not an archive data file: "
+			    "no 'window.YTD.<name>.part<N> =' header",
+			    y->line);
+		if (c == '\n')
+			y->line++;
+		y->head[y->headn++] = (char)c;
+		break;
+	case ST_OPEN:
+		if (c != '[')
+			return fail(y, 1, "line %zu: expected '[' after '=', "
+			    "found %s", y->line, showc(c, cb, sizeof(cb)));
+		y->st = ST_FIRST;
+		break;
+	case ST_FIRST:
+		if (c != ']')
+			return start_item(y, c);
+		y->st = ST_TAIL;
+		break;
+	case ST_MORE:
+		return start_item(y, c);
+	case ST_NEXT:
+		if (c == ',')
+			y->st = ST_MORE;
+		else if (c == ']')
+			y->st = ST_TAIL;
+		else
+			return fail(y, 1, "line %zu: expected ',' or ']' after "
+			    "item %zu, found %s", y->line, y->nitem,
+			    showc(c, cb, sizeof(cb)));
+		break;
+	default:
+		/* ST_TAIL or ST_SEMI: one ';' may end the statement. */
+		if (y->st != ST_TAIL || c != ';')
+			return fail(y, 1, "line %zu: %s after the closing ']'",
+			    y->line, showc(c, cb, sizeof(cb)));
+		y->st = ST_SEMI;
+		break;
+	}
+	y->pos++;
+	return 0;
+}
+
 int
 sp_ytd_next(struct sp_ytd *y, json_t **item)
 {
 	static const char bom[] = "\xef\xbb\xbf";
-	char cb[16];
 	unsigned char c;
 	ssize_t r;
 	int e;
@@ -445,6 +523,7 @@ sp_ytd_next(struct sp_ytd *y, json_t **item)
 		}
 		if (y->st == ST_ITEM) {
 			if (!scan(y)) {
+				/* Stop keeping it; skip the rest. */
 				if (!y->skipping &&
 				    y->pos - y->istart > SP_YTD_MAXITEM) {
 					y->skipping = 1;
@@ -474,81 +553,8 @@ sp_ytd_next(struct sp_ytd *y, json_t **item)
 				    "file: a broken byte order mark");
 			y->st = ST_LEAD;
 		}
-		if (isblank_json(c) && y->st != ST_HEAD) {
-			if (c == '\n')
-				y->line++;
-			y->pos++;
-			continue;
-		}
-		switch (y->st) {
-		case ST_LEAD:
-			if (c == '[') {
-				/* A bare array: a tool stripped the header. */
-				y->pos++;
-				y->st = ST_FIRST;
-			} else
-				y->st = ST_HEAD;
-			break;
-		case ST_HEAD:
-			if (c == '=') {
-				y->pos++;
-				if (header(y) == -1)
-					return -1;
-				y->st = ST_OPEN;
-				break;
-			}
-			if (y->headn == sizeof(y->head) - 1 ||
-			    !(isblank_json(c) || c == '.' || c == '_' ||
-			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9')))
-				return fail(y, 1, "line %zu: not an archive data "
-				    "file: no 'window.YTD.<name>.part<N> =' "
-				    "header", y->line);
-			if (c == '\n')
-				y->line++;
-			y->head[y->headn++] = (char)c;
-			y->pos++;
-			break;
-		case ST_OPEN:
-			if (c != '[')
-				return fail(y, 1, "line %zu: expected '[' after "
-				    "'=', found %s", y->line,
-				    showc(c, cb, sizeof(cb)));
-			y->pos++;
-			y->st = ST_FIRST;
-			break;
-		case ST_FIRST:
-			if (c == ']') {
-				y->pos++;
-				y->st = ST_TAIL;
-			} else if (start_item(y, c) == -1)
-				return -1;
-			break;
-		case ST_MORE:
-			if (start_item(y, c) == -1)
-				return -1;
-			break;
-		case ST_NEXT:
-			if (c == ',')
-				y->st = ST_MORE;
-			else if (c == ']')
-				y->st = ST_TAIL;
-			else
-				return fail(y, 1, "line %zu: expected ',' or ']' "
-				    "after item %zu, found %s", y->line,
-				    y->nitem, showc(c, cb, sizeof(cb)));
-			y->pos++;
-			break;
-		default:
-			/* ST_TAIL or ST_SEMI: one ';' may end the statement. */
-			if (y->st == ST_TAIL && c == ';') {
-				y->pos++;
-				y->st = ST_SEMI;
-				break;
-			}
-			return fail(y, 1, "line %zu: %s after the closing ']'",
-			    y->line, showc(c, cb, sizeof(cb)));
-		}
+		if (step(y, c) == -1)
+			return -1;
 	}
 }
 

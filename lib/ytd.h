@@ -63,8 +63,8 @@ size_t	sp_ytd_count(const struct sp_ytd *y);
  * a new reference to the object, numbers left as the strings they are, or
  * NULL with a message in err (line-numbered when the JSON is at fault).
  */
-json_t	*sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
-	    void *ctx, char *err, size_t errlen);
+json_t	*sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf,
+	    size_t n), void *ctx, char *err, size_t errlen);
 
 /*
  * The manifest's dataTypes.<type>.files (type is the camelCase key:

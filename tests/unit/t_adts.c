@@ -309,7 +309,7 @@ fixtures(void)
 	T_INT(P.info.first_pts_sample, 0);
 	T_DBL(P.info.first_ntp, 3856965984.391, 0);
 	T_INT(P.info.first_ntp_sample, 10 * 1024);
-	T_INT(P.info.have, SP_ID3_PTS | SP_ID3_TIT3_NTP);
+	T_INT(P.info.have, SP_ID3_PTS | SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP);
 	T_INT(S.ntags, 3);
 	T_INT(S.tags[0].offset, 0);
 	T_INT(S.tags[0].size, 73);

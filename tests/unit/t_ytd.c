@@ -119,7 +119,8 @@ static const char follower_js[] =
     "  {\n"
     "    \"follower\" : {\n"
     "      \"accountId\" : \"1596123456789012345\",\n"
-    "      \"userLink\" : \"https://twitter.com/intent/user?user_id=1596123456789012345\"\n"
+    "      \"userLink\" : "
+    "\"https://twitter.com/intent/user?user_id=1596123456789012345\"\n"
     "    }\n"
     "  }\n"
     "]";
@@ -133,7 +134,8 @@ static const char profile_js[] =
     "        \"website\" : \"https://t.co/n44CGMQVGL\",\n"
     "        \"location\" : \"Porto, Portugal \"\n"
     "      },\n"
-    "      \"avatarMediaUrl\" : \"https://pbs.twimg.com/profile_images/1/K_O23TKw.jpg\"\n"
+    "      \"avatarMediaUrl\" : "
+    "\"https://pbs.twimg.com/profile_images/1/K_O23TKw.jpg\"\n"
     "    }\n"
     "  }\n"
     "]";
@@ -141,19 +143,31 @@ static const char profile_js[] =
 /* Real 2023-08 shape (x-formats §1.2), cut down, with a ';'. */
 static const char manifest_js[] =
     "window.__THAR_CONFIG = {\n"
-    "  \"userInfo\" : { \"accountId\" : \"111111111\", \"userName\" : \"S0_And_S0\", \"displayName\" : \"S0AndS0.eth\" },\n"
-    "  \"archiveInfo\" : { \"sizeBytes\" : \"44546997\", \"generationDate\" : \"2023-08-30T23:20:03.000Z\",\n"
-    "    \"isPartialArchive\" : false, \"maxPartSizeBytes\" : \"53687091200\" },\n"
-    "  \"readmeInfo\" : { \"fileName\" : \"data/README.txt\", \"directory\" : \"data/\", \"name\" : \"README.txt\" },\n"
+    "  \"userInfo\" : { \"accountId\" : \"111111111\",\n"
+    "    \"userName\" : \"S0_And_S0\", \"displayName\" : \"S0AndS0.eth\" },\n"
+    "  \"archiveInfo\" : { \"sizeBytes\" : \"44546997\",\n"
+    "    \"generationDate\" : \"2023-08-30T23:20:03.000Z\",\n"
+    "    \"isPartialArchive\" : false,\n"
+    "    \"maxPartSizeBytes\" : \"53687091200\" },\n"
+    "  \"readmeInfo\" : { \"fileName\" : \"data/README.txt\",\n"
+    "    \"directory\" : \"data/\", \"name\" : \"README.txt\" },\n"
     "  \"dataTypes\" : {\n"
-    "    \"spacesMetadata\" : { \"files\" : [ { \"fileName\" : \"data/spaces-metadata.js\",\n"
-    "      \"globalName\" : \"YTD.spaces_metadata.part0\", \"count\" : \"0\" } ] },\n"
+    "    \"spacesMetadata\" : { \"files\" : [ {\n"
+    "      \"fileName\" : \"data/spaces-metadata.js\",\n"
+    "      \"globalName\" : \"YTD.spaces_metadata.part0\",\n"
+    "      \"count\" : \"0\" } ] },\n"
     "    \"tweets\" : { \"mediaDirectory\" : \"data/tweets_media\",\n"
-    "      \"files\" : [ { \"fileName\" : \"data/tweets.js\", \"globalName\" : \"YTD.tweets.part0\", \"count\" : \"3601\" },\n"
-    "                  { \"fileName\" : \"data/tweets-part1.js\", \"globalName\" : \"YTD.tweets.part1\", \"count\" : \"12\" } ] },\n"
+    "      \"files\" : [ { \"fileName\" : \"data/tweets.js\",\n"
+    "        \"globalName\" : \"YTD.tweets.part0\", \"count\" : \"3601\" },\n"
+    "        { \"fileName\" : \"data/tweets-part1.js\",\n"
+    "        \"globalName\" : \"YTD.tweets.part1\", \"count\" : \"12\" } ] },\n"
     "    \"tweetsMedia\" : { \"mediaDirectory\" : \"data/tweets_media\" },\n"
-    "    \"follower\" : { \"files\" : [ { \"fileName\" : \"data/follower.js\", \"globalName\" : \"YTD.follower.part0\", \"count\" : \"289\" } ] },\n"
-    "    \"broken\" : { \"files\" : { \"fileName\" : \"data/broken.js\" }, \"mediaDirectory\" : 7 }\n"
+    "    \"follower\" : { \"files\" : [ {\n"
+    "      \"fileName\" : \"data/follower.js\",\n"
+    "      \"globalName\" : \"YTD.follower.part0\",\n"
+    "      \"count\" : \"289\" } ] },\n"
+    "    \"broken\" : { \"files\" : { \"fileName\" : \"data/broken.js\" },\n"
+    "      \"mediaDirectory\" : 7 }\n"
     "  }\n"
     "};\n";
 
@@ -260,7 +274,8 @@ t_variations(void)
 	CHECK("window.YTD.following.part0 = [ { \"following\" : { \"name\" : "
 	    "\"Cameron (\xf0\x9f\x87\xb5\xf0\x9f\x87\xb9)\", \"city\" : "
 	    "\"Z\\u00fcrich \\ud83c\\udf99\" } } ]",
-	    "following {\"name\":\"Cameron (\xf0\x9f\x87\xb5\xf0\x9f\x87\xb9)\","
+	    "following {\"name\":"
+	    "\"Cameron (\xf0\x9f\x87\xb5\xf0\x9f\x87\xb9)\","
 	    "\"city\":\"Z\xc3\xbcrich \xf0\x9f\x8e\x99\"}\nEND\n");
 
 	/* Nested arrays and objects, empty ones printed "[ ]". */
@@ -467,7 +482,8 @@ t_api(void)
 	json_decref(item);
 	T_INT(sp_ytd_next(y, &item), -1);
 	T_OK(item == NULL);
-	T_STR(sp_ytd_error(y), "line 1: item 3: not a JSON object but a string");
+	T_STR(sp_ytd_error(y),
+	    "line 1: item 3: not a JSON object but a string");
 	T_INT(sp_ytd_next(y, &item), 1);
 	T_STR(sp_ytd_error(y), "");
 	json_decref(item);
@@ -559,8 +575,8 @@ t_manifest(void)
 	T_OK(sp_ytd_manifest_files(NULL, "tweets") == NULL);
 
 	/* No dataTypes at all; BOM, CRLF, blanks around '=', bare object. */
-	m = manifest("\xef\xbb\xbf\r\nwindow.__THAR_CONFIG\r\n=\r\n{ \"userInfo\""
-	    " : { } }\r\n;\r\n", 1, err, sizeof(err));
+	m = manifest("\xef\xbb\xbf\r\nwindow.__THAR_CONFIG\r\n=\r\n"
+	    "{ \"userInfo\" : { } }\r\n;\r\n", 1, err, sizeof(err));
 	T_OK(m != NULL);
 	T_OK(sp_ytd_manifest_files(m, "follower") == NULL);
 	T_OK(sp_ytd_manifest_media(m, "tweets") == NULL);
