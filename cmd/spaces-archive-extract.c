@@ -318,13 +318,13 @@ data_out(struct run *r, struct sp_zip *z, const char *op, const char *name)
 	r->data_files++;
 	while ((n = sp_ytd_next(y, &item)) != 0) {
 		if (n < 0) {
-			sp_warnx("'%s': '%s': %s", op, name, sp_ytd_error(y));
-			worse(r, n == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE);
-			if (n == -2 || strstr(sp_ytd_error(y), "truncated") ||
-			    sp_ytd_next(y, &item) < 0)
+			/* A read error inside a zip is a damaged entry. */
+			sp_warnx("'%s': '%s': %s", op, name, n == -2 ?
+			    sp_zip_error(z) : sp_ytd_error(y));
+			worse(r, SP_EXIT_USAGE);
+			if (n == -2 || sp_ytd_stuck(y))
 				break;
-			if (item == NULL)
-				break;
+			continue;
 		}
 		if (sp_ndjson_write(stdout, item) != 0)
 			sp_err(SP_EXIT_ENV, "write error");
@@ -385,8 +385,9 @@ one_archive(struct run *r, const char *op)
 			n = sp_xarchive_data(r->x, &e, y, err, sizeof(err),
 			    sp_warnx);
 			if (n != 0) {
-				sp_warnx("'%s': '%s': %s", op, ze.name, err);
-				worse(r, n == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE);
+				sp_warnx("'%s': '%s': %s", op, ze.name, n == -2 ?
+				    sp_zip_error(z) : err);
+				worse(r, SP_EXIT_USAGE);
 			}
 			sp_ytd_free(y);
 		} else if (e.kind == SP_X_MEDIA && !r->data)

@@ -14,11 +14,11 @@
  * How it works.  The stream is a sequence of items: ADTS frames, ID3v2
  * tags, one ID3v1 trailer at the very end, and junk.  At each position the
  * parser decides which item starts there, and only once it holds enough
- * bytes for the decision to be final: a frame counts only when a frame, a
- * tag or the end follows it where its frame_length says, so the decision
- * may need the whole frame and 10 bytes more.  Those bytes are read in
- * place from the caller's buffer when they are all there, and otherwise
- * gathered in p->buf (at most SP_ADTS_BUFSZ).  Because no decision is
+ * bytes for the decision to be final: a frame counts when a frame, a tag
+ * or the end follows it where its frame_length says (rules in adts.h), so
+ * the decision may need the whole frame and 10 bytes more.  Those bytes
+ * are read in place from the caller's buffer when they are all there, and
+ * otherwise gathered in p->buf (at most SP_ADTS_BUFSZ).  Because no decision is
  * taken on partial data, any split of the input gives the same result.
  * Tag bodies are skipped by count; only the few frames we read (PRIV,
  * TIT3, TXXX) are held, and only their first SP_ID3_TEXTMAX bytes.
@@ -371,6 +371,7 @@ static void
 put(char *dst, size_t cap, size_t *len, uint32_t c, int *full)
 {
 	size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+	unsigned sh = 6 * (n - 1);
 
 	if (*full || *len + n >= cap) {
 		*full = 1;
@@ -379,9 +380,11 @@ put(char *dst, size_t cap, size_t *len, uint32_t c, int *full)
 	if (n == 1)
 		dst[(*len)++] = (char)c;
 	else {
-		dst[(*len)++] = (char)((0xF0u << (4 - n)) | (c >> (6 * (n - 1))));
-		while (--n > 0)
-			dst[(*len)++] = (char)(0x80 | ((c >> (6 * (n - 1))) & 0x3F));
+		dst[(*len)++] = (char)((0xF0u << (4 - n)) | (c >> sh));
+		while (sh > 0) {
+			sh -= 6;
+			dst[(*len)++] = (char)(0x80 | ((c >> sh) & 0x3F));
+		}
 	}
 	dst[*len] = '\0';
 }

@@ -16,14 +16,14 @@
 /* One ADTS frame header (ISO/IEC 13818-7, 14496-3 1.A.2). */
 struct sp_adts_frame {
 	unsigned	 mpeg2;		/* the ID bit: 0 MPEG-4, 1 MPEG-2 */
-	unsigned	 crc;		/* 1 when protected (protection_absent 0) */
-	unsigned	 profile;	/* 0-3; the object type is profile + 1 */
+	unsigned	 crc;		/* 1: protection_absent is 0 */
+	unsigned	 profile;	/* 0-3; object type = profile + 1 */
 	unsigned	 sr_index;	/* 0-12 */
 	unsigned	 sample_rate;	/* Hz */
 	unsigned	 chan_config;	/* 0-7; 0: a PCE in the payload says */
 	unsigned	 channels;	/* 1-6, 8 for 7; 0 for chan_config 0 */
 	unsigned	 length;	/* frame_length: header included */
-	unsigned	 header_len;	/* 7, or 9 + 2 * (blocks - 1) with a CRC */
+	unsigned	 header_len;	/* 7; with a CRC 9 + 2 * (blocks - 1) */
 	unsigned	 fullness;	/* buffer fullness; 0x7FF: VBR */
 	unsigned	 blocks;	/* raw data blocks: 1-4 */
 	unsigned	 samples;	/* 1024 * blocks */
@@ -35,15 +35,15 @@ struct sp_id3_tag {
 	uint64_t	 size;		/* header, body and footer */
 	uint64_t	 sample;	/* audio samples before it */
 	unsigned	 version;	/* 2, 3 or 4 (ID3v2.x) */
-	unsigned	 have;		/* SP_ID3_* bits: which fields are set */
-	uint64_t	 pts;		/* PRIV transportStreamTimestamp, 90 kHz */
+	unsigned	 have;		/* SP_ID3_* bits: the fields set */
+	uint64_t	 pts;		/* PRIV PTS: 33 bits, 90 kHz */
 	double		 tit3_ntp;	/* TIT3 read as NTP seconds */
 	double		 json_ntp;	/* "ntp" of TXXX JSONMetadata */
 	/* UTF-8, NUL-terminated; "" when absent. */
 	char		 tit3[SP_ID3_TEXTMAX];
 	char		 json[SP_ID3_TEXTMAX];		/* TXXX JSONMetadata */
-	char		 participants[SP_ID3_TEXTMAX];	/* TXXX HydraParticipants */
-	char		 audio_level[SP_ID3_TEXTMAX];	/* TXXX HydraAudioLevel */
+	char		 participants[SP_ID3_TEXTMAX]; /* HydraParticipants */
+	char		 audio_level[SP_ID3_TEXTMAX];	/* HydraAudioLevel */
 };
 
 enum {
@@ -68,13 +68,14 @@ enum {
 };
 
 /*
- * The summary.  Every byte fed lands in exactly one of audio_bytes,
- * id3_bytes, id3v1_bytes, junk_bytes and trunc_bytes.
+ * The summary.  After sp_adts_finish every byte fed lands in exactly one
+ * of audio_bytes, id3_bytes, id3v1_bytes, junk_bytes and trunc_bytes
+ * (before it, the bytes still held are in none).
  */
 struct sp_adts_info {
 	/* The stream's parameters, from its first frame. */
 	unsigned	 mpeg2;
-	unsigned	 profile;	/* AAC object type = profile + 1 (2: LC) */
+	unsigned	 profile;	/* object type = profile + 1 (2: LC) */
 	unsigned	 sr_index;
 	unsigned	 sample_rate;	/* Hz; 0 until a frame is seen */
 	unsigned	 chan_config;
@@ -82,19 +83,20 @@ struct sp_adts_info {
 	uint64_t	 frames;
 	uint64_t	 crc_frames;	/* of which CRC-protected */
 	uint64_t	 samples;	/* 1024 per raw data block */
-	double		 duration;	/* seconds: samples / sample_rate */
+	double		 duration;	/* samples / sample_rate, per run of
+					   frames when the format changes */
 	uint64_t	 changes;	/* frames unlike the frame before */
 	uint64_t	 bytes;		/* fed */
 	uint64_t	 audio_bytes;	/* in frames counted above */
 	uint64_t	 id3_bytes;	/* in whole ID3v2 tags */
 	uint64_t	 id3v1_bytes;	/* a 128-byte ID3v1 trailer */
 	uint64_t	 junk_bytes;	/* passed over looking for a sync */
-	uint64_t	 lead_junk;	/* of which before the first frame/tag */
+	uint64_t	 lead_junk;	/* of which before any frame/tag */
 	uint64_t	 trunc_bytes;	/* a cut last frame or tag */
 	uint64_t	 id3_tags;
 	unsigned	 errors;	/* SP_ADTS_E* bits */
 	/* The first PTS and NTP time in the tags, and where they sat. */
-	unsigned	 have;		/* SP_ID3_PTS, SP_ID3_TIT3_NTP|JSON_NTP */
+	unsigned	 have;		/* SP_ID3_PTS, _TIT3_NTP, _JSON_NTP */
 	uint64_t	 first_pts;
 	uint64_t	 first_pts_sample;	/* samples before its tag */
 	double		 first_ntp;	/* TIT3's if a number, else JSON's */
@@ -102,9 +104,20 @@ struct sp_adts_info {
 };
 
 /*
- * The parser.  Callbacks are optional; what they receive is borrowed and
- * valid only during the call.  All memory is inside the struct: it holds
- * no allocation, so there is nothing to release.
+ * The parser.  Set ctx and the optional callbacks after sp_adts_init; what
+ * a callback receives is borrowed and valid only during the call.  All
+ * memory is inside the struct (about 29 KB: keep it off small stacks); it
+ * holds no allocation, so there is nothing to release.
+ *
+ * A frame counts when its header is valid and a frame, an ID3v2 tag,
+ * "TAG" or the end follows where frame_length says.  After a frame or a
+ * tag, a frame followed by junk still counts unless a tag or a frame like
+ * it starts inside it (a chunk cut short, the next chunk starting there);
+ * the junk is then counted and flagged.  Elsewhere, bytes up to the next
+ * such item are junk.  At the end, a frame or tag header that runs past
+ * the end at the start or right after a frame or tag is a cut item
+ * (SP_ADTS_ETRUNC, SP_ADTS_ETRUNCTAG), not counted.  ID3v2.2 tags and
+ * v2.3 tags with unsynchronisation are skipped without being read.
  */
 struct sp_adts {
 	struct sp_adts_info info;

@@ -448,12 +448,6 @@ take(struct sp_xarchive *x, int w, const json_t *item,
 				    "left out", s);
 		}
 		break;
-	case 3:
-		x->followers++;
-		break;
-	case 4:
-		x->following++;
-		break;
 	case 5:
 		add_space(x, item, warn);
 		break;
@@ -467,35 +461,34 @@ sp_xarchive_data(struct sp_xarchive *x, const struct sp_xentry *e,
 {
 	json_t *item;
 	int w = which(e), r, bad = 0;
-	char last[256];
 
 	if (w == 3)
 		x->has_followers = 1;
 	if (w == 4)
 		x->has_following = 1;
-	while ((r = sp_ytd_next(y, &item)) != 0) {
-		if (r == -2) {
-			snprintf(err, errlen, "%s", sp_ytd_error(y));
-			return -2;
-		}
-		if (r == -1) {
-			/*
-			 * A bad item is passed over; a damaged file repeats
-			 * the same error: keep the first and stop there.
-			 */
-			if (bad && strcmp(last, sp_ytd_error(y)) == 0)
-				break;
+	for (;;) {
+		/* Followers are counted, not parsed: millions of them. */
+		item = NULL;
+		r = w == 3 || w == 4 ? sp_ytd_skip(y) : sp_ytd_next(y, &item);
+		if (r == 0)
+			break;
+		if (r < 0) {
 			if (!bad)
 				snprintf(err, errlen, "%s", sp_ytd_error(y));
-			snprintf(last, sizeof(last), "%s", sp_ytd_error(y));
-			bad = 1;
+			bad = r;
+			if (r == -2 || sp_ytd_stuck(y))
+				break;
 			continue;
 		}
-		if (w >= 0)
+		if (w == 3)
+			x->followers++;
+		else if (w == 4)
+			x->following++;
+		else if (w >= 0)
 			take(x, w, item, warn);
 		json_decref(item);
 	}
-	return bad ? -1 : 0;
+	return bad;
 }
 
 void

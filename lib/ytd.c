@@ -139,6 +139,12 @@ sp_ytd_error(const struct sp_ytd *y)
 	return y->err;
 }
 
+int
+sp_ytd_stuck(const struct sp_ytd *y)
+{
+	return y->st == ST_BAD || y->st == ST_RDERR;
+}
+
 size_t
 sp_ytd_count(const struct sp_ytd *y)
 {
@@ -488,15 +494,48 @@ step(struct sp_ytd *y, unsigned char c)
 	return 0;
 }
 
+static int	advance(struct sp_ytd *, json_t **);
+
+/*
+ * An item is complete without being parsed: only its size and its
+ * first byte are checked.
+ */
+static int
+item_skipped(struct sp_ytd *y)
+{
+	if (y->pos - y->istart > SP_YTD_MAXITEM)
+		return fail(y, 0, "line %zu: item %zu: larger than %u bytes",
+		    y->iline, y->nitem, SP_YTD_MAXITEM);
+	if (y->buf[y->istart] != '{')
+		return fail(y, 0, "line %zu: item %zu: not a JSON object",
+		    y->iline, y->nitem);
+	y->count++;
+	return 1;
+}
+
 int
 sp_ytd_next(struct sp_ytd *y, json_t **item)
+{
+	return advance(y, item);
+}
+
+int
+sp_ytd_skip(struct sp_ytd *y)
+{
+	return advance(y, NULL);
+}
+
+/* The next item, parsed into *item, or only passed over when item is NULL. */
+static int
+advance(struct sp_ytd *y, json_t **item)
 {
 	static const char bom[] = "\xef\xbb\xbf";
 	unsigned char c;
 	ssize_t r;
 	int e;
 
-	*item = NULL;
+	if (item)
+		*item = NULL;
 	y->haswrap = 0;
 	if (y->st == ST_BAD)
 		return -1;
@@ -538,7 +577,7 @@ sp_ytd_next(struct sp_ytd *y, json_t **item)
 				y->skipping = 0;
 				continue;
 			}
-			return item_done(y, item);
+			return item ? item_done(y, item) : item_skipped(y);
 		}
 		c = y->buf[y->pos];
 		if (y->st == ST_BOM) {

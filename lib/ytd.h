@@ -46,6 +46,13 @@ void	sp_ytd_free(struct sp_ytd *y);
  */
 int	sp_ytd_next(struct sp_ytd *y, json_t **item);
 
+/*
+ * Pass over the next item without parsing it, for counting: only the
+ * brackets and strings that delimit it, its size and that it begins as
+ * an object are checked.  Returns as sp_ytd_next does, with no item.
+ */
+int	sp_ytd_skip(struct sp_ytd *y);
+
 /* The header's global name, "YTD.tweets.part1" (borrowed), or NULL before
  * the first sp_ytd_next or when the file has no header. */
 const char *sp_ytd_global(const struct sp_ytd *y);
@@ -54,7 +61,9 @@ const char *sp_ytd_global(const struct sp_ytd *y);
 const char *sp_ytd_wrapper(const struct sp_ytd *y);
 /* Why the last call returned -1 or -2 (borrowed), or "" when it did not. */
 const char *sp_ytd_error(const struct sp_ytd *y);
-/* How many items sp_ytd_next has returned with 1. */
+/* 1 when no more items can come (a structural or a read error). */
+int	sp_ytd_stuck(const struct sp_ytd *y);
+/* How many items sp_ytd_next and sp_ytd_skip have returned with 1. */
 size_t	sp_ytd_count(const struct sp_ytd *y);
 
 /*

@@ -598,7 +598,7 @@ tags(void)
 	fr_open("TIT3");
 	putc8(0);
 	puts8("3856965984.5");
-	memset(B + BN, ' ', 137);		/* size 150 = 0x96, not syncsafe */
+	memset(B + BN, ' ', 137);		/* 150 = 0x96: not syncsafe */
 	BN += 137;
 	fr_close(0);
 	memset(B + BN, 0, 40);			/* padding */
@@ -710,7 +710,7 @@ tags(void)
 	fr_close(0);
 	fr_open("TIT3");
 	put("\0\0\0\7", 4);			/* data length indicator */
-	put("\0007.\377\0000\377\000", 8);	/* "7.\xff0\xff" unsynchronised */
+	put("\0007.\377\0000\377\000", 8);	/* "7.\xff0\xff" unsynced */
 	fr_close(0x03);
 	tag_close(0);
 	lc(100);
@@ -819,6 +819,135 @@ tags(void)
 	T_OK(accounted(BN));
 }
 
+/* Less travelled paths of the frame and tag readers. */
+static void
+edges(void)
+{
+	size_t i;
+
+	/* A frame then the ID3v1 trailer; a frame then "TA" at the end. */
+	BN = 0;
+	lc(100);
+	lc(100);
+	memset(B + BN, 0, 128);
+	memcpy(B + BN, "TAG", 3);
+	BN += 128;
+	T_INT(parse(B, BN, 0), 0);
+	T_INT(P.info.frames, 2);
+	T_INT(P.info.id3v1_bytes, 128);
+	T_OK(splits_agree(B, BN));
+	T_INT(parse(B, 202, 0), 0);
+	T_INT(P.info.frames, 2);
+	T_INT(P.info.junk_bytes, 2);
+	T_INT(P.info.errors, SP_ADTS_EJUNK);
+
+	/* A chunk cut mid-frame and the next one starting with a frame. */
+	BN = 0;
+	lc(300);
+	lc(300);
+	BN -= 100;
+	lc(250);
+	lc(250);
+	T_INT(parse(B, BN, 0), 0);
+	T_INT(P.info.frames, 3);
+	T_INT(P.info.junk_bytes, 200);
+	T_OK(splits_agree(B, BN));
+	/* A whole frame followed by junk is kept. */
+	BN = 0;
+	lc(300);
+	lc(300);
+	put("junk", 4);
+	lc(250);
+	T_INT(parse(B, BN, 0), 0);
+	T_INT(P.info.frames, 3);
+	T_INT(P.info.junk_bytes, 4);
+	T_INT(P.info.errors, SP_ADTS_EJUNK);
+	T_OK(splits_agree(B, BN));
+
+	/* UTF-8 of every length, overlong and cut forms; unknown TXXX. */
+	BN = 0;
+	tag_open(4);
+	fr_open("TIT3");
+	put("\3a\303\251\342\202\254\360\237\230\200\300\257\340\200\257"
+	    "\364\220\200\200\342\202", 22);
+	fr_close(0);
+	fr_open("TIT3");			/* a second one: not read */
+	put("\0x", 2);
+	fr_close(0);
+	fr_open("TXXX");
+	put("\0Other\0x", 8);
+	fr_close(0);
+	fr_open("TXXX");			/* not JSON */
+	put("\0JSONMetadata\0{ntp", 18);
+	fr_close(0);
+	fr_open("TXXX");			/* bad encoding byte */
+	put("\4HydraAudioLevel\0[1]", 20);
+	fr_close(0);
+	fr_open("TXXX");			/* a description too long */
+	putc8(0);
+	for (i = 0; i < 70; i++)
+		putc8('d');
+	put("\0[1]", 4);
+	fr_close(0);
+	fr_open("TIT2");			/* a frame we do not read */
+	put("\0title", 6);
+	fr_close(0);
+	tag_close(0);
+	lc(100);
+	T_INT(parse(B, BN, 0), 0);
+	T_STR(S.tags[0].tit3, "a\303\251\342\202\254\360\237\230\200"
+	    "\357\277\275\357\277\275"			/* C0 AF */
+	    "\357\277\275\357\277\275\357\277\275"	/* E0 80 AF */
+	    "\357\277\275\357\277\275\357\277\275\357\277\275" /* F4 90 80 80 */
+	    "\357\277\275\357\277\275");		/* E2 82, cut */
+	T_STR(S.tags[0].json, "{ntp");
+	T_INT(S.tags[0].have, SP_ID3_TIT3 | SP_ID3_JSON);
+	T_INT(P.info.errors, 0);
+
+	/* Latin-1 that grows past the limit in UTF-8 is cut. */
+	BN = 0;
+	tag_open(4);
+	fr_open("TIT3");
+	putc8(0);
+	memset(B + BN, 0xE9, 3000);
+	BN += 3000;
+	fr_close(0);
+	tag_close(0);
+	lc(100);
+	T_INT(parse(B, BN, 0), 0);
+	T_INT(strlen(S.tags[0].tit3), SP_ID3_TEXTMAX - 2);
+	T_INT(S.tags[0].have, SP_ID3_TIT3 | SP_ID3_CUT);
+
+	/* Extended headers too large or not syncsafe; a compressed frame. */
+	BN = 0;
+	id3(4, 0x40, 20);
+	put("\0\0\1\0", 4);
+	memset(B + BN, 0, 16);
+	BN += 16;
+	lc(100);
+	id3(4, 0x40, 20);
+	put("\0\0\0\200", 4);
+	memset(B + BN, 0, 16);
+	BN += 16;
+	lc(100);
+	id3(4, 0x40, 3);
+	put("abc", 3);
+	lc(100);
+	tag_open(4);
+	fr_open("TIT3");
+	put("\0001.5", 4);
+	fr_close(0x08);
+	tag_close(0);
+	lc(100);
+	T_INT(parse(B, BN, 0), 0);
+	T_INT(P.info.frames, 4);
+	T_INT(P.info.id3_tags, 4);
+	T_INT(P.info.have, 0);
+	T_INT(P.info.errors, SP_ADTS_EBADTAG);
+	T_OK(accounted(BN));
+	T_OK(splits_agree(B, BN));
+}
+
 static void
 junk(void)
 {
@@ -909,6 +1038,7 @@ main(void)
 	headers();
 	blocks();
 	tags();
+	edges();
 	junk();
 	return t_done();
 }

@@ -657,9 +657,51 @@ t_part(void)
 	T_INT(sp_ytd_part("data/follower.js", "following"), -1);
 }
 
+/* Counting without parsing: the same count, the same stops. */
+static void
+t_skip(void)
+{
+	static const char ok[] = "window.YTD.follower.part0 = [ {\"follower\" : "
+	    "{\"accountId\" : \"1\", \"userLink\" : \"a]},\\\"\"}}, {\"follower\" :"
+	    " {\"accountId\" : \"2\"}} ]";
+	static const char bad[] = "window.YTD.follower.part0 = [ {\"a\":1}, 7, "
+	    "{\"b\":2} ]";
+	static const char cut[] = "window.YTD.follower.part0 = [ {\"a\":1}, {\"b";
+	struct mem m = { ok, sizeof(ok) - 1, 0, 3, 0 };
+	struct sp_ytd *y = sp_ytd_new(memread, &m);
+
+	T_INT(sp_ytd_skip(y), 1);
+	T_INT(sp_ytd_skip(y), 1);
+	T_INT(sp_ytd_skip(y), 0);
+	T_INT(sp_ytd_count(y), 2);
+	T_INT(sp_ytd_stuck(y), 0);
+	sp_ytd_free(y);
+
+	m = (struct mem){ bad, sizeof(bad) - 1, 0, 0, 0 };
+	y = sp_ytd_new(memread, &m);
+	T_INT(sp_ytd_skip(y), 1);
+	T_INT(sp_ytd_skip(y), -1);
+	T_OK(strstr(sp_ytd_error(y), "item 2: not a JSON object") != NULL);
+	T_INT(sp_ytd_stuck(y), 0);
+	T_INT(sp_ytd_skip(y), 1);
+	T_INT(sp_ytd_skip(y), 0);
+	T_INT(sp_ytd_count(y), 2);
+	sp_ytd_free(y);
+
+	m = (struct mem){ cut, sizeof(cut) - 1, 0, 0, 0 };
+	y = sp_ytd_new(memread, &m);
+	T_INT(sp_ytd_skip(y), 1);
+	T_INT(sp_ytd_skip(y), -1);
+	T_OK(strstr(sp_ytd_error(y), "truncated") != NULL);
+	T_INT(sp_ytd_stuck(y), 1);
+	T_INT(sp_ytd_skip(y), -1);
+	sp_ytd_free(y);
+}
+
 int
 main(void)
 {
+	t_skip();
 	t_variations();
 	t_errors();
 	t_api();
