@@ -73,6 +73,7 @@ struct run {
 	struct part	*parts;
 	size_t		 nparts;
 	int		 next_out;	/* -o -: the next part to write */
+	struct sp_zip	*z;		/* the archive being read */
 	char		*found;		/* -s: which ids were seen */
 };
 
@@ -358,7 +359,7 @@ one_archive(struct run *r, const char *op)
 	char err[600];
 	int n;
 
-	if ((z = sp_zip_open(op, err, sizeof(err))) == NULL) {
+	if ((z = r->z = sp_zip_open(op, err, sizeof(err))) == NULL) {
 		sp_warnx("%s", err);
 		worse(r, SP_EXIT_USAGE);
 		return;
@@ -399,6 +400,7 @@ one_archive(struct run *r, const char *op)
 	}
 	r->done_before += sp_zip_consumed(z);
 	sp_zip_close(z);
+	r->z = NULL;
 }
 
 /* Give every extracted part its final name. */
