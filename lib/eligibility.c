@@ -563,8 +563,7 @@ eval_country(const struct sp_facts *f, const struct sp_criterion *c,
 		loc = sp_json_str(f->user, "location");
 		if (json_object_get(f->flags, "country") == NULL && basis &&
 		    strcmp(basis, "profile-location") == 0 && loc)
-			res->from = sp_xasprintf("inferred from '%s' (%s)", loc,
-			    origin);
+			res->from = sp_xasprintf("inferred from '%s'", loc);
 		else
 			res->from = sp_xstrdup(origin);
 	} else if ((v = lookup(f, "location", &origin)) != NULL &&

@@ -25,4 +25,17 @@ step 'cat archive.ndjson schedule.ndjson | spaces-eligibility --table --as-of 20
 step 'spaces-eligibility --table -v -p ticketed-spaces-2021 --as-of 2026-11-21 archive.ndjson'
 step 'spaces-eligibility --json --as-of 2026-11-21 archive.ndjson | jq -r '"'"'.criteria[] | select(.status != "pass") | "\(.id): \(.status) (\(.from))"'"'"''
 step 'spaces-eligibility --table --followers 4999 --country US --age 30 --as-of 2026-11-21 < /dev/null'
+
+# An X data archive, generated from the documented shapes with real AAC.
+work=$(mktemp -d "${TMPDIR:-/tmp}/spaces-demo.XXXXXX") || exit 3
+trap 'rm -rf "$work"' EXIT
+python3 "$top/tests/gen-archive.py" --followers 6210 --spaces 2 --parts 2 \
+    --media-repeat 20 "$work/twitter-2026-11-21-demo.zip" >/dev/null || exit 3
+cd "$work" || exit 3
+echo
+echo "A generated X data archive, twitter-2026-11-21-demo.zip:"
+step 'spaces-archive-extract --list --table twitter-2026-11-21-demo.zip'
+step 'spaces-archive-extract --list twitter-2026-11-21-demo.zip | spaces-eligibility --program spark-2021 --table --as-of 2022-04-01'
+step 'spaces-archive-extract -C audio -o "%(date)s-%(id)s_%(part)d.aac" twitter-2026-11-21-demo.zip && ls -l audio'
+step 'spaces-archive-extract --data follower twitter-2026-11-21-demo.zip | wc -l'
 exit 0
