@@ -45,6 +45,8 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL, 0 }
 };
 
+#define DEFAULT_TEMPLATE "space-%(id)s_%(part)d.aac"
+
 static const char *const template_keys[] = { "id", "part", "created_at",
     "date", NULL };
 
@@ -420,13 +422,12 @@ commit_parts(struct run *r)
 		f.p = p;
 		name = sp_template_expand(r->tmpl, field, &f, err, sizeof(err));
 		if (name == NULL) {
-			/* %(created_at)s of a Space the metadata lacks. */
-			sp_warnx("Space %s part %d: %s; kept as '%s'", p->id,
-			    p->num, err, p->out.tmp);
+			/* %(date)s of a Space the metadata lacks. */
+			name = sp_template_expand(DEFAULT_TEMPLATE, field, &f,
+			    err, sizeof(err));
+			sp_warnx("Space %s part %d: -o '%s' cannot name it; "
+			    "using '%s'", p->id, p->num, r->tmpl, name);
 			worse(r, SP_EXIT_NO);
-			free(p->out.tmp);
-			free(p->out.path);
-			continue;
 		}
 		path = strcmp(r->dir, ".") == 0 ? sp_xstrdup(name) :
 		    sp_xasprintf("%s/%s", r->dir, name);
@@ -570,7 +571,7 @@ main(int argc, char *argv[])
 	sp_io_init();
 	memset(&r, 0, sizeof(r));
 	r.dir = ".";
-	r.tmpl = "space-%(id)s_%(part)d.aac";
+	r.tmpl = DEFAULT_TEMPLATE;
 	while ((ch = getopt_long(argc, argv, "C:fhjlo:qs:", longopts,
 	    NULL)) != -1)
 		switch (ch) {
@@ -665,8 +666,17 @@ main(int argc, char *argv[])
 		one_archive(&r, argv[i]);
 	sp_progress_end(&r.bar);
 
-	if (r.to_stdout)
+	if (r.to_stdout) {
 		flush_spooled(&r);
+		for (i = 0; i < r.nparts; i++)
+			if (r.parts[i].spool) {
+				sp_warnx("Space %s: part %d is missing; the "
+				    "parts after it are not written",
+				    r.parts[i].id, r.next_out);
+				worse(&r, SP_EXIT_NO);
+				break;
+			}
+	}
 	commit_parts(&r);
 	for (i = 0; i < r.nids; i++)
 		if (!r.found[i]) {

@@ -189,6 +189,43 @@ with zipfile.ZipFile(\"r.zip\", \"w\") as dst:
 	cmp want got
 '
 
+# drop ZIP NAME...: a copy of a.zip without the entries whose names end so.
+drop() {
+	out=$1
+	shift
+	python3 - "$out" "$@" <<-EOF
+	import sys, zipfile
+	src = zipfile.ZipFile("a.zip")
+	with zipfile.ZipFile(sys.argv[1], "w") as dst:
+	    for i in src.infolist():
+	        if not any(i.filename.endswith(s) for s in sys.argv[2:]):
+	            dst.writestr(i, src.read(i.filename))
+	EOF
+}
+
+t_case 'extract: a Space without metadata: listed, and named by default' '
+	gen --spaces 1 --parts 2 a.zip &&
+	drop b.zip spaces-metadata.js &&
+	run spaces-archive-extract -l b.zip &&
+	status 0 &&
+	grep "\"type\":\"space\"" out >s &&
+	[ "$(jq -c "[.id, .audio[1].part, has(\"created_at\")]" s)" = "[\"1ypKdEXvkMLGW\",1,false]" ] &&
+	run spaces-archive-extract -C dest -o "%(date)s-%(id)s_%(part)d.aac" b.zip &&
+	status 1 &&
+	err_has "cannot name it; using '"'"'space-1ypKdEXvkMLGW_0.aac'"'"'" &&
+	[ "$(ls dest | tr "\n" " ")" = "space-1ypKdEXvkMLGW_0.aac space-1ypKdEXvkMLGW_1.aac " ]
+'
+
+t_case 'extract: -o - stops at a missing part and says so' '
+	gen --spaces 1 --parts 3 a.zip &&
+	drop b.zip _1.ts &&
+	unzip -q a.zip "data/spaces_media/*" &&
+	run spaces-archive-extract -s 1ypKdEXvkMLGW -o - b.zip &&
+	status 1 &&
+	err_has "part 1 is missing" &&
+	cmp out data/spaces_media/space-1ypKdEXvkMLGW_0.ts
+'
+
 t_case 'extract: existing files are kept without -f, replaced with -f' '
 	gen --spaces 1 a.zip &&
 	mkdir dest && echo mine >dest/space-1ypKdEXvkMLGW_0.aac &&
