@@ -530,7 +530,13 @@ report(struct run *r)
 	if (r->list)
 		user = sp_xarchive_user(r->x);
 	spaces = sp_xarchive_spaces(r->x, NULL);
-	if (!r->list) {
+	if (r->list && r->nids) {
+		/* -s with -l: only those Spaces. */
+		for (i = json_array_size(spaces); i-- > 0;)
+			if (!selected(r, sp_json_str(json_array_get(spaces, i),
+			    "id")))
+				json_array_remove(spaces, i);
+	} else if (!r->list) {
 		/* Only the Spaces extracted, with the files written. */
 		for (i = json_array_size(spaces); i-- > 0;) {
 			s = json_array_get(spaces, i);
@@ -678,6 +684,8 @@ main(int argc, char *argv[])
 			}
 	}
 	commit_parts(&r);
+	if (!r.data && !r.to_stdout)
+		report(&r);
 	for (i = 0; i < r.nids; i++)
 		if (!r.found[i]) {
 			sp_warnx("no Space '%s' in the archive", r.ids[i]);
@@ -687,8 +695,6 @@ main(int argc, char *argv[])
 		sp_warnx("no data file of type '%s' in the archive", r.data);
 		worse(&r, SP_EXIT_NO);
 	}
-	if (!r.data && !r.to_stdout)
-		report(&r);
 	for (i = 0; i < r.nparts; i++)
 		if (r.parts[i].spool)
 			fclose(r.parts[i].spool);

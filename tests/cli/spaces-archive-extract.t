@@ -51,6 +51,15 @@ t_case 'list: audio parts, bytes as unzip says, frames as ffprobe counts' '
 	jq -e ".audio[0].duration == .audio[0].frames * 1024 / 48000" s >/dev/null
 '
 
+t_case 'list: -s lists only those Spaces' '
+	gen --spaces 3 a.zip &&
+	run spaces-archive-extract -l -s 1ds9oZUADFdiZ -s nosuchspace1 a.zip &&
+	status 1 &&
+	err_has "no Space '"'"'nosuchspace1'"'"'" &&
+	[ "$(jq -r "select(.type == \"space\") | .id" out)" = 1ds9oZUADFdiZ ] &&
+	[ "$(grep -c "\"type\":\"user\"" out)" = 1 ]
+'
+
 t_case 'list: the same records from a file and from a pipe' '
 	gen --spaces 2 --parts 2 a.zip &&
 	spaces-archive-extract -l a.zip >file.out &&
