@@ -184,6 +184,44 @@ sp_close_stdout(void)
 	return -1;
 }
 
+char *
+sp_spool(FILE *fp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path, buf[65536];
+	size_t n;
+	int fd, e, bad;
+	FILE *out;
+
+	path = sp_xasprintf("%s/spaces.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) == -1 || (out = fdopen(fd, "wb")) == NULL) {
+		e = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		free(path);
+		errno = e;
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	e = errno;
+	bad = ferror(fp) || ferror(out);
+	if (fclose(out) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(path);
+		free(path);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	return path;
+}
+
 int
 sp_mkdirs(const char *path)
 {

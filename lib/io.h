@@ -46,6 +46,13 @@ void	sp_atomic_abort(struct sp_atomic *a);
  */
 int	sp_close_stdout(void);
 
+/*
+ * Copy all of fp (a pipe) into a new temporary file in $TMPDIR (or /tmp),
+ * for readers that must seek.  Returns its path (new; the caller unlinks
+ * it), or NULL with errno.
+ */
+char	*sp_spool(FILE *fp);
+
 /* mkdir -p: make path and its missing parents; -1 and errno on failure. */
 int	sp_mkdirs(const char *path);
 
