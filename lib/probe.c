@@ -1,0 +1,486 @@
+/* probe: what an audio file holds, as the media record of spaces-info. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "adts.h"
+#include "decode.h"
+#include "json.h"
+#include "loudness.h"
+#include "mp4.h"
+#include "oggopus.h"
+#include "probe.h"
+#include "segment.h"
+#include "timefmt.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define BLOCK (64 * 1024)
+/* Seconds from the NTP epoch (1900) to the Unix one (1970). */
+#define NTP_UNIX 2208988800.0
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+warn_in(json_t *rec, const char *msg)
+{
+	json_t *w = json_object_get(rec, "warnings");
+
+	if (w == NULL) {
+		w = json_array();
+		json_object_set_new(rec, "warnings", w);
+	}
+	json_array_append_new(w, json_string(msg));
+}
+
+static void
+set_str(json_t *o, const char *k, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+static void
+set_real(json_t *o, const char *k, double v)
+{
+	if (isfinite(v))
+		json_object_set_new(o, k, json_real(round(v * 100) / 100));
+}
+
+static const char *
+aac_profile(unsigned object_type)
+{
+	switch (object_type) {
+	case 1: return "Main";
+	case 2: return "LC";
+	case 3: return "SSR";
+	case 4: return "LTP";
+	case 5: return "HE-AAC";
+	case 29: return "HE-AACv2";
+	default: return NULL;
+	}
+}
+
+/* Duration, samples and bitrate from an exact sample count. */
+static void
+set_length(json_t *rec, uint64_t samples, unsigned rate, uint64_t bytes)
+{
+	double secs;
+
+	json_object_set_new(rec, "samples", json_integer((json_int_t)samples));
+	if (rate == 0)
+		return;
+	secs = (double)samples / rate;
+	json_object_set_new(rec, "duration", json_real(secs));
+	if (bytes > 0 && secs > 0)
+		json_object_set_new(rec, "bitrate", json_integer((json_int_t)
+		    llround((double)bytes * 8 / secs)));
+}
+
+/* What the Spaces tags between the frames say, gathered tag by tag. */
+struct hydra {
+	uint64_t	 participants, levels;
+	double		 level_min, level_max;
+	int		 have_level;
+};
+
+static void
+on_tag(void *ctx, const struct sp_id3_tag *t)
+{
+	struct hydra *h = ctx;
+	json_t *a, *v;
+	size_t i;
+
+	if (t->have & SP_ID3_PARTICIPANTS)
+		h->participants++;
+	if (!(t->have & SP_ID3_AUDIO_LEVEL))
+		return;
+	h->levels++;
+	/* HydraAudioLevel is a JSON array of numbers, such as [46]. */
+	if ((a = json_loads(t->audio_level, 0, NULL)) == NULL)
+		return;
+	json_array_foreach(a, i, v) {
+		if (!json_is_number(v))
+			continue;
+		if (!h->have_level || json_number_value(v) < h->level_min)
+			h->level_min = json_number_value(v);
+		if (!h->have_level || json_number_value(v) > h->level_max)
+			h->level_max = json_number_value(v);
+		h->have_level = 1;
+	}
+	json_decref(a);
+}
+
+static int
+probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
+{
+	static struct sp_adts p;
+	static unsigned char buf[BLOCK];
+	const struct sp_adts_info *i = &p.info;
+	struct hydra h;
+	char when[SP_INSTANT_LEN];
+	size_t n;
+	double t;
+	json_t *hy;
+
+	memset(&h, 0, sizeof(h));
+	sp_adts_init(&p);
+	p.ctx = &h;
+	p.on_tag = on_tag;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sp_adts_feed(&p, buf, n);
+	if (ferror(fp))
+		return fail(err, errlen, "read error: %s", strerror(errno));
+	if (sp_adts_finish(&p) != 0)
+		return fail(err, errlen, "%s", p.err);
+	json_object_set_new(rec, "container", json_string("adts"));
+	json_object_set_new(rec, "codec", json_string("aac"));
+	set_str(rec, "profile", aac_profile(i->profile + 1));
+	json_object_set_new(rec, "sample_rate", json_integer(i->sample_rate));
+	json_object_set_new(rec, "channels", json_integer(i->channels));
+	json_object_set_new(rec, "frames", json_integer((json_int_t)i->frames));
+	set_length(rec, i->samples, i->sample_rate, i->audio_bytes);
+	json_object_set_new(rec, "id3_tags", json_integer((json_int_t)
+	    i->id3_tags));
+	if (i->junk_bytes)
+		json_object_set_new(rec, "junk_bytes", json_integer((json_int_t)
+		    i->junk_bytes));
+	/*
+	 * The NTP time in the tags is the wall clock at the sample where the
+	 * tag sits: back it up to the first sample.
+	 */
+	if ((i->have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) &&
+	    i->sample_rate > 0 && i->first_ntp > NTP_UNIX) {
+		t = i->first_ntp - NTP_UNIX - (double)i->first_ntp_sample /
+		    i->sample_rate;
+		json_object_set_new(rec, "started_at", json_string(
+		    sp_fmt_instant((int64_t)llround(t * 1000), when)));
+	}
+	if (i->have & SP_ID3_PTS)
+		json_object_set_new(rec, "first_pts", json_integer((json_int_t)
+		    i->first_pts));
+	if (h.participants || h.levels) {
+		hy = json_pack("{s:I, s:I}", "participants_tags",
+		    (json_int_t)h.participants, "audio_level_tags",
+		    (json_int_t)h.levels);
+		if (h.have_level) {
+			json_object_set_new(hy, "audio_level_min",
+			    json_real(h.level_min));
+			json_object_set_new(hy, "audio_level_max",
+			    json_real(h.level_max));
+		}
+		json_object_set_new(rec, "hydra", hy);
+	}
+	if (i->errors & SP_ADTS_ETRUNC)
+		warn_in(rec, "the last frame is cut short; it is not counted");
+	if (i->errors & SP_ADTS_ETRUNCTAG)
+		warn_in(rec, "an ID3 tag runs past the end");
+	if (i->errors & SP_ADTS_EJUNK)
+		warn_in(rec, "bytes that are neither frames nor tags");
+	if (i->errors & SP_ADTS_ECHANGE)
+		warn_in(rec, "the sample rate or channels change");
+	return 0;
+}
+
+static int
+probe_mp4(FILE *fp, json_t *rec, char *err, size_t errlen)
+{
+	struct sp_mp4 *m = sp_mp4_open(fp, err, errlen);
+	const struct sp_mp4_info *i;
+	json_t *tags, *ch;
+	int64_t pad;
+	size_t k;
+
+	if (m == NULL)
+		return -1;
+	i = sp_mp4_info(m);
+	json_object_set_new(rec, "container", json_string("mp4"));
+	json_object_set_new(rec, "codec", json_string("aac"));
+	set_str(rec, "profile", aac_profile(i->object_type));
+	json_object_set_new(rec, "sample_rate", json_integer(i->sample_rate));
+	json_object_set_new(rec, "channels", json_integer(i->channels));
+	json_object_set_new(rec, "frames", json_integer((json_int_t)
+	    i->nsamples));
+	set_length(rec, i->duration_samples, i->sample_rate, 0);
+	if (i->avg_bitrate)
+		json_object_set_new(rec, "bitrate", json_integer((json_int_t)
+		    i->avg_bitrate));
+	if (i->has_edit && i->timescale == i->sample_rate) {
+		json_object_set_new(rec, "encoder_delay", json_integer(
+		    (json_int_t)i->edit_media_time));
+		pad = (int64_t)i->media_duration - i->edit_media_time -
+		    (int64_t)i->duration_samples;
+		if (pad >= 0)
+			json_object_set_new(rec, "padding",
+			    json_integer((json_int_t)pad));
+	}
+	if (i->fragmented)
+		json_object_set_new(rec, "fragmented", json_true());
+	tags = json_object();
+	set_str(tags, "title", i->title);
+	set_str(tags, "artist", i->artist);
+	set_str(tags, "album", i->album);
+	set_str(tags, "comment", i->comment);
+	set_str(tags, "date", i->date);
+	set_str(tags, "encoder", i->encoder);
+	if (json_object_size(tags))
+		json_object_set(rec, "tags", tags);
+	json_decref(tags);
+	if (i->nchapters) {
+		ch = json_array();
+		for (k = 0; k < i->nchapters; k++)
+			json_array_append_new(ch, json_pack("{s:f, s:s}",
+			    "start", i->timescale ? (double)i->chapters[k].start /
+			    i->timescale : 0.0, "title", i->chapters[k].title ?
+			    i->chapters[k].title : ""));
+		json_object_set_new(rec, "chapters", ch);
+	}
+	sp_mp4_close(m);
+	return 0;
+}
+
+static int
+probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
+{
+	struct sp_opus_reader *r = sp_opus_reader_file(fp);
+	const struct sp_opus_head *h;
+	const struct sp_opus_tags *t;
+	const struct sp_opus_summary *s;
+	struct sp_opus_packet pk;
+	struct sp_opus_chapter *c;
+	json_t *tags, *ch;
+	const char *eq;
+	char key[64];
+	size_t k, n;
+	int rc;
+
+	while ((rc = sp_opus_next(r, &pk)) == 1)
+		;
+	if (sp_opus_reader_error(r)) {
+		fail(err, errlen, "%s", sp_opus_reader_error(r));
+		sp_opus_reader_free(r);
+		return -1;
+	}
+	h = sp_opus_reader_head(r);
+	t = sp_opus_reader_tags(r);
+	s = sp_opus_reader_summary(r);
+	json_object_set_new(rec, "container", json_string("ogg"));
+	json_object_set_new(rec, "codec", json_string("opus"));
+	json_object_set_new(rec, "sample_rate", json_integer(48000));
+	if (h->input_rate)
+		json_object_set_new(rec, "input_rate",
+		    json_integer(h->input_rate));
+	json_object_set_new(rec, "channels", json_integer(h->channels));
+	json_object_set_new(rec, "packets", json_integer((json_int_t)
+	    s->packets));
+	set_length(rec, (uint64_t)s->samples, 48000, s->bytes);
+	json_object_set_new(rec, "encoder_delay", json_integer(h->preskip));
+	json_object_set_new(rec, "padding", json_integer((json_int_t)
+	    s->end_trim));
+	tags = json_object();
+	set_str(tags, "vendor", t->vendor);
+	for (k = 0; k < t->ncomments; k++) {
+		if ((eq = strchr(t->comments[k], '=')) == NULL ||
+		    (size_t)(eq - t->comments[k]) >= sizeof(key) ||
+		    strncasecmp(t->comments[k], "CHAPTER", 7) == 0)
+			continue;
+		/* Vorbis comment names are case-blind: show them lower case. */
+		for (n = 0; t->comments[k] + n < eq; n++)
+			key[n] = (char)tolower((unsigned char)t->comments[k][n]);
+		key[n] = '\0';
+		set_str(tags, key, eq + 1);
+	}
+	json_object_set_new(rec, "tags", tags);
+	if ((n = sp_opus_chapters(t, &c)) > 0) {
+		ch = json_array();
+		for (k = 0; k < n; k++)
+			json_array_append_new(ch, json_pack("{s:f, s:s}",
+			    "start", (double)c[k].ms / 1000, "title", c[k].name));
+		json_object_set_new(rec, "chapters", ch);
+		sp_opus_chapters_free(c, n);
+	}
+	if (s->bad_crc)
+		warn_in(rec, "pages with a bad CRC");
+	if (s->flags & (SP_OPUS_ESEQ | SP_OPUS_ELOST))
+		warn_in(rec, "pages missing (sequence gaps)");
+	if (s->flags & SP_OPUS_ETRUNC)
+		warn_in(rec, "cut short: no end-of-stream page");
+	if (s->flags & SP_OPUS_ECHAIN)
+		warn_in(rec, "more than one logical stream; the first is "
+		    "described");
+	sp_opus_reader_free(r);
+	return 0;
+}
+
+/*
+ * Anything else the decoder reads (WAV, FLAC, MP3, Vorbis...).  When the
+ * header does not give the length (an MP3 without a Xing tag), decode it
+ * all to count: never an estimate from the size.
+ */
+static int
+probe_other(struct sp_decoder *d, json_t *rec, char *err, size_t errlen)
+{
+	const struct sp_decode_info *i = sp_decode_info(d);
+	float *buf;
+	long got = 0;
+
+	json_object_set_new(rec, "container", json_string(i->format));
+	json_object_set_new(rec, "codec", json_string(i->codec));
+	json_object_set_new(rec, "sample_rate", json_integer(i->sample_rate));
+	json_object_set_new(rec, "channels", json_integer(i->channels));
+	if (!i->total_known) {
+		buf = sp_xcalloc((size_t)4096 * i->channels, sizeof(*buf));
+		while ((got = sp_decode_read(d, buf, 4096)) > 0)
+			;
+		free(buf);
+		if (got < 0)
+			return fail(err, errlen, "%s", sp_decode_error(d));
+	}
+	if (i->total_known)
+		set_length(rec, i->total, i->sample_rate, 0);
+	return 0;
+}
+
+/* Each speech stretch the segmenter finds, as a clip record. */
+struct stretches {
+	json_t		*clips;
+	double		 rate;
+	const char	*name;
+};
+
+static void
+on_stretch(void *ctx, uint64_t start, uint64_t end)
+{
+	struct stretches *st = ctx;
+
+	json_array_append_new(st->clips, json_pack("{s:s, s:I, s:f, s:f, s:s}",
+	    "type", "clip", "index", (json_int_t)json_array_size(st->clips) +
+	    1, "start", start / st->rate, "end", end / st->rate, "input",
+	    st->name));
+}
+
+/* Decode once for loudness and the speech stretches. */
+static int
+analyse(const char *path, const char *name, json_t *rec,
+    const struct sp_probe_opts *o, json_t **clips, char *err, size_t errlen)
+{
+	struct sp_decoder *d = sp_decode_open(path, err, errlen);
+	const struct sp_decode_info *i;
+	struct sp_loudness *l = NULL;
+	struct sp_segmenter *sg = NULL;
+	struct sp_segment_params sp;
+	struct sp_loudness_result lr;
+	struct stretches st;
+	json_t *lo;
+	float *buf;
+	long got;
+	size_t frames = 4096;
+
+	if (d == NULL)
+		return -1;
+	i = sp_decode_info(d);
+	if (o->loudness &&
+	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
+		sp_decode_close(d);
+		return fail(err, errlen, "cannot measure loudness at %u Hz, "
+		    "%u channels", i->sample_rate, i->channels);
+	}
+	if (o->silences) {
+		sp_segment_defaults(&sp);
+		sp.threshold_db = o->threshold;
+		sp.min_silence = o->min_silence;
+		sp.min_speech = o->min_speech;
+		st.clips = *clips = json_array();
+		st.rate = i->sample_rate;
+		st.name = name;
+		sg = sp_segment_new(i->channels, i->sample_rate, &sp,
+		    on_stretch, &st);
+	}
+	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
+	while ((got = sp_decode_read(d, buf, frames)) > 0) {
+		if (l)
+			sp_loudness_add(l, buf, (size_t)got);
+		if (sg)
+			sp_segment_add(sg, buf, (size_t)got);
+	}
+	free(buf);
+	if (sg) {
+		sp_segment_finish(sg);
+		sp_segment_free(sg);
+	}
+	if (got < 0) {
+		fail(err, errlen, "%s", sp_decode_error(d));
+		sp_loudness_free(l);
+		sp_decode_close(d);
+		return -1;
+	}
+	if (l) {
+		/* Silence has no loudness (-inf): the key is then absent. */
+		sp_loudness_get(l, &lr);
+		lo = json_object();
+		set_real(lo, "integrated", lr.integrated);
+		set_real(lo, "range", lr.range);
+		set_real(lo, "true_peak", lr.true_peak);
+		set_real(lo, "sample_peak", lr.sample_peak);
+		json_object_set_new(rec, "loudness", lo);
+		sp_loudness_free(l);
+	}
+	if (sp_decode_damaged(d))
+		warn_in(rec, "AAC frames that failed to decode (as silence)");
+	sp_decode_close(d);
+	return 0;
+}
+
+json_t *
+sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
+    json_t **clips, char *err, size_t errlen)
+{
+	struct sp_decoder *d;
+	const char *format;
+	json_t *rec;
+	FILE *fp;
+	int rc = 0;
+
+	/* The decoder sniffs the content; the container readers say more. */
+	if ((d = sp_decode_open(path, err, errlen)) == NULL)
+		return NULL;
+	format = sp_decode_info(d)->format;
+	rec = sp_rec_new("media", NULL);
+	json_object_set_new(rec, "path", json_string(name));
+	if (strcmp(format, "adts") != 0 && strcmp(format, "mp4") != 0 &&
+	    strcmp(format, "opus") != 0)
+		rc = probe_other(d, rec, err, errlen);
+	else if ((fp = fopen(path, "rb")) == NULL)
+		rc = fail(err, errlen, "cannot open: %s", strerror(errno));
+	else {
+		if (strcmp(format, "adts") == 0)
+			rc = probe_adts(fp, rec, err, errlen);
+		else if (strcmp(format, "mp4") == 0)
+			rc = probe_mp4(fp, rec, err, errlen);
+		else
+			rc = probe_opus(fp, rec, err, errlen);
+		fclose(fp);
+	}
+	sp_decode_close(d);
+	if (rc == 0 && (o->loudness || o->silences))
+		rc = analyse(path, name, rec, o, clips, err, errlen);
+	if (rc != 0) {
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}

@@ -1,0 +1,143 @@
+/* t_segment: speech/silence segmentation, synthetic and against ffmpeg. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "decode.h"
+#include "segment.h"
+#include "t.h"
+
+struct got {
+	size_t		 n;
+	uint64_t	 start[16], end[16];
+};
+
+static void
+on_seg(void *ctx, uint64_t start, uint64_t end)
+{
+	struct got *g = ctx;
+
+	if (g->n < 16) {
+		g->start[g->n] = start;
+		g->end[g->n] = end;
+	}
+	g->n++;
+}
+
+static int
+near(uint64_t a, double b, double tol)
+{
+	return fabs((double)a - b) <= tol;
+}
+
+/* Tone bursts and silences of known lengths at 48 kHz stereo. */
+static void
+synthetic(size_t step)
+{
+	/* seconds: silence, tone, ... */
+	static const double plan[] = { 0.5, 1.0, 0.8, 0.7, 0.3, 0.5, 1.0,
+	    0.1, 0.6 };
+	size_t total = 0, i, j, at = 0;
+	float *pcm;
+	struct got g;
+	struct sp_segmenter *s;
+
+	for (i = 0; i < 9; i++)
+		total += (size_t)(plan[i] * 48000);
+	pcm = calloc(total * 2, sizeof(float));
+	for (i = 0; i < 9; i++) {
+		size_t n = (size_t)(plan[i] * 48000);
+
+		for (j = 0; j < n && i % 2 == 1; j++)
+			pcm[2 * (at + j)] = pcm[2 * (at + j) + 1] =
+			    (float)(0.1 * sin(2 * M_PI * 440 * j / 48000.0));
+		at += n;
+	}
+	memset(&g, 0, sizeof(g));
+	s = sp_segment_new(2, 48000, NULL, on_seg, &g);
+	for (i = 0; i < total; i += step)
+		sp_segment_add(s, pcm + 2 * i, total - i < step ?
+		    total - i : step);
+	sp_segment_finish(s);
+	sp_segment_free(s);
+	/* [0.5, 1.5) and [2.3, 3.8): the 0.3 s gap is too short to split,
+	 * the 0.1 s burst too short to keep.  One window: 960 samples. */
+	T_INT(g.n, 2);
+	T_OK(near(g.start[0], 0.5 * 48000, 960));
+	T_OK(near(g.end[0], 1.5 * 48000, 960));
+	T_OK(near(g.start[1], 2.3 * 48000, 960));
+	T_OK(near(g.end[1], 3.8 * 48000, 960));
+	free(pcm);
+}
+
+int
+main(void)
+{
+	char path[4096], err[256];
+	const char *top = getenv("TOP");
+	struct sp_segment_params p;
+	struct sp_decoder *d;
+	struct sp_segmenter *s;
+	struct got g;
+	static float buf[4096];
+	long n;
+
+	synthetic(48000 * 10);
+	synthetic(1);
+	synthetic(777);
+
+	/*
+	 * espeak-ng phrases with silences (pauses.opus, make-fixtures.sh)
+	 * against ffmpeg 5.1.9:
+	 *   ffmpeg -i pauses.opus -af silencedetect=n=-40dB:d=0.5 -f null -
+	 * silence_start 1.104, silence_end 2.23858; 3.7599, 5.27342;
+	 * 6.27412, 7.18773.  Our stretches must match within 30 ms.
+	 */
+	snprintf(path, sizeof(path), "%s/tests/data/pcm/pauses.opus",
+	    top ? top : ".");
+	d = sp_decode_open(path, err, sizeof(err));
+	if (!T_OK(d != NULL))
+		return t_done();
+	memset(&g, 0, sizeof(g));
+	sp_segment_defaults(&p);
+	s = sp_segment_new(1, 48000, &p, on_seg, &g);
+	while ((n = sp_decode_read(d, buf, 4096)) > 0)
+		sp_segment_add(s, buf, (size_t)n);
+	sp_segment_finish(s);
+	for (size_t i = 0; i < g.n && i < 16; i++)
+		printf("# speech %.4f - %.4f\n", g.start[i] / 48000.0,
+		    g.end[i] / 48000.0);
+	T_INT(g.n, 4);
+	T_OK(near(g.end[0], 1.104 * 48000, 0.03 * 48000));
+	T_OK(near(g.start[1], 2.23858 * 48000, 0.03 * 48000));
+	T_OK(near(g.end[1], 3.7599 * 48000, 0.03 * 48000));
+	T_OK(near(g.start[2], 5.27342 * 48000, 0.03 * 48000));
+	T_OK(near(g.end[2], 6.27412 * 48000, 0.03 * 48000));
+	T_OK(near(g.start[3], 7.18773 * 48000, 0.03 * 48000));
+	sp_segment_free(s);
+	sp_decode_close(d);
+
+	p.window = 0;
+	T_OK(sp_segment_new(1, 48000, &p, on_seg, &g) == NULL);
+
+	/* The pull interface gives the same stretches. */
+	{
+		static float tone[48000 * 3];
+		struct sp_segment seg;
+		size_t i, k = 0;
+
+		for (i = 48000; i < 96000; i++)
+			tone[i] = (float)(0.1 * sin(i * 0.05));
+		s = sp_segmenter_new(48000, 1, -40, 0.5, 0.3);
+		sp_segmenter_add(s, tone, 48000 * 3);
+		while (sp_segmenter_next(s, &seg) == 1)
+			k++;
+		sp_segmenter_end(s);
+		while (sp_segmenter_next(s, &seg) == 1)
+			k++;
+		T_INT(k, 1);
+		T_OK(near(seg.start, 48000, 960) && near(seg.end, 96000, 960));
+		sp_segmenter_free(s);
+		T_OK(sp_segmenter_new(48000, 1, 3, 0.5, 0.3) == NULL);
+	}
+	return t_done();
+}
