@@ -1651,9 +1651,14 @@ sp_mp4_asc_parse(const uint8_t *asc, size_t n, unsigned *object_type,
 	rate = asc_rate(&b);
 	cc = getbits(&b, 4);
 	if (aot == 5 || aot == 29) {
-		/* Explicit SBR/PS: the extension rate, then the core type. */
-		(void)asc_rate(&b);
-		aot = asc_aot(&b);
+		/*
+		 * Explicit SBR/PS: the rate decoders output is the extension
+		 * rate; PS makes a mono core stereo.
+		 */
+		rate = rate ? asc_rate(&b) : 0;
+		if (aot == 29 && cc == 1)
+			cc = 2;
+		(void)asc_aot(&b);
 	}
 	if (b.bad || aot == 0 || rate == 0)
 		return -1;

@@ -60,7 +60,8 @@ struct sp_mp4_info {
 	size_t		 nchapters;
 	/* Added after the contract. */
 	/* Leading empty edits (media_time -1): silence before the first
-	 * sample, media timescale units.  ffprobe ignores it for duration_ts. */
+	 * sample, media timescale units.  ffprobe's duration_ts leaves it
+	 * out, and so does duration_samples. */
 	uint64_t	 edit_delay;
 	/* Samples dropped because their data lies past the end of the file
 	 * (a cut download); the tables hold only the complete ones. */
@@ -107,7 +108,8 @@ int	sp_mp4_find(const struct sp_mp4 *m, uint64_t t, uint64_t *index,
  * Parse an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1): object type
  * (escape 31 read), sample rate (index or explicit 24-bit value) and
  * channels (configuration 1-6, 7 -> 8; 0 -> 0: a PCE says).  HE-AAC
- * (SBR/PS, explicit signalling) gives the core object type and rate.
+ * with explicit signalling gives object type 5 (SBR) or 29 (PS) and the
+ * output (extension) rate; PS over a mono core gives 2 channels.
  * 0, or -1 when it is too short or the index is reserved.
  */
 int	sp_mp4_asc_parse(const uint8_t *asc, size_t n, unsigned *object_type,

@@ -319,8 +319,8 @@ test_asc(void)
 	b[2] = 0x88;
 	b[3] = 0x00;
 	T_INT(sp_mp4_asc_parse(b, 4, &ot, &rate, &ch), 0);
-	T_INT(ot, 2);
-	T_INT(rate, 24000);
+	T_INT(ot, 5);
+	T_INT(rate, 48000);
 	T_INT(ch, 2);
 }
 
