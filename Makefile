@@ -117,6 +117,7 @@ fuzz:
 		c=fuzz/corpus/$${f#fuzz_}; w=build/fuzz/corpus-$${f#fuzz_}; \
 		mkdir -p $$w; [ -d $$c ] && cp -n $$c/* $$w/ 2>/dev/null; \
 		echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 		    -print_final_stats=1 $$w 2>build/fuzz/$$f.log || \
 		    { tail -40 build/fuzz/$$f.log; exit 1; }; \

@@ -146,7 +146,8 @@ sp_rec_new(const char *type, const char *source)
 int
 sp_ndjson_write(FILE *fp, const json_t *rec)
 {
-	if (json_dumpf(rec, fp, JSON_COMPACT) != 0)
+	/* 12 digits: sample-exact times, without 60.579999999999998. */
+	if (json_dumpf(rec, fp, JSON_COMPACT | JSON_REAL_PRECISION(12)) != 0)
 		return -1;
 	return putc('\n', fp) == EOF ? -1 : 0;
 }

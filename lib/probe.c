@@ -132,7 +132,7 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 	static unsigned char buf[BLOCK];
 	const struct sp_adts_info *i = &p.info;
 	struct hydra h;
-	char when[SP_INSTANT_LEN];
+	char when[SP_INSTANT_LEN], msg[128];
 	size_t n;
 	double t;
 	json_t *hy;
@@ -189,8 +189,12 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 		warn_in(rec, "the last frame is cut short; it is not counted");
 	if (i->errors & SP_ADTS_ETRUNCTAG)
 		warn_in(rec, "an ID3 tag runs past the end");
-	if (i->errors & SP_ADTS_EJUNK)
-		warn_in(rec, "bytes that are neither frames nor tags");
+	if (i->errors & SP_ADTS_EJUNK) {
+		snprintf(msg, sizeof(msg), "%llu bytes between frames that are "
+		    "neither audio nor tags, passed over", (unsigned long long)
+		    (i->junk_bytes - i->lead_junk));
+		warn_in(rec, msg);
+	}
 	if (i->errors & SP_ADTS_ECHANGE)
 		warn_in(rec, "the sample rate or channels change");
 	return 0;
@@ -407,8 +411,12 @@ analyse(const char *path, const char *name, json_t *rec,
 		st.clips = *clips = json_array();
 		st.rate = i->sample_rate;
 		st.name = name;
-		sg = sp_segment_new(i->channels, i->sample_rate, &sp,
-		    on_stretch, &st);
+		if ((sg = sp_segment_new(i->channels, i->sample_rate, &sp,
+		    on_stretch, &st)) == NULL) {
+			sp_loudness_free(l);
+			sp_decode_close(d);
+			return fail(err, errlen, "bad silence parameters");
+		}
 	}
 	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
 	while ((got = sp_decode_read(d, buf, frames)) > 0) {

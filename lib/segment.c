@@ -22,7 +22,6 @@ struct sp_segmenter {
 	uint64_t	 quiet_from;	/* start of the quiet run in it */
 	int		 quiet;		/* a quiet run is going on */
 	int		 finished;
-	struct queue	*q;		/* the pull interface's, or NULL */
 	/*
 	 * Onsets: a window's RMS crosses the threshold some 20-50 ms after
 	 * the first sample does (a rising voice), while ffmpeg's silencedetect
@@ -34,12 +33,6 @@ struct sp_segmenter {
 	uint64_t	 first_hot;	/* in the current window; UINT64_MAX */
 	uint64_t	 hot[8];	/* of the previous windows, ring */
 	unsigned	 nhot;
-};
-
-/* The pull interface's queue (finished stretches not yet taken). */
-struct queue {
-	struct sp_segment *v;
-	size_t		 n, head, cap;
 };
 
 #define LOOKBACK	5	/* windows, 100 ms at the default */
@@ -174,76 +167,5 @@ sp_segment_finish(struct sp_segmenter *s)
 void
 sp_segment_free(struct sp_segmenter *s)
 {
-	if (s == NULL)
-		return;
-	if (s->q != NULL) {
-		free(s->q->v);
-		free(s->q);
-	}
 	free(s);
-}
-
-static void
-push(void *ctx, uint64_t start, uint64_t end)
-{
-	struct queue *q = ctx;
-
-	if (q->head > 0 && q->head == q->n)
-		q->head = q->n = 0;
-	if (q->n == q->cap) {
-		q->cap = q->cap ? 2 * q->cap : 16;
-		q->v = sp_xreallocarray(q->v, q->cap, sizeof(*q->v));
-	}
-	q->v[q->n].start = start;
-	q->v[q->n].end = end;
-	q->n++;
-}
-
-struct sp_segmenter *
-sp_segmenter_new(unsigned rate, unsigned channels, double threshold_db,
-    double min_silence, double min_speech)
-{
-	struct sp_segment_params p;
-	struct sp_segmenter *s;
-	struct queue *q = sp_xcalloc(1, sizeof(*q));
-
-	sp_segment_defaults(&p);
-	p.threshold_db = threshold_db;
-	p.min_silence = min_silence;
-	p.min_speech = min_speech;
-	if ((s = sp_segment_new(channels, rate, &p, push, q)) == NULL) {
-		free(q);
-		return NULL;
-	}
-	s->q = q;
-	return s;
-}
-
-void
-sp_segmenter_add(struct sp_segmenter *s, const float *pcm, size_t frames)
-{
-	sp_segment_add(s, pcm, frames);
-}
-
-int
-sp_segmenter_next(struct sp_segmenter *s, struct sp_segment *seg)
-{
-	struct queue *q = s->q;
-
-	if (q == NULL || q->head == q->n)
-		return 0;
-	*seg = q->v[q->head++];
-	return 1;
-}
-
-void
-sp_segmenter_end(struct sp_segmenter *s)
-{
-	sp_segment_finish(s);
-}
-
-void
-sp_segmenter_free(struct sp_segmenter *s)
-{
-	sp_segment_free(s);
 }

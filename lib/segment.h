@@ -44,20 +44,4 @@ void	sp_segment_add(struct sp_segmenter *s, const float *pcm,
 void	sp_segment_finish(struct sp_segmenter *s);
 void	sp_segment_free(struct sp_segmenter *s);
 
-/*
- * The same as a queue, for callers that pull: sp_segmenter_next returns
- * 1 with the next finished stretch in *seg, 0 when none is ready yet.
- * Window 20 ms.  NULL when a parameter is out of range.
- */
-struct sp_segment {
-	uint64_t	 start, end;	/* [start, end), samples */
-};
-struct sp_segmenter *sp_segmenter_new(unsigned rate, unsigned channels,
-	    double threshold_db, double min_silence, double min_speech);
-void	sp_segmenter_add(struct sp_segmenter *s, const float *pcm,
-	    size_t frames);
-int	sp_segmenter_next(struct sp_segmenter *s, struct sp_segment *seg);
-void	sp_segmenter_end(struct sp_segmenter *s);
-void	sp_segmenter_free(struct sp_segmenter *s);
-
 #endif

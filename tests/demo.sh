@@ -38,4 +38,6 @@ step 'spaces-archive-extract --list --table twitter-2026-11-21-demo.zip'
 step 'spaces-archive-extract --list twitter-2026-11-21-demo.zip | spaces-eligibility --program spark-2021 --table --as-of 2022-04-01'
 step 'spaces-archive-extract -C audio -o "%(date)s-%(id)s_%(part)d.aac" twitter-2026-11-21-demo.zip && ls -l audio'
 step 'spaces-archive-extract --data follower twitter-2026-11-21-demo.zip | wc -l'
+step 'spaces-info --table --loudness audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
+step 'spaces-info -j --silences audio/2022-03-22-1ypKdEXvkMLGW_0.aac | head -n 4'
 exit 0

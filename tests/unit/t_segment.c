@@ -119,25 +119,5 @@ main(void)
 	p.window = 0;
 	T_OK(sp_segment_new(1, 48000, &p, on_seg, &g) == NULL);
 
-	/* The pull interface gives the same stretches. */
-	{
-		static float tone[48000 * 3];
-		struct sp_segment seg;
-		size_t i, k = 0;
-
-		for (i = 48000; i < 96000; i++)
-			tone[i] = (float)(0.1 * sin(i * 0.05));
-		s = sp_segmenter_new(48000, 1, -40, 0.5, 0.3);
-		sp_segmenter_add(s, tone, 48000 * 3);
-		while (sp_segmenter_next(s, &seg) == 1)
-			k++;
-		sp_segmenter_end(s);
-		while (sp_segmenter_next(s, &seg) == 1)
-			k++;
-		T_INT(k, 1);
-		T_OK(near(seg.start, 48000, 960) && near(seg.end, 96000, 960));
-		sp_segmenter_free(s);
-		T_OK(sp_segmenter_new(48000, 1, 3, 0.5, 0.3) == NULL);
-	}
 	return t_done();
 }
