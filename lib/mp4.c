@@ -612,12 +612,13 @@ parse_esds(struct trk *k, const uint8_t *p, size_t n)
 			if (tag == 0x05) {
 				if (len > SP_MP4_ASCMAX)
 					len = SP_MP4_ASCMAX;
-				memcpy(k->asc, r.p + r.i, len);
-				k->asc_len = len;
-				if (sp_mp4_asc_parse(k->asc, len,
+				if (sp_mp4_asc_parse(r.p + r.i, len,
 				    &k->object_type, &k->sample_rate,
-				    &k->channels) == 0 && k->sample_rate > 0)
+				    &k->channels) == 0) {
+					memcpy(k->asc, r.p + r.i, len);
+					k->asc_len = len;
 					k->aac = 1;
+				}
 				return;
 			}
 			rd_skip(&r, len);
@@ -658,7 +659,8 @@ parse_stsd(struct trk *k, const uint8_t *p, size_t n)
 	rd_skip(&r, 8);			/* version, flags, entry count */
 	size = rd_u32(&r);
 	type = rd_u32(&r);
-	if (r.bad || size < 8 || size - 8 > rd_left(&r))
+	/* The first stsd only; its first entry only. */
+	if (r.bad || size < 8 || size - 8 > rd_left(&r) || k->entry != 0)
 		return;
 	k->entry = type;
 	if (type != FOURCC('m', 'p', '4', 'a'))
