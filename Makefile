@@ -29,7 +29,8 @@ WERROR =
 
 # Every library the toolkit may use, listed once.  -Wl,--as-needed keeps
 # each command linked against only what its objects call.
-PKGS = libcurl jansson opus ogg opusfile sndfile libarchive libical libebur128
+PKGS = libcurl jansson opus ogg opusfile sndfile libarchive libical libebur128 \
+	samplerate
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lfaad -lm
 
