@@ -1,0 +1,626 @@
+/* spaces-clip: sample-accurate lossless clips and podcast-ready exports. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "chapters.h"
+#include "cliplist.h"
+#include "cut.h"
+#include "decode.h"
+#include "encode.h"
+#include "err.h"
+#include "id3w.h"
+#include "io.h"
+#include "json.h"
+#include "oggopus.h"
+#include "render.h"
+#include "strnum.h"
+#include "timefmt.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+"usage: spaces-clip [-fjq] [-s start] [-e end | -d duration] [-o output] [--clips file|-]\n"
+"                   [--format fmt] [--reencode] [--bitrate kbps] [--mono]\n"
+"                   [--fade-in S] [--fade-out S] [--loudness LUFS] [--true-peak DBTP]\n"
+"                   [--title T] [--artist A] [--album A] [--comment C]\n"
+"                   [--chapters file] [--chapters-json out.json] input|-\n";
+
+enum {
+	OPT_ALBUM = 256, OPT_ARTIST, OPT_BITRATE, OPT_CHAPTERS, OPT_CHJSON,
+	OPT_CLIPS, OPT_COMMENT, OPT_FADE_IN, OPT_FADE_OUT, OPT_FORMAT,
+	OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "album",		required_argument,	NULL, OPT_ALBUM },
+	{ "artist",		required_argument,	NULL, OPT_ARTIST },
+	{ "bitrate",		required_argument,	NULL, OPT_BITRATE },
+	{ "chapters",		required_argument,	NULL, OPT_CHAPTERS },
+	{ "chapters-json",	required_argument,	NULL, OPT_CHJSON },
+	{ "clips",		required_argument,	NULL, OPT_CLIPS },
+	{ "comment",		required_argument,	NULL, OPT_COMMENT },
+	{ "duration",		required_argument,	NULL, 'd' },
+	{ "end",		required_argument,	NULL, 'e' },
+	{ "fade-in",		required_argument,	NULL, OPT_FADE_IN },
+	{ "fade-out",		required_argument,	NULL, OPT_FADE_OUT },
+	{ "force",		no_argument,		NULL, 'f' },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "json",		no_argument,		NULL, 'j' },
+	{ "loudness",		required_argument,	NULL, OPT_LOUDNESS },
+	{ "mono",		no_argument,		NULL, OPT_MONO },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "reencode",		no_argument,		NULL, OPT_REENCODE },
+	{ "start",		required_argument,	NULL, 's' },
+	{ "title",		required_argument,	NULL, OPT_TITLE },
+	{ "true-peak",		required_argument,	NULL, OPT_TRUE_PEAK },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ NULL,			0,			NULL, 0 }
+};
+
+/* The output formats, and which of them stream to a pipe. */
+static const struct {
+	const char	*name;
+	int		 streams;
+} formats[] = {
+	{ "m4a", 0 }, { "aac", 1 }, { "opus", 1 }, { "mp3", 1 },
+	{ "flac", 0 }, { "wav", 1 },
+};
+
+struct run {
+	int		 force, json, quiet, reencode, mono, normalise;
+	unsigned	 bitrate;
+	double		 fade_in, fade_out, target, ceiling;
+	const char	*format, *output, *chjson;
+	const char	*title, *artist, *album, *comment;
+	struct sp_chapters chapters;
+	int		 status;
+	/* The input, opened once for every clip. */
+	const char	*name;		/* as given */
+	const char	*path;		/* a file: the input or its spool */
+	struct sp_cut_source *cut;	/* lossless path */
+	struct sp_decoder *dec;		/* transcode path */
+	unsigned	 rate;
+	uint64_t	 total;
+};
+
+/* stdin kept in a file: removed however we exit. */
+static char *spool;
+
+static void
+drop_spool(void)
+{
+	if (spool)
+		unlink(spool);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(SP_EXIT_USAGE);
+}
+
+static void
+worse(struct run *r, int status)
+{
+	if (status > r->status)
+		r->status = status;
+}
+
+static double
+time_arg(const char *opt, const char *s)
+{
+	double v;
+
+	if (sp_parse_duration(s, &v) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': not a time (90, 1:30, "
+		    "01:02:03.250, 1h2m3.5s)", opt, s);
+	return v;
+}
+
+static double
+number_arg(const char *opt, const char *s, double min, double max)
+{
+	const char *errstr;
+	double v;
+
+	if (sp_strtod(s, min, max, &v, &errstr) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%g to %g)", opt, s,
+		    errstr, min, max);
+	return v;
+}
+
+/* The format: --format, else the output's extension. */
+static const char *
+pick_format(const char *fmt, const char *out)
+{
+	const char *dot;
+	size_t i;
+
+	if (fmt == NULL && out && (dot = strrchr(out, '.')) != NULL &&
+	    strchr(dot, '/') == NULL)
+		fmt = dot + 1;
+	if (fmt == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcasecmp(fmt, formats[i].name) == 0)
+			return formats[i].name;
+	sp_errx(SP_EXIT_USAGE, "'%s': not a format this tool writes (m4a, "
+	    "aac, opus, mp3, flac, wav)", fmt);
+}
+
+static int
+streams(const char *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, fmt) == 0)
+			return formats[i].streams;
+	return 0;
+}
+
+static void
+bad_line(void *ctx, size_t line, const char *why)
+{
+	struct run *r = ctx;
+
+	sp_warnx("clips line %zu: %s; skipped", line, why);
+	worse(r, SP_EXIT_USAGE);
+}
+
+/* Open the input for the path the run takes: lossless when it can. */
+static void
+open_input(struct run *r)
+{
+	char err[300];
+	int processing = r->reencode || r->mono || r->fade_in > 0 ||
+	    r->fade_out > 0 || r->normalise || r->bitrate > 0;
+	const char *codec;
+
+	r->cut = processing ? NULL : sp_cut_open(r->path, err, sizeof(err));
+	if (r->cut) {
+		codec = sp_cut_codec(r->cut);
+		if ((strcmp(codec, "aac") == 0 && (strcmp(r->format, "m4a") ==
+		    0 || strcmp(r->format, "aac") == 0)) ||
+		    (strcmp(codec, "opus") == 0 &&
+		    strcmp(r->format, "opus") == 0)) {
+			r->rate = sp_cut_rate(r->cut);
+			r->total = sp_cut_total(r->cut);
+			return;
+		}
+		sp_cut_close(r->cut);
+		r->cut = NULL;
+	}
+	if ((r->dec = sp_decode_open(r->path, err, sizeof(err))) == NULL)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
+	if (strcmp(r->format, "m4a") == 0 || strcmp(r->format, "aac") == 0)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s output is a lossless cut of AAC "
+		    "input only (no AAC encoder here); for processed audio "
+		    "choose opus, mp3, flac or wav", r->name, r->format);
+	r->rate = sp_decode_info(r->dec)->sample_rate;
+	r->total = sp_decode_info(r->dec)->total;
+	if (!sp_decode_info(r->dec)->total_known)
+		sp_errx(SP_EXIT_USAGE, "'%s': its length is not known", r->name);
+}
+
+/* Opus comments from the tags and the clip's chapters. */
+static void
+opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
+    struct sp_opus_tags *t)
+{
+	size_t i;
+
+	sp_opus_tags_init(t);
+	sp_opus_tags_set_vendor(t, "spaces " SP_VERSION);
+	if (title)
+		sp_opus_tags_add(t, "TITLE", title);
+	if (r->artist)
+		sp_opus_tags_add(t, "ARTIST", r->artist);
+	if (r->album)
+		sp_opus_tags_add(t, "ALBUM", r->album);
+	if (r->comment)
+		sp_opus_tags_add(t, "DESCRIPTION", r->comment);
+	for (i = 0; i < ch->n && i < 999; i++)
+		sp_opus_tags_add_chapter(t, (unsigned)i + 1, (uint64_t)llround(
+		    ch->v[i].start * 1000), ch->v[i].title);
+}
+
+/* The transcode path into fp. */
+static int
+transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
+    const struct sp_chapters *ch, FILE *fp, struct sp_render_result *res,
+    char *err, size_t errlen)
+{
+	struct sp_render_opts ro;
+	struct sp_enc_opts eo;
+	struct sp_opus_tags ot;
+	struct sp_id3w_tags it;
+	struct sp_encoder *e;
+	unsigned char *tag;
+	size_t len;
+	int rc;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.mono = r->mono;
+	ro.fade_in = r->fade_in;
+	ro.fade_out = r->fade_out;
+	ro.normalise = r->normalise;
+	ro.target = r->target;
+	ro.ceiling = r->ceiling;
+	memset(&eo, 0, sizeof(eo));
+	eo.format = strcmp(r->format, "opus") == 0 ? SP_ENC_OPUS :
+	    strcmp(r->format, "mp3") == 0 ? SP_ENC_MP3 :
+	    strcmp(r->format, "flac") == 0 ? SP_ENC_FLAC : SP_ENC_WAV;
+	eo.rate = r->rate;
+	eo.channels = sp_render_channels(r->dec, &ro);
+	eo.bitrate = r->bitrate;
+	opus_tags(r, title, ch, &ot);
+	eo.opus_tags = &ot;
+	if (eo.format == SP_ENC_MP3) {
+		/* ID3v2 with CHAP frames under a CTOC, before the stream. */
+		memset(&it, 0, sizeof(it));
+		it.title = title;
+		it.artist = r->artist;
+		it.album = r->album;
+		it.comment = r->comment;
+		tag = sp_id3w_build(&it, ch, (double)(end - start) / r->rate,
+		    &len);
+		rc = fwrite(tag, 1, len, fp) == len ? 0 : -1;
+		free(tag);
+		if (rc != 0) {
+			sp_opus_tags_release(&ot);
+			snprintf(err, errlen, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	if ((e = sp_encode_new(fp, &eo, err, errlen)) == NULL) {
+		sp_opus_tags_release(&ot);
+		return -1;
+	}
+	rc = sp_render(r->dec, start, end, &ro, e, res, err, errlen);
+	if (rc == 0 && sp_encode_finish(e) != 0) {
+		snprintf(err, errlen, "%s", sp_encode_error(e));
+		rc = -1;
+	}
+	sp_encode_free(e);
+	sp_opus_tags_release(&ot);
+	return rc;
+}
+
+/* Cut one clip into its output; print its record with -j. */
+static void
+one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
+{
+	char err[400], a[SP_DURATION_LEN], b[SP_DURATION_LEN], *path = NULL;
+	struct sp_chapters ch;
+	struct sp_atomic out;
+	struct sp_cut_result cr;
+	struct sp_cut_meta meta;
+	struct sp_render_result rr;
+	const char *title = r->title ? r->title : c->title;
+	uint64_t start, end;
+	FILE *fp, *jf;
+	json_t *rec;
+	int rc;
+
+	start = (uint64_t)llround(c->start * r->rate);
+	end = c->end < 0 ? r->total : (uint64_t)llround(c->end * r->rate);
+	if (end > r->total) {
+		sp_warnx("clip %zu: the end %s is past the end of '%s' (%s)",
+		    index, sp_fmt_duration(c->end, a), r->name,
+		    sp_fmt_duration((double)r->total / r->rate, b));
+		worse(r, SP_EXIT_USAGE);
+		return;
+	}
+	if (start >= end) {
+		sp_warnx("clip %zu: the start %s is not before the end %s",
+		    index, sp_fmt_duration(c->start, a),
+		    sp_fmt_duration((double)end / r->rate, b));
+		worse(r, SP_EXIT_USAGE);
+		return;
+	}
+	if (many) {
+		path = sp_clip_name(r->output, index, c->title, c->start, err,
+		    sizeof(err));
+		if (path == NULL)
+			sp_errx(SP_EXIT_USAGE, "-o '%s': %s", r->output, err);
+	} else
+		path = sp_xstrdup(r->output);
+	if (sp_atomic_open(&out, path, r->force) != 0) {
+		if (errno == EEXIST)
+			sp_warnx("'%s' exists; kept (use -f to replace it)",
+			    path);
+		else
+			sp_warn("cannot write '%s'", path);
+		worse(r, errno == EEXIST ? SP_EXIT_NO : SP_EXIT_ENV);
+		free(path);
+		return;
+	}
+	fp = out.fp;
+	sp_chapters_clip(&r->chapters, c->start, (double)end / r->rate, &ch);
+	memset(&cr, 0, sizeof(cr));
+	memset(&rr, 0, sizeof(rr));
+	if (r->cut) {
+		meta.title = title;
+		meta.artist = r->artist;
+		meta.album = r->album;
+		meta.comment = r->comment;
+		meta.date = NULL;
+		meta.chapters = &ch;
+		rc = sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
+		    sizeof(err));
+	} else {
+		rc = transcode(r, start, end, title, &ch, fp, &rr, err,
+		    sizeof(err));
+		cr.start = start;
+		cr.end = end;
+		cr.out_samples = rr.samples;
+		cr.exact = 1;
+	}
+	if (rc != 0) {
+		/* A failed write leaves its mark on the stream; else the input. */
+		sp_warnx("'%s': %s", path, err);
+		worse(r, ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE);
+		sp_atomic_abort(&out);
+		sp_chapters_release(&ch);
+		free(path);
+		return;
+	}
+	if (sp_atomic_commit(&out) != 0) {
+		sp_warn("cannot write '%s'", path);
+		worse(r, errno == EEXIST ? SP_EXIT_NO : SP_EXIT_ENV);
+		sp_chapters_release(&ch);
+		free(path);
+		return;
+	}
+	if (!cr.exact && !r->quiet)
+		sp_warnx("'%s': raw ADTS is frame-accurate only: it runs from "
+		    "%s to %s", path, sp_fmt_duration((double)cr.start / r->rate,
+		    a), sp_fmt_duration((double)cr.end / r->rate, b));
+	if (rr.measured && rr.missed > 0.05 && !r->quiet)
+		sp_warnx("'%s': the true-peak ceiling %.1f dBTP holds it at "
+		    "%.1f LUFS, %.1f LU short of %.1f", path, r->ceiling,
+		    r->target - rr.missed, rr.missed, r->target);
+	if (r->chjson) {
+		char *jp = many ? sp_clip_name(r->chjson, index, c->title,
+		    c->start, err, sizeof(err)) : sp_xstrdup(r->chjson);
+		struct sp_atomic ja;
+
+		if (jp == NULL || sp_atomic_open(&ja, jp, r->force) != 0) {
+			if (jp && errno == EEXIST) {
+				sp_warnx("'%s' exists; kept (use -f to replace "
+				    "it)", jp);
+				worse(r, SP_EXIT_NO);
+			} else {
+				sp_warn("cannot write '%s'", jp ? jp : r->chjson);
+				worse(r, SP_EXIT_ENV);
+			}
+		} else {
+			jf = ja.fp;
+			if (sp_chapters_write_json(&ch, jf) != 0 ||
+			    sp_atomic_commit(&ja) != 0) {
+				sp_warn("cannot write '%s'", jp);
+				worse(r, SP_EXIT_ENV);
+			}
+		}
+		free(jp);
+	}
+	if (r->json) {
+		rec = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:I, s:f, s:b, "
+		    "s:s, s:s}", "type", "clip", "index", (json_int_t)index,
+		    "start", c->start, "end", (double)end / r->rate,
+		    "real_start", (double)cr.start / r->rate, "real_end",
+		    (double)cr.end / r->rate, "samples",
+		    (json_int_t)cr.out_samples, "duration",
+		    (double)cr.out_samples / r->rate, "lossless", r->cut != NULL,
+		    "format", r->format, "path", path);
+		if (title)
+			json_object_set_new(rec, "title", json_string(title));
+		if (rr.measured)
+			json_object_set_new(rec, "gain", json_real(round(rr.gain *
+			    100) / 100));
+		if (sp_ndjson_write(stdout, rec) != 0)
+			sp_err(SP_EXIT_ENV, "write error");
+		json_decref(rec);
+	}
+	sp_chapters_release(&ch);
+	free(path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	struct sp_cliplist clips;
+	const char *start = NULL, *end = NULL, *dur = NULL, *cfile = NULL;
+	const char *chfile = NULL;
+	char err[300];
+	double s, e;
+	FILE *fp;
+	size_t i;
+	int ch, many;
+
+	sp_setprogname(argv[0]);
+	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
+	sp_io_init();
+	memset(&r, 0, sizeof(r));
+	r.ceiling = -1;
+	sp_chapters_init(&r.chapters);
+	sp_cliplist_init(&clips);
+	while ((ch = getopt_long(argc, argv, "d:e:fhjo:qs:", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'd':
+			dur = optarg;
+			break;
+		case 'e':
+			end = optarg;
+			break;
+		case 'f':
+			r.force = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case 'j':
+			r.json = 1;
+			break;
+		case 'o':
+			r.output = optarg;
+			break;
+		case 'q':
+			r.quiet = 1;
+			break;
+		case 's':
+			start = optarg;
+			break;
+		case OPT_ALBUM:
+			r.album = optarg;
+			break;
+		case OPT_ARTIST:
+			r.artist = optarg;
+			break;
+		case OPT_BITRATE:
+			r.bitrate = (unsigned)number_arg("--bitrate", optarg, 6,
+			    510);
+			break;
+		case OPT_CHAPTERS:
+			chfile = optarg;
+			break;
+		case OPT_CHJSON:
+			r.chjson = optarg;
+			break;
+		case OPT_CLIPS:
+			cfile = optarg;
+			break;
+		case OPT_COMMENT:
+			r.comment = optarg;
+			break;
+		case OPT_FADE_IN:
+			r.fade_in = time_arg("--fade-in", optarg);
+			break;
+		case OPT_FADE_OUT:
+			r.fade_out = time_arg("--fade-out", optarg);
+			break;
+		case OPT_FORMAT:
+			r.format = optarg;
+			break;
+		case OPT_LOUDNESS:
+			r.normalise = 1;
+			r.target = number_arg("--loudness", optarg, -70, -5);
+			break;
+		case OPT_MONO:
+			r.mono = 1;
+			break;
+		case OPT_REENCODE:
+			r.reencode = 1;
+			break;
+		case OPT_TITLE:
+			r.title = optarg;
+			break;
+		case OPT_TRUE_PEAK:
+			r.ceiling = number_arg("--true-peak", optarg, -20, 0);
+			break;
+		case OPT_VERSION:
+			printf("spaces-clip %s\n", SP_VERSION);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage();
+	r.name = argv[0];
+	if (end && dur)
+		usage();
+	if (r.output == NULL)
+		sp_errx(SP_EXIT_USAGE, "-o is needed: the output file, or - "
+		    "for stdout");
+	if ((r.format = pick_format(r.format, r.output)) == NULL)
+		sp_errx(SP_EXIT_USAGE, "-o '%s': give --format (m4a, aac, "
+		    "opus, mp3, flac, wav)", r.output);
+	if (strcmp(r.output, "-") == 0 && !streams(r.format))
+		sp_errx(SP_EXIT_USAGE, "%s cannot go to a pipe: %s; use aac, "
+		    "opus, mp3 or wav for -o -", r.format,
+		    strcmp(r.format, "m4a") == 0 ? "an M4A's index (moov) is "
+		    "written before its audio, once the audio is known" :
+		    "its header is written last");
+	if (cfile && (start || end || dur))
+		sp_errx(SP_EXIT_USAGE, "--clips and -s/-e/-d cannot be used "
+		    "together");
+	if ((cfile && strcmp(cfile, "-") == 0) + (chfile && strcmp(chfile,
+	    "-") == 0) + (strcmp(r.name, "-") == 0) > 1)
+		sp_errx(SP_EXIT_USAGE, "only one of the input, --clips and "
+		    "--chapters can be stdin");
+
+	if (chfile) {
+		if ((fp = sp_open_in(chfile)) == NULL)
+			sp_err(SP_EXIT_USAGE, "cannot open '%s'", chfile);
+		if (sp_chapters_read(&r.chapters, fp, err, sizeof(err)) != 0)
+			sp_errx(SP_EXIT_USAGE, "'%s': %s", chfile, err);
+		sp_close_in(fp);
+	}
+	if (cfile) {
+		if ((fp = sp_open_in(cfile)) == NULL)
+			sp_err(SP_EXIT_USAGE, "cannot open '%s'", cfile);
+		if (sp_cliplist_read(&clips, fp, bad_line, &r) < 0)
+			sp_err(SP_EXIT_ENV, "cannot read '%s'", cfile);
+		sp_close_in(fp);
+		if (clips.n == 0)
+			sp_errx(r.status ? r.status : SP_EXIT_USAGE,
+			    "'%s': no clips", cfile);
+	} else {
+		s = start ? time_arg("-s", start) : 0;
+		e = end ? time_arg("-e", end) : dur ? s + time_arg("-d", dur) :
+		    -1;
+		sp_cliplist_add(&clips, s, e, NULL, 0);
+	}
+	many = clips.n > 1 || sp_clip_name_is_template(r.output);
+	if (clips.n > 1 && !sp_clip_name_is_template(r.output))
+		sp_errx(SP_EXIT_USAGE, "-o '%s': several clips need a template "
+		    "(%%n, %%02n, %%t, %%s)", r.output);
+	if (clips.n > 1 && strcmp(r.output, "-") == 0)
+		sp_errx(SP_EXIT_USAGE, "-o -: several clips cannot share stdout");
+	if (strcmp(r.output, "-") == 0 && r.json)
+		sp_errx(SP_EXIT_USAGE, "-o - and -j both want stdout");
+	if (r.chjson && strcmp(r.chjson, "-") == 0)
+		sp_errx(SP_EXIT_USAGE, "--chapters-json needs a file name");
+	if (r.chjson && clips.n > 1 && !sp_clip_name_is_template(r.chjson))
+		sp_errx(SP_EXIT_USAGE, "--chapters-json '%s': several clips "
+		    "need a template (%%n, %%02n, %%t, %%s)", r.chjson);
+
+	/* Readers seek: a pipe is kept in a temporary file. */
+	r.path = r.name;
+	if (strcmp(r.name, "-") == 0) {
+		if ((spool = sp_spool(stdin)) == NULL)
+			sp_err(SP_EXIT_ENV, "cannot keep stdin in a temporary "
+			    "file");
+		atexit(drop_spool);
+		r.path = spool;
+	}
+	open_input(&r);
+	for (i = 0; i < clips.n; i++)
+		one_clip(&r, i + 1, &clips.v[i], many);
+
+	drop_spool();
+	free(spool);
+	spool = NULL;
+	sp_cut_close(r.cut);
+	sp_decode_close(r.dec);
+	sp_cliplist_release(&clips);
+	sp_chapters_release(&r.chapters);
+	if (sp_close_stdout() != 0)
+		worse(&r, SP_EXIT_ENV);
+	return r.status;
+}

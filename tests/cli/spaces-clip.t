@@ -1,0 +1,223 @@
+#!/bin/sh
+# spaces-clip: lossless sample-exact cuts and podcast exports, checked with
+# ffprobe, ffmpeg, opusinfo and python3-mutagen.
+. "${0%/*}/../lib.sh"
+
+AAC=$DATA/aac
+MP4=$DATA/mp4
+OPUS=$DATA/opus
+PCM=$DATA/pcm
+
+duration_ts() {
+	ffprobe -v error -select_streams a:0 -show_entries \
+	    stream=duration_ts -of csv=p=0 "$1"
+}
+
+# decoded FILE: ffmpeg's decoded length in samples per channel.
+decoded() {
+	ch=$(ffprobe -v error -select_streams a:0 -show_entries \
+	    stream=channels -of csv=p=0 "$1")
+	bytes=$(ffmpeg -v error -i "$1" -map 0:a:0 -f s16le - | wc -c)
+	echo $((bytes / 2 / ch))
+}
+
+# lag SOURCE CLIP OFFSET: the lag (in samples, -8..8) at which ffmpeg's
+# decode of CLIP best matches ffmpeg's decode of SOURCE from OFFSET.
+lag() {
+	ffmpeg -v error -i "$1" -ac 1 -f s16le src.raw &&
+	ffmpeg -v error -i "$2" -ac 1 -f s16le clip.raw &&
+	python3 - "$3" <<-EOF
+	import struct, sys
+	off = int(sys.argv[1])
+	s = open("src.raw", "rb").read(); c = open("clip.raw", "rb").read()
+	s = struct.unpack("<%dh" % (len(s) // 2), s)
+	c = struct.unpack("<%dh" % (len(c) // 2), c)
+	n = min(9600, len(c) - 2400)
+	def score(k):
+	    return sum(c[2400 + i] * s[off + 2400 + i + k] for i in range(0, n, 3))
+	print(max(range(-8, 9), key=score))
+	EOF
+}
+
+t_case 'ADTS to M4A: sample-exact by duration_ts, aligned at lag 0' '
+	run spaces-clip -j -s 0.7654 -e 2.4321 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 0 && err_empty &&
+	want=$(python3 -c "print(round(2.4321 * 48000) - round(0.7654 * 48000))") &&
+	[ "$(duration_ts c.m4a)" = "$want" ] &&
+	jq_is "[.lossless, .samples, .format]" "[true,$want,\"m4a\"]" &&
+	ffprobe -v warning c.m4a 2>probe.err && [ ! -s probe.err ] &&
+	[ "$(lag "$AAC/speech-3s.aac" c.m4a $(python3 -c "print(round(0.7654 * 48000))"))" = 0 ]
+'
+
+t_case 'M4A to M4A: sample-exact, the edit list shown by ffprobe' '
+	run spaces-clip -s 0.3333 -d 1.5 -o c.m4a "$MP4/speech.m4a" &&
+	status 0 &&
+	[ "$(duration_ts c.m4a)" = 72000 ] &&
+	ffprobe -v error -show_entries stream=start_pts,duration_ts -of json c.m4a >p.json &&
+	jq -e ".streams[0].duration_ts == 72000" p.json >/dev/null
+'
+
+t_case 'Opus to Opus: the decoded length is exact, opusinfo is clean' '
+	run spaces-clip -j -s 0.2571 -e 2.1 -o c.opus "$OPUS/stereo.opus" &&
+	status 0 &&
+	want=$(python3 -c "print(round(2.1 * 48000) - round(0.2571 * 48000))") &&
+	[ "$(decoded c.opus)" = "$want" ] &&
+	opusinfo c.opus >info 2>&1 && ! grep -qi "warning\|error" info &&
+	jq_is .lossless true &&
+	[ "$(lag "$OPUS/stereo.opus" c.opus $(python3 -c "print(round(0.2571 * 48000))"))" = 0 ]
+'
+
+t_case 'raw ADTS out: frame-accurate, says so with the real boundaries' '
+	run spaces-clip -j -s 0.5 -e 1.5 -o c.aac "$AAC/speech-3s.aac" &&
+	status 0 &&
+	err_has "frame-accurate only" &&
+	jq -e ".real_start <= 0.5 and .real_end >= 1.5 and .samples % 1024 == 0" out >/dev/null &&
+	[ "$(jq .samples out)" = "$(decoded c.aac)" ]
+'
+
+t_case 'the whole input when no times are given' '
+	run spaces-clip -o all.m4a "$AAC/speech-3s.aac" &&
+	status 0 &&
+	[ "$(duration_ts all.m4a)" = 145408 ]
+'
+
+t_case 'a time past the end says the real duration, exit 2' '
+	run spaces-clip -s 1 -e 9 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 2 &&
+	err_has "past the end of .* (0:03.029)" &&
+	[ ! -e c.m4a ] &&
+	run spaces-clip -s 2 -e 1 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 2 && err_has "not before the end"
+'
+
+t_case 'a clip list: records and lines, a bad line named, the rest cut' '
+	cat >clips <<-EOF &&
+	{"type":"media","path":"x"}
+	{"type":"clip","index":1,"start":0.1,"end":0.9,"title":"Intro & News!"}
+	# a comment
+	1.0 1.8 Second part
+	1.9 nonsense
+	2.0 2.9
+	EOF
+	run spaces-clip -j --clips clips -o "part-%02n-%t.m4a" "$AAC/speech-3s.aac" &&
+	status 2 &&
+	err_has "clips line 5: END is not a time" &&
+	[ "$(ls part-* | tr "\n" " ")" = "part-01-intro-news.m4a part-02-second-part.m4a part-03-clip.m4a " ] &&
+	[ "$(wc -l <out)" = 3 ] &&
+	[ "$(duration_ts part-02-second-part.m4a)" = 38400 ]
+'
+
+t_case 'clips from spaces-info --silences, through a pipe' '
+	spaces-info -j --silences "$PCM/pauses.opus" >info.ndjson &&
+	n=$(grep -c "\"type\":\"clip\"" info.ndjson) &&
+	spaces-clip --clips - -o "s%n.opus" "$PCM/pauses.opus" <info.ndjson &&
+	[ "$(ls s*.opus | wc -l)" = "$n" ]
+'
+
+t_case 'to a pipe: aac, opus, mp3, wav yes; m4a refused with the reason' '
+	spaces-clip -s 0.5 -e 1.5 --format aac -o - "$AAC/speech-3s.aac" >p.aac 2>/dev/null &&
+	[ "$(decoded p.aac)" -gt 40000 ] &&
+	run spaces-clip -o - --format m4a "$AAC/speech-3s.aac" &&
+	status 2 && err_has "M4A.*index" &&
+	run spaces-clip -o - "$AAC/speech-3s.aac" &&
+	status 2
+'
+
+# ebu FILE: ffmpeg's integrated loudness and true peak of FILE.
+ebu() {
+	ffmpeg -nostats -hide_banner -i "$1" -af ebur128=peak=true -f null - 2>ebu.log &&
+	i=$(sed -n "s/^ *I: *\(-*[0-9.]*\) LUFS/\1/p" ebu.log | tail -n 1) &&
+	p=$(sed -n "s/^ *Peak: *\(-*[0-9.]*\) dBFS/\1/p" ebu.log | tail -n 1)
+}
+
+t_case 'MP3 at a loudness target: ffmpeg measures it within 0.5 LU' '
+	run spaces-clip -j --loudness -23 -o c.mp3 "$PCM/pauses.opus" &&
+	status 0 && err_empty &&
+	ebu c.mp3 &&
+	awk -v i="$i" -v p="$p" "BEGIN { d = i + 23; if (d < 0) d = -d; exit !(d <= 0.5 && p <= -0.9) }" ||
+	    { echo "I $i LUFS, true peak $p"; exit 1; }
+'
+
+t_case 'at -16 LUFS the true-peak ceiling wins, and it says by how much' '
+	run spaces-clip -j --loudness -16 --true-peak -1 -o c.mp3 "$PCM/pauses.opus" &&
+	status 0 &&
+	err_has "the true-peak ceiling -1.0 dBTP holds it at .* LU short of -16.0" &&
+	ebu c.mp3 &&
+	awk -v p="$p" "BEGIN { exit !(p <= -0.5) }" || { echo "true peak $p"; exit 1; }
+'
+
+t_case 'MP3 tags and chapters: ID3v2 CHAP under a CTOC, read by mutagen' '
+	printf "0 Opening\n1.2 Middle\n2.5 End part\n" >ch.txt &&
+	run spaces-clip --reencode --title "Episode 1" --artist Host --album Show \
+	    --chapters ch.txt -s 1 -e 3 -o c.mp3 "$AAC/speech-3s.aac" &&
+	status 0 &&
+	/usr/bin/python3 - c.mp3 >m.out <<-EOF &&
+	import sys
+	from mutagen.id3 import ID3
+	t = ID3(sys.argv[1])
+	print(t["TIT2"].text[0], t["TPE1"].text[0], t["TALB"].text[0])
+	toc = t.getall("CTOC")[0]
+	print(len(toc.child_element_ids), int(toc.flags))
+	for c in sorted(t.getall("CHAP"), key=lambda c: c.start_time):
+	    print(c.start_time, c.sub_frames["TIT2"].text[0])
+	EOF
+	printf "Episode 1 Host Show\n3 3\n0 Opening\n200 Middle\n1500 End part\n" >want &&
+	diff -u want m.out
+'
+
+t_case 'Opus export: --mono, exact length, chapters as CHAPTERxxx comments' '
+	printf "0 A\n1 B\n" >ch.txt &&
+	run spaces-clip --mono --chapters ch.txt -s 0.25 -e 1.75 -o m.opus "$PCM/stereo-48k.opus" &&
+	status 0 &&
+	[ "$(ffprobe -v error -show_entries stream=channels -of csv=p=0 m.opus)" = 1 ] &&
+	[ "$(decoded m.opus)" = 72000 ] &&
+	[ "$(ffprobe -v error -show_chapters -of json m.opus | jq ".chapters | length")" = 2 ]
+'
+
+t_case 'M4A chapters shift with the clip; --chapters-json writes them' '
+	printf "0 Opening\n1.2 Middle\n2.5 End part\n" >ch.txt &&
+	run spaces-clip --chapters ch.txt --chapters-json c.json -s 1 -e 3 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 0 &&
+	ffprobe -v error -show_chapters -of json c.m4a | jq -c "[.chapters[].tags.title]" >got &&
+	echo "[\"Opening\",\"Middle\",\"End part\"]" >want && diff -u want got &&
+	python3 -c "
+import json
+d = json.load(open(\"c.json\"))
+assert d[\"version\"] == \"1.2.0\", d
+print([(c[\"startTime\"], c[\"title\"]) for c in d[\"chapters\"]])" >j &&
+	echo "[(0, '"'"'Opening'"'"'), (0.2, '"'"'Middle'"'"'), (1.5, '"'"'End part'"'"')]" >want &&
+	diff -u want j
+'
+
+t_case 'processing with M4A output is refused: no AAC encoder here' '
+	run spaces-clip --mono -o c.m4a "$AAC/speech-3s.aac" &&
+	status 2 && err_has "no AAC encoder" && [ ! -e c.m4a ]
+'
+
+t_case 'an existing output is kept without -f; an unwritable one is exit 3' '
+	echo keep >c.m4a &&
+	run spaces-clip -s 0 -e 1 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 1 && [ "$(cat c.m4a)" = keep ] &&
+	run spaces-clip -f -s 0 -e 1 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 0 && [ "$(duration_ts c.m4a)" = 48000 ] &&
+	mkdir ro && chmod 555 ro &&
+	run spaces-clip -s 0 -e 1 -o ro/c.m4a "$AAC/speech-3s.aac" &&
+	{ [ "$(id -u)" = 0 ] || { status 3 && [ -z "$(ls -A ro)" ]; }; } &&
+	(trap "" XFSZ; ulimit -f 10; spaces-clip -s 0 -e 2 -o big.wav --format wav "$AAC/speech-3s.aac") 2>err;
+	[ $? -eq 3 ] && [ ! -e big.wav ] && [ -z "$(ls -A | grep "^\.big")" ]
+'
+
+t_case 'stdin input; usage errors' '
+	spaces-clip -s 0 -e 1 -o s.m4a - <"$AAC/speech-3s.aac" &&
+	[ "$(duration_ts s.m4a)" = 48000 ] &&
+	run spaces-clip -e 1 -d 1 -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
+	run spaces-clip -s soon -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
+	run spaces-clip "$AAC/speech-3s.aac" && status 2 &&
+	run spaces-clip -o x.ogx "$AAC/speech-3s.aac" && status 2 &&
+	printf "0 1\n1 2\n" >two &&
+	run spaces-clip --clips two -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
+	err_has "several clips need a template" &&
+	run spaces-clip -o x.m4a nosuch.aac && status 2
+'
+
+t_end
