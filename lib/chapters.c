@@ -127,18 +127,6 @@ sort_chapters(struct sp_chapters *c)
 	free(tmp);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* 1 when the n bytes at s are UTF-8 (shortest forms, no surrogates). */
 static int
 utf8_ok(const char *s, size_t n)
@@ -183,11 +171,11 @@ static char *
 take_text(const char *s, size_t n, size_t line, char *err, size_t errlen)
 {
 	if (memchr(s, '\0', n) != NULL) {
-		seterr(err, errlen, "line %zu: NUL byte in title", line);
+		sp_fail(err, errlen, "line %zu: NUL byte in title", line);
 		return NULL;
 	}
 	if (!utf8_ok(s, n)) {
-		seterr(err, errlen, "line %zu: title is not UTF-8", line);
+		sp_fail(err, errlen, "line %zu: title is not UTF-8", line);
 		return NULL;
 	}
 	return sp_xstrndup(s, n);
@@ -208,7 +196,7 @@ slurp(FILE *fp, char **out, size_t *outlen, char *err, size_t errlen)
 		got = fread(b + len, 1, cap - len - 1, fp);
 		len += got;
 		if (len > SP_CHAPTERS_MAXFILE) {
-			seterr(err, errlen, "chapter file larger than %u MiB",
+			sp_fail(err, errlen, "chapter file larger than %u MiB",
 			    SP_CHAPTERS_MAXFILE >> 20);
 			free(b);
 			return -1;
@@ -217,7 +205,7 @@ slurp(FILE *fp, char **out, size_t *outlen, char *err, size_t errlen)
 			break;
 	}
 	if (ferror(fp)) {
-		seterr(err, errlen, "read error: %s", strerror(errno));
+		sp_fail(err, errlen, "read error: %s", strerror(errno));
 		free(b);
 		return -1;
 	}
@@ -306,27 +294,27 @@ read_json(struct sp_chapters *out, const char *b, size_t n, char *err,
 
 	root = json_loadb(b, n, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
-		seterr(err, errlen, "line %d: %s", je.line > 0 ? je.line : 1,
+		sp_fail(err, errlen, "line %d: %s", je.line > 0 ? je.line : 1,
 		    je.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		seterr(err, errlen, "line 1: not a JSON chapters object");
+		sp_fail(err, errlen, "line 1: not a JSON chapters object");
 		goto out;
 	}
 	ver = json_object_get(root, "version");
 	if (ver != NULL && !json_is_string(ver)) {
-		seterr(err, errlen, "line 1: \"version\" is not a string");
+		sp_fail(err, errlen, "line 1: \"version\" is not a string");
 		goto out;
 	}
 	arr = json_object_get(root, "chapters");
 	if (!json_is_array(arr)) {
-		seterr(err, errlen, "line 1: no \"chapters\" array");
+		sp_fail(err, errlen, "line 1: no \"chapters\" array");
 		goto out;
 	}
 	json_array_foreach(arr, i, ch) {
 #define BAD(what) do {							\
-	seterr(err, errlen, "line %zu: chapter %zu: %s",		\
+	sp_fail(err, errlen, "line %zu: chapter %zu: %s",		\
 	    json_elem_line(b, n, i), i + 1, what);			\
 	goto out;							\
 } while (0)
@@ -387,7 +375,7 @@ read_text(struct sp_chapters *out, const char *b, size_t n, char *err,
 		tok[tl < sizeof(tok) ? tl : 0] = '\0';
 		if (tl >= sizeof(tok) || memchr(tok, '\0', tl) != NULL ||
 		    sp_parse_duration(tok, &start) == -1) {
-			seterr(err, errlen, "line %zu: '%.*s' is not a time",
+			sp_fail(err, errlen, "line %zu: '%.*s' is not a time",
 			    line, tl > 32 ? 32 : (int)tl, p);
 			return -1;
 		}
@@ -432,13 +420,13 @@ ff_close(struct sp_chapters *out, struct ffchap *f, char *err, size_t errlen)
 	if (f->line == 0)
 		return 0;
 	if (!f->has_start) {
-		seterr(err, errlen, "line %zu: chapter without START",
+		sp_fail(err, errlen, "line %zu: chapter without START",
 		    f->line);
 		return -1;
 	}
 	start = (double)f->start * (double)f->num / (double)f->den;
 	if (!(start <= SP_CHAPTERS_MAXTIME)) {
-		seterr(err, errlen, "line %zu: chapter START out of range",
+		sp_fail(err, errlen, "line %zu: chapter START out of range",
 		    f->line);
 		return -1;
 	}
@@ -508,7 +496,7 @@ read_ffmeta(struct sp_chapters *out, const char *b, size_t n, char *err,
 		if (f.line == 0)
 			continue;	/* global or stream metadata */
 		if (!eq) {
-			seterr(err, errlen, "line %zu: expected key=value",
+			sp_fail(err, errlen, "line %zu: expected key=value",
 			    first);
 			goto out;
 		}
@@ -521,7 +509,7 @@ read_ffmeta(struct sp_chapters *out, const char *b, size_t n, char *err,
 			    -1 || sp_strtoll(slash + 1, 1, INT32_MAX, &f.den,
 			    &es) == -1) {
 badtb:
-				seterr(err, errlen, "line %zu: bad TIMEBASE",
+				sp_fail(err, errlen, "line %zu: bad TIMEBASE",
 				    first);
 				goto out;
 			}
@@ -529,7 +517,7 @@ badtb:
 		    strcmp(key.s, "END") == 0) {
 			if (sp_strtoll(val.s ? val.s : "", 0, INT64_MAX, &v,
 			    &es) == -1) {
-				seterr(err, errlen, "line %zu: bad %s",
+				sp_fail(err, errlen, "line %zu: bad %s",
 				    first, key.s);
 				goto out;
 			}

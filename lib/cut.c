@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "adts.h"
 #include "cut.h"
 #include "mp4.h"
@@ -49,22 +50,6 @@ struct sp_cut_source {
 	char		*vendor;
 	int64_t		 g0;		/* granule where the audio starts */
 };
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Up to n bytes at offset off: how many were read (0 on error). */
 static size_t
@@ -174,7 +159,7 @@ open_adts(struct sp_cut_source *s, char *err, size_t errlen)
 	if (ferror(s->fp))
 		goto rderr;
 	if (sp_adts_finish(p) != 0 || s->nframes == 0) {
-		seterr(err, errlen, "not AAC or Opus: it needs --reencode");
+		sp_fail(err, errlen, "not AAC or Opus: it needs --reencode");
 		goto out;
 	}
 	s->rate = s->first.sample_rate;
@@ -183,7 +168,7 @@ open_adts(struct sp_cut_source *s, char *err, size_t errlen)
 	rc = 0;
 	goto out;
 rderr:
-	seterr(err, errlen, "read error: %s", strerror(errno));
+	sp_fail(err, errlen, "read error: %s", strerror(errno));
 out:
 	free(buf);
 	free(p);
@@ -198,17 +183,17 @@ open_mp4(struct sp_cut_source *s, char *err, size_t errlen)
 	uint64_t vend;
 
 	if (fseeko(s->fp, 0, SEEK_SET) != 0) {
-		seterr(err, errlen, "read error: %s", strerror(errno));
+		sp_fail(err, errlen, "read error: %s", strerror(errno));
 		return -1;
 	}
 	if ((s->mp4 = sp_mp4_open(s->fp, e, sizeof(e))) == NULL) {
-		seterr(err, errlen, "%s", e);
+		sp_fail(err, errlen, "%s", e);
 		return -1;
 	}
 	mi = sp_mp4_info(s->mp4);
 	if (mi->sample_rate == 0 || mi->channels == 0 || mi->timescale == 0 ||
 	    mi->nsamples == 0) {
-		seterr(err, errlen, "unsupported AAC track (%u Hz, %u "
+		sp_fail(err, errlen, "unsupported AAC track (%u Hz, %u "
 		    "channels, %" PRIu64 " frames)", mi->sample_rate,
 		    mi->channels, mi->nsamples);
 		return -1;
@@ -241,7 +226,7 @@ open_opus(struct sp_cut_source *s, char *err, size_t errlen)
 	int rc = -1;
 
 	if (fseeko(s->fp, 0, SEEK_SET) != 0) {
-		seterr(err, errlen, "read error: %s", strerror(errno));
+		sp_fail(err, errlen, "read error: %s", strerror(errno));
 		return -1;
 	}
 	rd = sp_opus_reader_file(s->fp);
@@ -255,9 +240,9 @@ open_opus(struct sp_cut_source *s, char *err, size_t errlen)
 	}
 	sum = sp_opus_reader_summary(rd);
 	if (e != NULL)
-		seterr(err, errlen, "%s", e);
+		sp_fail(err, errlen, "%s", e);
 	else if (sum->packets == 0)
-		seterr(err, errlen, "no Opus audio packet");
+		sp_fail(err, errlen, "no Opus audio packet");
 	else {
 		s->g0 = sum->start_granule;
 		s->total = sum->samples > 0 ? (uint64_t)sum->samples : 0;
@@ -279,14 +264,14 @@ sp_cut_open(const char *path, char *err, size_t errlen)
 
 	s = sp_xcalloc(1, sizeof(*s));
 	if ((s->fp = fopen(path, "rb")) == NULL) {
-		seterr(err, errlen, "cannot open '%s': %s", path,
+		sp_fail(err, errlen, "cannot open '%s': %s", path,
 		    strerror(errno));
 		free(s);
 		return NULL;
 	}
 	k = fread(b, 1, sizeof(b), s->fp);
 	if (ferror(s->fp)) {
-		seterr(err, errlen, "read error: %s", strerror(errno));
+		sp_fail(err, errlen, "read error: %s", strerror(errno));
 		rc = -1;
 	} else if (sp_opus_sniff(b, k)) {
 		s->kind = K_OPUS;
@@ -298,7 +283,7 @@ sp_cut_open(const char *path, char *err, size_t errlen)
 		s->kind = K_ADTS;
 		rc = open_adts(s, err, errlen);
 	} else {
-		seterr(err, errlen, "not AAC or Opus: it needs --reencode");
+		sp_fail(err, errlen, "not AAC or Opus: it needs --reencode");
 		rc = -1;
 	}
 	if (rc != 0) {
@@ -372,7 +357,7 @@ aac_unit(struct sp_cut_source *s, uint64_t f, uint8_t *buf,
 		n = sp_mp4_read_sample(s->mp4, f, s->au,
 		    sp_mp4_info(s->mp4)->max_sample);
 		if (n <= 0) {
-			seterr(err, errlen, "cannot read AAC frame %" PRIu64
+			sp_fail(err, errlen, "cannot read AAC frame %" PRIu64
 			    ": %s", f, n < 0 && errno ? strerror(errno) :
 			    "short read");
 			return -1;
@@ -385,14 +370,14 @@ aac_unit(struct sp_cut_source *s, uint64_t f, uint8_t *buf,
 	if ((n = (long)read_at(s->fp, s->off[f], buf, 9)) < 7 ||
 	    sp_adts_header(buf, (size_t)n, &h) != 0 ||
 	    read_at(s->fp, s->off[f], buf, h.length) != h.length) {
-		seterr(err, errlen, "cannot read ADTS frame %" PRIu64 ": %s",
+		sp_fail(err, errlen, "cannot read ADTS frame %" PRIu64 ": %s",
 		    f, ferror(s->fp) ? strerror(errno) : "changed on disk");
 		return -1;
 	}
 	*frame = buf;
 	*flen = h.length;
 	if (sp_mp4_adts_au(buf, h.length, au, len, NULL) != 0) {
-		seterr(err, errlen, "ADTS frame %" PRIu64 " holds %u raw "
+		sp_fail(err, errlen, "ADTS frame %" PRIu64 " holds %u raw "
 		    "data blocks: it needs --reencode", f, h.blocks);
 		return -1;
 	}
@@ -441,7 +426,7 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 		asc_len = mi->asc_len;
 	} else {
 		if (s->mixed || s->first.channels == 0) {
-			seterr(err, errlen, "%s: it needs --reencode",
+			sp_fail(err, errlen, "%s: it needs --reencode",
 			    s->mixed ? "the ADTS stream changes format" :
 			    "ADTS channel configuration 0 (a PCE)");
 			return -1;
@@ -462,7 +447,7 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 		    errlen) != 0)
 			goto out;
 		if (sp_mp4_writer_add(w, au, len, AAC_FRAME) != 0) {
-			seterr(err, errlen, "cannot add AAC frame %" PRIu64
+			sp_fail(err, errlen, "cannot add AAC frame %" PRIu64
 			    ": %s", f, strerror(errno));
 			goto out;
 		}
@@ -514,7 +499,7 @@ cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end, FILE *fp,
 
 	if (mi != NULL && sp_mp4_asc_parse(mi->asc, mi->asc_len, &ot, &rate,
 	    &ch) != 0) {
-		seterr(err, errlen, "unreadable AudioSpecificConfig");
+		sp_fail(err, errlen, "unreadable AudioSpecificConfig");
 		return -1;
 	}
 	buf = sp_xmalloc(AAC_MAXAU);
@@ -524,7 +509,7 @@ cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end, FILE *fp,
 			goto out;
 		if (mi != NULL) {
 			if (adts_header(h, ot, rate, ch, len) != 0) {
-				seterr(err, errlen, "AAC object type %u, %u "
+				sp_fail(err, errlen, "AAC object type %u, %u "
 				    "Hz, %u channels: not expressible as "
 				    "ADTS", ot, rate, ch);
 				goto out;
@@ -548,7 +533,7 @@ cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end, FILE *fp,
 	rc = 0;
 	goto out;
 werr:
-	seterr(err, errlen, "write error: %s", strerror(errno));
+	sp_fail(err, errlen, "write error: %s", strerror(errno));
 out:
 	free(buf);
 	return rc;
@@ -613,7 +598,7 @@ cut_opus(struct sp_cut_source *s, uint64_t start, uint64_t end,
 	int rc = -1;
 
 	if (fseeko(s->fp, 0, SEEK_SET) != 0) {
-		seterr(err, errlen, "read error: %s", strerror(errno));
+		sp_fail(err, errlen, "read error: %s", strerror(errno));
 		return -1;
 	}
 	memset(&p, 0, sizeof(p));
@@ -631,7 +616,7 @@ cut_opus(struct sp_cut_source *s, uint64_t start, uint64_t end,
 				continue;
 			pre = gS - pstart;
 			if (pre < 0 || pre > 65535) {
-				seterr(err, errlen, "pre-skip %" PRId64 " out "
+				sp_fail(err, errlen, "pre-skip %" PRId64 " out "
 				    "of range (the stream's granules are "
 				    "inconsistent)", pre);
 				goto out;
@@ -647,11 +632,11 @@ cut_opus(struct sp_cut_source *s, uint64_t start, uint64_t end,
 			break;
 	}
 	if (e != NULL || (e = sp_opus_reader_error(rd)) != NULL) {
-		seterr(err, errlen, "%s", e);
+		sp_fail(err, errlen, "%s", e);
 		goto out;
 	}
 	if (w == NULL || p.granule < gE) {
-		seterr(err, errlen, "the Opus stream ended before sample %"
+		sp_fail(err, errlen, "the Opus stream ended before sample %"
 		    PRIu64, end);
 		goto out;
 	}
@@ -660,7 +645,7 @@ cut_opus(struct sp_cut_source *s, uint64_t start, uint64_t end,
 	rc = 0;
 	goto out;
 werr:
-	seterr(err, errlen, "write error: %s", strerror(errno));
+	sp_fail(err, errlen, "write error: %s", strerror(errno));
 out:
 	sp_opus_writer_free(w);
 	sp_opus_reader_free(rd);
@@ -678,12 +663,12 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 	int aac = s->kind != K_OPUS, rc;
 
 	if (start >= end) {
-		seterr(err, errlen, "the start (%" PRIu64 ") is not before "
+		sp_fail(err, errlen, "the start (%" PRIu64 ") is not before "
 		    "the end (%" PRIu64 ")", start, end);
 		return -1;
 	}
 	if (end > s->total) {
-		seterr(err, errlen, "the end (%" PRIu64 " samples, %.3f s) is "
+		sp_fail(err, errlen, "the end (%" PRIu64 " samples, %.3f s) is "
 		    "past the end of the input: it lasts %" PRIu64 " samples "
 		    "(%.3f s)", end, (double)end / s->rate, s->total,
 		    (double)s->total / s->rate);
@@ -696,7 +681,7 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 	else if (strcmp(kind, "opus") == 0 && !aac)
 		rc = cut_opus(s, start, end, meta, fp, err, errlen);
 	else {
-		seterr(err, errlen, "%s input cannot become %s losslessly: "
+		sp_fail(err, errlen, "%s input cannot become %s losslessly: "
 		    "it needs --reencode", sp_cut_codec(s), kind);
 		return -1;
 	}

@@ -89,3 +89,16 @@ sp_errx(int status, const char *fmt, ...)
 	va_end(ap);
 	exit(status);
 }
+
+int
+sp_fail(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

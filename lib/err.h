@@ -3,6 +3,7 @@
 #define SP_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* Exit statuses shared by every command (DESIGN §3). */
 enum {
@@ -29,5 +30,13 @@ void	sp_err(int status, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
 void	sp_errx(int status, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
+
+/*
+ * Put a one-line reason in err (n bytes; err may be NULL when n is 0) for
+ * a caller to print, and return -1: how lib/ modules fail without
+ * printing.
+ */
+int	sp_fail(char *err, size_t n, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "err.h"
 #include "adts.h"
 #include "decode.h"
 #include "json.h"
@@ -23,17 +24,6 @@
 #define BLOCK (64 * 1024)
 /* Seconds from the NTP epoch (1900) to the Unix one (1970). */
 #define NTP_UNIX 2208988800.0
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void
 warn_in(json_t *rec, const char *msg)
@@ -144,9 +134,9 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		sp_adts_feed(&p, buf, n);
 	if (ferror(fp))
-		return fail(err, errlen, "read error: %s", strerror(errno));
+		return sp_fail(err, errlen, "read error: %s", strerror(errno));
 	if (sp_adts_finish(&p) != 0)
-		return fail(err, errlen, "%s", p.err);
+		return sp_fail(err, errlen, "%s", p.err);
 	json_object_set_new(rec, "container", json_string("adts"));
 	json_object_set_new(rec, "codec", json_string("aac"));
 	set_str(rec, "profile", aac_profile(i->profile + 1));
@@ -275,7 +265,7 @@ probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
 	while ((rc = sp_opus_next(r, &pk)) == 1)
 		;
 	if (sp_opus_reader_error(r)) {
-		fail(err, errlen, "%s", sp_opus_reader_error(r));
+		sp_fail(err, errlen, "%s", sp_opus_reader_error(r));
 		sp_opus_reader_free(r);
 		return -1;
 	}
@@ -352,7 +342,7 @@ probe_other(struct sp_decoder *d, json_t *rec, char *err, size_t errlen)
 			;
 		free(buf);
 		if (got < 0)
-			return fail(err, errlen, "%s", sp_decode_error(d));
+			return sp_fail(err, errlen, "%s", sp_decode_error(d));
 	}
 	if (i->total_known)
 		set_length(rec, i->total, i->sample_rate, 0);
@@ -400,7 +390,7 @@ analyse(const char *path, const char *name, json_t *rec,
 	if (o->loudness &&
 	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
 		sp_decode_close(d);
-		return fail(err, errlen, "cannot measure loudness at %u Hz, "
+		return sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
 		    "%u channels", i->sample_rate, i->channels);
 	}
 	if (o->silences) {
@@ -415,7 +405,7 @@ analyse(const char *path, const char *name, json_t *rec,
 		    on_stretch, &st)) == NULL) {
 			sp_loudness_free(l);
 			sp_decode_close(d);
-			return fail(err, errlen, "bad silence parameters");
+			return sp_fail(err, errlen, "bad silence parameters");
 		}
 	}
 	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
@@ -431,7 +421,7 @@ analyse(const char *path, const char *name, json_t *rec,
 		sp_segment_free(sg);
 	}
 	if (got < 0) {
-		fail(err, errlen, "%s", sp_decode_error(d));
+		sp_fail(err, errlen, "%s", sp_decode_error(d));
 		sp_loudness_free(l);
 		sp_decode_close(d);
 		return -1;
@@ -473,7 +463,7 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
 	    strcmp(format, "opus") != 0)
 		rc = probe_other(d, rec, err, errlen);
 	else if ((fp = fopen(path, "rb")) == NULL)
-		rc = fail(err, errlen, "cannot open: %s", strerror(errno));
+		rc = sp_fail(err, errlen, "cannot open: %s", strerror(errno));
 	else {
 		if (strcmp(format, "adts") == 0)
 			rc = probe_adts(fp, rec, err, errlen);

@@ -5,23 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "loudness.h"
 #include "render.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define CHUNK 4096
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 unsigned
 sp_render_channels(const struct sp_decoder *d, const struct sp_render_opts *o)
@@ -48,7 +38,7 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 	size_t want, j;
 
 	if (sp_decode_seek(d, start) != 0)
-		return fail(err, errlen, "cannot seek to sample %llu: %s",
+		return sp_fail(err, errlen, "cannot seek to sample %llu: %s",
 		    (unsigned long long)start, sp_decode_error(d));
 	buf = sp_xcalloc((size_t)CHUNK * ch, sizeof(*buf));
 	mix = sp_xcalloc((size_t)CHUNK * out, sizeof(*mix));
@@ -83,12 +73,12 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 		if (meter && sp_loudness_add(meter, mix, (size_t)got) != 0) {
 			free(buf);
 			free(mix);
-			return fail(err, errlen, "the loudness meter failed");
+			return sp_fail(err, errlen, "the loudness meter failed");
 		}
 		if (e && sp_encode_write(e, mix, (size_t)got) != 0) {
 			free(buf);
 			free(mix);
-			return fail(err, errlen, "%s", sp_encode_error(e));
+			return sp_fail(err, errlen, "%s", sp_encode_error(e));
 		}
 		pos += (uint64_t)got;
 		*done += (uint64_t)got;
@@ -96,9 +86,9 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 	free(buf);
 	free(mix);
 	if (got < 0)
-		return fail(err, errlen, "%s", sp_decode_error(d));
+		return sp_fail(err, errlen, "%s", sp_decode_error(d));
 	if (pos < end)
-		return fail(err, errlen, "the input ended %llu samples early",
+		return sp_fail(err, errlen, "the input ended %llu samples early",
 		    (unsigned long long)(end - pos));
 	return 0;
 }
@@ -116,12 +106,12 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 
 	memset(r, 0, sizeof(*r));
 	if (start >= end)
-		return fail(err, errlen, "an empty clip");
+		return sp_fail(err, errlen, "an empty clip");
 	if (o->normalise) {
 		m = sp_loudness_new(sp_render_channels(d, o), i->sample_rate,
 		    0);
 		if (m == NULL)
-			return fail(err, errlen, "cannot measure loudness at "
+			return sp_fail(err, errlen, "cannot measure loudness at "
 			    "%u Hz", i->sample_rate);
 		if (pass(d, start, end, o, 1.0, m, NULL, &done, err,
 		    errlen) != 0) {
@@ -130,7 +120,7 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 		}
 		if (sp_loudness_get(m, &lr) != 0) {
 			sp_loudness_free(m);
-			return fail(err, errlen, "the loudness meter failed");
+			return sp_fail(err, errlen, "the loudness meter failed");
 		}
 		sp_loudness_free(m);
 		r->measured = 1;

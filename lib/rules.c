@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "io.h"
 #include "rules.h"
 #include "timefmt.h"
@@ -25,17 +26,6 @@ static const struct {
 	{ "<", SP_OP_LT }, { "==", SP_OP_EQ }, { "!=", SP_OP_NE },
 	{ "in", SP_OP_IN }, { "not_in", SP_OP_NOT_IN }, { "is", SP_OP_IS },
 };
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int
 has_suffix(const char *s, const char *suffix)
@@ -115,23 +105,23 @@ parse_criterion(struct sp_criterion *c, json_t *o, size_t i, char *err,
 	json_t *v;
 
 	if (!json_is_object(o))
-		return fail(err, n, "criterion %zu: not an object", i + 1);
+		return sp_fail(err, n, "criterion %zu: not an object", i + 1);
 	c->id = json_string_value(json_object_get(o, "id"));
 	if (!is_name(c->id))
-		return fail(err, n, "criterion %zu: missing or bad \"id\"",
+		return sp_fail(err, n, "criterion %zu: missing or bad \"id\"",
 		    i + 1);
 	c->fact = json_string_value(json_object_get(o, "fact"));
 	if (!is_name(c->fact))
-		return fail(err, n, "criterion '%s': missing or bad \"fact\"",
+		return sp_fail(err, n, "criterion '%s': missing or bad \"fact\"",
 		    c->id);
 	op = json_string_value(json_object_get(o, "op"));
 	if (op == NULL)
-		return fail(err, n, "criterion '%s': missing \"op\"", c->id);
+		return sp_fail(err, n, "criterion '%s': missing \"op\"", c->id);
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
 		if (strcmp(op, ops[k].name) == 0)
 			break;
 	if (k == sizeof(ops) / sizeof(ops[0]))
-		return fail(err, n, "criterion '%s': unknown op '%s'", c->id,
+		return sp_fail(err, n, "criterion '%s': unknown op '%s'", c->id,
 		    op);
 	c->op_name = ops[k].name;
 	c->op = ops[k].op;
@@ -139,47 +129,47 @@ parse_criterion(struct sp_criterion *c, json_t *o, size_t i, char *err,
 	switch (c->op) {
 	case SP_OP_GE: case SP_OP_GT: case SP_OP_LE: case SP_OP_LT:
 		if (!json_is_number(v))
-			return fail(err, n, "criterion '%s': op '%s' needs a "
+			return sp_fail(err, n, "criterion '%s': op '%s' needs a "
 			    "number", c->id, op);
 		break;
 	case SP_OP_EQ: case SP_OP_NE:
 		if (!json_is_number(v) && !json_is_string(v) &&
 		    !json_is_boolean(v))
-			return fail(err, n, "criterion '%s': op '%s' needs a "
+			return sp_fail(err, n, "criterion '%s': op '%s' needs a "
 			    "number, a string or a boolean", c->id, op);
 		break;
 	case SP_OP_IN: case SP_OP_NOT_IN:
 		if (!json_is_array(v) || json_array_size(v) == 0)
-			return fail(err, n, "criterion '%s': op '%s' needs a "
+			return sp_fail(err, n, "criterion '%s': op '%s' needs a "
 			    "non-empty array of strings", c->id, op);
 		for (j = 0; j < json_array_size(v); j++)
 			if (!json_is_string(json_array_get(v, j)))
-				return fail(err, n, "criterion '%s': op '%s' "
+				return sp_fail(err, n, "criterion '%s': op '%s' "
 				    "needs strings", c->id, op);
 		break;
 	case SP_OP_IS:
 		if (!json_is_boolean(v))
-			return fail(err, n, "criterion '%s': op 'is' needs "
+			return sp_fail(err, n, "criterion '%s': op 'is' needs "
 			    "true or false", c->id);
 		break;
 	}
 	c->text = json_string_value(json_object_get(o, "text"));
 	if (get_count(o, "weeks", 520, &c->weeks) != 0)
-		return fail(err, n, "criterion '%s': \"weeks\" must be 1 to "
+		return sp_fail(err, n, "criterion '%s': \"weeks\" must be 1 to "
 		    "520", c->id);
 	if (get_count(o, "days", 3660, &c->days) != 0)
-		return fail(err, n, "criterion '%s': \"days\" must be 1 to "
+		return sp_fail(err, n, "criterion '%s': \"days\" must be 1 to "
 		    "3660", c->id);
 	/* Counting facts need their window; others must not have one. */
 	if (has_suffix(c->fact, "_per_week") != (c->weeks > 0))
-		return fail(err, n, "criterion '%s': \"weeks\" goes with, and "
+		return sp_fail(err, n, "criterion '%s': \"weeks\" goes with, and "
 		    "only with, a *_per_week fact", c->id);
 	if (has_suffix(c->fact, "_in_days") != (c->days > 0))
-		return fail(err, n, "criterion '%s': \"days\" goes with, and "
+		return sp_fail(err, n, "criterion '%s': \"days\" goes with, and "
 		    "only with, a *_in_days fact", c->id);
 	if (get_bool(o, "verified", 0, &c->verified) != 0 ||
 	    get_bool(o, "advisory", 0, &c->advisory) != 0)
-		return fail(err, n, "criterion '%s': \"verified\" and "
+		return sp_fail(err, n, "criterion '%s': \"verified\" and "
 		    "\"advisory\" are true or false", c->id);
 	return 0;
 }
@@ -195,14 +185,14 @@ sp_rules_parse(struct sp_rules *r, const char *buf, size_t len, char *err,
 	memset(r, 0, sizeof(*r));
 	r->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->root == NULL)
-		return fail(err, errlen, "line %d: %s", jerr.line, jerr.text);
+		return sp_fail(err, errlen, "line %d: %s", jerr.line, jerr.text);
 	if (!json_is_object(r->root)) {
-		fail(err, errlen, "not a JSON object");
+		sp_fail(err, errlen, "not a JSON object");
 		goto bad;
 	}
 	r->program = json_string_value(json_object_get(r->root, "program"));
 	if (!is_name(r->program)) {
-		fail(err, errlen, "missing or bad \"program\"");
+		sp_fail(err, errlen, "missing or bad \"program\"");
 		goto bad;
 	}
 	r->name = json_string_value(json_object_get(r->root, "name"));
@@ -211,23 +201,23 @@ sp_rules_parse(struct sp_rules *r, const char *buf, size_t len, char *err,
 	r->effective = json_string_value(json_object_get(r->root,
 	    "effective"));
 	if (!is_partial_date(r->effective)) {
-		fail(err, errlen, "missing or bad \"effective\" date "
+		sp_fail(err, errlen, "missing or bad \"effective\" date "
 		    "(YYYY-MM-DD, YYYY-MM or YYYY)");
 		goto bad;
 	}
 	r->family = json_string_value(json_object_get(r->root, "family"));
 	if (r->family != NULL && !is_name(r->family)) {
-		fail(err, errlen, "bad \"family\"");
+		sp_fail(err, errlen, "bad \"family\"");
 		goto bad;
 	}
 	if (get_bool(r->root, "verified", 0, &r->verified) != 0) {
-		fail(err, errlen, "\"verified\" is true or false");
+		sp_fail(err, errlen, "\"verified\" is true or false");
 		goto bad;
 	}
 	crit = json_object_get(r->root, "criteria");
 	if (!json_is_array(crit) || json_array_size(crit) == 0 ||
 	    json_array_size(crit) > 64) {
-		fail(err, errlen, "\"criteria\" must be an array of 1 to 64");
+		sp_fail(err, errlen, "\"criteria\" must be an array of 1 to 64");
 		goto bad;
 	}
 	r->ncrit = json_array_size(crit);
@@ -238,7 +228,7 @@ sp_rules_parse(struct sp_rules *r, const char *buf, size_t len, char *err,
 			goto bad;
 		for (j = 0; j < i; j++)
 			if (strcmp(r->crit[j].id, r->crit[i].id) == 0) {
-				fail(err, errlen, "criterion '%s' twice",
+				sp_fail(err, errlen, "criterion '%s' twice",
 				    r->crit[i].id);
 				goto bad;
 			}
@@ -273,22 +263,22 @@ sp_rules_load(struct sp_rules *r, const char *path, char *err, size_t errlen)
 
 	memset(r, 0, sizeof(*r));
 	if ((fp = sp_open_in(path)) == NULL)
-		return fail(err, errlen, "cannot open '%s': %s", path,
+		return sp_fail(err, errlen, "cannot open '%s': %s", path,
 		    strerror(errno));
 	buf = sp_xmalloc(RULES_MAXBYTES + 1);
 	len = fread(buf, 1, RULES_MAXBYTES + 1, fp);
 	if (sp_close_in(fp) != 0) {
 		free(buf);
-		return fail(err, errlen, "cannot read '%s'", path);
+		return sp_fail(err, errlen, "cannot read '%s'", path);
 	}
 	if (len > RULES_MAXBYTES) {
 		free(buf);
-		return fail(err, errlen, "'%s': larger than %u bytes", path,
+		return sp_fail(err, errlen, "'%s': larger than %u bytes", path,
 		    RULES_MAXBYTES);
 	}
 	if (sp_rules_parse(r, buf, len, why, sizeof(why)) != 0) {
 		free(buf);
-		return fail(err, errlen, "'%s': %s", path, why);
+		return sp_fail(err, errlen, "'%s': %s", path, why);
 	}
 	free(buf);
 	r->path = sp_xstrdup(path);
@@ -422,7 +412,7 @@ sp_rules_find(struct sp_rules *r, const char *name, char *err, size_t errlen)
 
 	memset(r, 0, sizeof(*r));
 	if (!is_name(name))
-		return fail(err, errlen, "bad programme name '%s'", name);
+		return sp_fail(err, errlen, "bad programme name '%s'", name);
 	dirs = sp_rules_dirs();
 	for (i = 0; dirs[i]; i++) {
 		path = sp_xasprintf("%s/%s.json", dirs[i], name);
@@ -445,7 +435,7 @@ sp_rules_find(struct sp_rules *r, const char *name, char *err, size_t errlen)
 			best = i;
 	if (best == n) {
 		sp_rules_list_free(list, n);
-		return fail(err, errlen, "unknown programme '%s' (see "
+		return sp_fail(err, errlen, "unknown programme '%s' (see "
 		    "--list-programs)", name);
 	}
 	*r = list[best];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "strnum.h"
 #include "template.h"
 #include "xalloc.h"
@@ -19,17 +20,6 @@ struct field {
 	char	 conv;		/* 's' or 'd' */
 };
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Parse the field after a '%' at *pp ("(key)02d"); advance *pp past it. */
 static int
 parse_field(const char **pp, struct field *f, char *err, size_t errlen)
@@ -39,25 +29,25 @@ parse_field(const char **pp, struct field *f, char *err, size_t errlen)
 
 	memset(f, 0, sizeof(*f));
 	if (*p != '(')
-		return fail(err, errlen, "'%%' must be followed by (key) or %%");
+		return sp_fail(err, errlen, "'%%' must be followed by (key) or %%");
 	end = strchr(++p, ')');
 	if (end == NULL || end == p || (n = (size_t)(end - p)) >= KEYMAX)
-		return fail(err, errlen, "bad field name after '%%('");
+		return sp_fail(err, errlen, "bad field name after '%%('");
 	memcpy(f->key, p, n);
 	for (k = 0; k < n; k++)
 		if (!islower((unsigned char)f->key[k]) && f->key[k] != '_' &&
 		    !isdigit((unsigned char)f->key[k]))
-			return fail(err, errlen, "bad field name '%s'", f->key);
+			return sp_fail(err, errlen, "bad field name '%s'", f->key);
 	p = end + 1;
 	for (k = 0; (*p == '0' || *p == '-') && k + 1 < sizeof(f->flags); p++)
 		f->flags[k++] = *p;
 	while (isdigit((unsigned char)*p)) {
 		f->width = f->width * 10 + (*p++ - '0');
 		if (f->width > 64)
-			return fail(err, errlen, "field width over 64");
+			return sp_fail(err, errlen, "field width over 64");
 	}
 	if (*p != 's' && *p != 'd')
-		return fail(err, errlen, "field '%s' needs a conversion, s or d",
+		return sp_fail(err, errlen, "field '%s' needs a conversion, s or d",
 		    f->key);
 	f->conv = *p++;
 	*pp = p;
@@ -84,7 +74,7 @@ sp_template_check(const char *tmpl, const char *const *keys, char *err,
 			if (strcmp(keys[i], f.key) == 0)
 				break;
 		if (keys[i] == NULL)
-			return fail(err, errlen, "unknown field '%s'", f.key);
+			return sp_fail(err, errlen, "unknown field '%s'", f.key);
 	}
 	return 0;
 }
@@ -149,13 +139,13 @@ sp_template_expand(const char *tmpl,
 		if (parse_field(&p, &f, err, errlen) != 0)
 			goto bad;
 		if ((v = lookup(ctx, f.key)) == NULL) {
-			fail(err, errlen, "unknown field '%s'", f.key);
+			sp_fail(err, errlen, "unknown field '%s'", f.key);
 			goto bad;
 		}
 		if (f.conv == 'd') {
 			if (sp_strtoll(v, -1000000000000000LL,
 			    1000000000000000LL, &n, &errstr) != 0) {
-				fail(err, errlen, "field '%s' is not a number: "
+				sp_fail(err, errlen, "field '%s' is not a number: "
 				    "'%s'", f.key, v);
 				goto bad;
 			}
@@ -173,7 +163,7 @@ sp_template_expand(const char *tmpl,
 	}
 	put(&buf, &len, &cap, p, strlen(p));
 	if (len == 0 || strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0) {
-		fail(err, errlen, "template gives an empty name");
+		sp_fail(err, errlen, "template gives an empty name");
 		goto bad;
 	}
 	return buf;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "err.h"
 #include "xalloc.h"
 #include "ytd.h"
 #include "banned.h"
@@ -597,22 +598,6 @@ advance(struct sp_ytd *y, json_t **item)
 	}
 }
 
-static void
-merr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-merr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 json_t *
 sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
     void *ctx, char *err, size_t errlen)
@@ -631,7 +616,7 @@ sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
 	for (;;) {
 		if (len == cap) {
 			if (cap > SP_YTD_MAXMANIFEST) {
-				merr(err, errlen, "larger than %u bytes",
+				sp_fail(err, errlen, "larger than %u bytes",
 				    SP_YTD_MAXMANIFEST);
 				goto out;
 			}
@@ -643,7 +628,7 @@ sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
 		r = readfn(ctx, buf + len, cap - len);
 		if (r < 0 || (size_t)r > cap - len) {
 			e = r < 0 ? errno : EIO;
-			merr(err, errlen, "read error: %s", strerror(e));
+			sp_fail(err, errlen, "read error: %s", strerror(e));
 			errno = e;
 			goto out;
 		}
@@ -659,7 +644,7 @@ sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
 		if (*p == '\n')
 			line++;
 	if (p == end) {
-		merr(err, errlen, "line %zu: truncated: no data", line);
+		sp_fail(err, errlen, "line %zu: truncated: no data", line);
 		goto out;
 	}
 	if (*p != '{') {
@@ -683,20 +668,20 @@ sp_ytd_manifest(ssize_t (*readfn)(void *ctx, void *buf, size_t n),
 	j = json_loadb(p, (size_t)(end - p), JSON_DECODE_ANY | JSON_ALLOW_NUL,
 	    &jerr);
 	if (j == NULL) {
-		merr(err, errlen, "line %zu: malformed JSON: %s",
+		sp_fail(err, errlen, "line %zu: malformed JSON: %s",
 		    line + (jerr.line > 1 ? (size_t)jerr.line - 1 : 0),
 		    jerr.text);
 		goto out;
 	}
 	if (!json_is_object(j)) {
-		merr(err, errlen, "line %zu: not a JSON object but %s", line,
+		sp_fail(err, errlen, "line %zu: not a JSON object but %s", line,
 		    typename(j));
 		json_decref(j);
 		j = NULL;
 	}
 	goto out;
 nohead:
-	merr(err, errlen, "line %zu: not a manifest: no "
+	sp_fail(err, errlen, "line %zu: not a manifest: no "
 	    "'window.__THAR_CONFIG =' header", line);
 out:
 	free(buf);
