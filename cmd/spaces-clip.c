@@ -18,6 +18,7 @@
 #include "io.h"
 #include "json.h"
 #include "oggopus.h"
+#include "progress.h"
 #include "render.h"
 #include "strnum.h"
 #include "timefmt.h"
@@ -83,6 +84,7 @@ struct run {
 	const char	*title, *artist, *album, *comment;
 	struct sp_chapters chapters;
 	int		 status;
+	struct sp_progress bar;
 	/* The input, opened once for every clip. */
 	const char	*name;		/* as given */
 	const char	*path;		/* a file: the input or its spool */
@@ -235,6 +237,12 @@ opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
 		    ch->v[i].start * 1000), ch->v[i].title);
 }
 
+static void
+on_progress(void *ctx, uint64_t done)
+{
+	sp_progress_update(ctx, done);
+}
+
 /* The transcode path into fp. */
 static int
 transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
@@ -257,6 +265,10 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	ro.normalise = r->normalise;
 	ro.target = r->target;
 	ro.ceiling = r->ceiling;
+	ro.progress = on_progress;
+	ro.ctx = &r->bar;
+	sp_progress_init(&r->bar, "transcode", (end - start) * (r->normalise ?
+	    2 : 1), r->quiet);
 	memset(&eo, 0, sizeof(eo));
 	eo.format = strcmp(r->format, "opus") == 0 ? SP_ENC_OPUS :
 	    strcmp(r->format, "mp3") == 0 ? SP_ENC_MP3 :
@@ -288,6 +300,7 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 		return -1;
 	}
 	rc = sp_render(r->dec, start, end, &ro, e, res, err, errlen);
+	sp_progress_end(&r->bar);
 	if (rc == 0 && sp_encode_finish(e) != 0) {
 		snprintf(err, errlen, "%s", sp_encode_error(e));
 		rc = -1;

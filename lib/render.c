@@ -26,7 +26,8 @@ sp_render_channels(const struct sp_decoder *d, const struct sp_render_opts *o)
 static int
 pass(struct sp_decoder *d, uint64_t start, uint64_t end,
     const struct sp_render_opts *o, double gain, struct sp_loudness *meter,
-    struct sp_encoder *e, uint64_t *done, char *err, size_t errlen)
+    struct sp_encoder *e, uint64_t before, uint64_t *done, char *err,
+    size_t errlen)
 {
 	const struct sp_decode_info *i = sp_decode_info(d);
 	unsigned ch = i->channels, out = sp_render_channels(d, o), c;
@@ -82,6 +83,8 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 		}
 		pos += (uint64_t)got;
 		*done += (uint64_t)got;
+		if (o->progress)
+			o->progress(o->ctx, before + *done);
 	}
 	free(buf);
 	free(mix);
@@ -113,7 +116,7 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 		if (m == NULL)
 			return sp_fail(err, errlen, "cannot measure loudness at "
 			    "%u Hz", i->sample_rate);
-		if (pass(d, start, end, o, 1.0, m, NULL, &done, err,
+		if (pass(d, start, end, o, 1.0, m, NULL, 0, &done, err,
 		    errlen) != 0) {
 			sp_loudness_free(m);
 			return -1;
@@ -137,8 +140,8 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 		}
 		r->gain = gain;
 	}
-	if (pass(d, start, end, o, pow(10, gain / 20), NULL, e, &done, err,
-	    errlen) != 0)
+	if (pass(d, start, end, o, pow(10, gain / 20), NULL, e,
+	    o->normalise ? end - start : 0, &done, err, errlen) != 0)
 		return -1;
 	r->samples = done;
 	return 0;

@@ -15,6 +15,10 @@ struct sp_render_opts {
 	int	 normalise;	/* two-pass loudness to target */
 	double	 target;	/* LUFS */
 	double	 ceiling;	/* dBTP the true peak may reach */
+	/* Called after each chunk with the samples handled so far, over
+	 * both passes when normalising (2 x the clip); may be NULL. */
+	void	(*progress)(void *ctx, uint64_t done);
+	void	*ctx;
 };
 
 struct sp_render_result {
