@@ -189,6 +189,28 @@ print([(c[\"startTime\"], c[\"title\"]) for c in d[\"chapters\"]])" >j &&
 	diff -u want j
 '
 
+t_case '--fade-in and --fade-out ramp the ends; --bitrate is honoured' '
+	spaces-clip -s 1 -e 7 -o plain.wav "$PCM/pauses.opus" &&
+	spaces-clip --fade-in 0.5 --fade-out 0.5 -s 1 -e 7 -o faded.wav "$PCM/pauses.opus" &&
+	python3 - <<-EOF &&
+	import struct, wave
+	def pcm(f):
+	    w = wave.open(f)
+	    b = w.readframes(w.getnframes())
+	    return struct.unpack("<%dh" % (len(b) // 2), b)
+	a, b = pcm("plain.wav"), pcm("faded.wav")
+	assert len(a) == len(b) == 6 * 48000, (len(a), len(b))
+	head = lambda x: max(abs(v) for v in x[:480])
+	mid = slice(48000, 5 * 48000)
+	assert head(b) <= 0.05 * max(1, head(a)) + 1, (head(a), head(b))
+	assert max(abs(v) for v in b[-480:]) <= 0.05 * max(1, max(abs(v) for v in a[-480:])) + 1
+	assert a[mid] == b[mid]
+	EOF
+	spaces-clip --bitrate 24 -o low.opus "$PCM/pauses.opus" &&
+	br=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 low.opus) &&
+	[ "$br" -gt 16000 ] && [ "$br" -lt 30000 ] || { echo "bit_rate $br"; exit 1; }
+'
+
 t_case 'processing with M4A output is refused: no AAC encoder here' '
 	run spaces-clip --mono -o c.m4a "$AAC/speech-3s.aac" &&
 	status 2 && err_has "no AAC encoder" && [ ! -e c.m4a ]
