@@ -40,4 +40,9 @@ step 'spaces-archive-extract -C audio -o "%(date)s-%(id)s_%(part)d.aac" twitter-
 step 'spaces-archive-extract --data follower twitter-2026-11-21-demo.zip | wc -l'
 step 'spaces-info --table --loudness audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
 step 'spaces-info -j --silences audio/2022-03-22-1ypKdEXvkMLGW_0.aac | head -n 4'
+printf '0 Welcome\n20 The news\n45 Questions\n' >chapters.txt
+step 'cat chapters.txt'
+step 'spaces-clip -j -s 0:12.345 -e 0:42.345 -o teaser.m4a audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
+step 'spaces-clip -j --mono --loudness -19 --fade-in 1 --fade-out 2 --title "Episode 1" --chapters chapters.txt -o episode.mp3 audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
+step 'spaces-info --table teaser.m4a episode.mp3'
 exit 0
