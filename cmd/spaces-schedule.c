@@ -1,0 +1,735 @@
+/* spaces-schedule: plan recurring Spaces, log hosted ones, check cadence. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "io.h"
+#include "json.h"
+#include "schedule.h"
+#include "strnum.h"
+#include "timefmt.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/*
+ * The usage of each command, in the order of the manual; -h prints them
+ * all, a usage error the one of the command at fault.
+ */
+#define CAL "spaces-schedule [--calendar file.ics] "
+#define IND "\n                       "
+static const char *const usage_lines[] = {
+	CAL "add [--tz ZONE] [--duration D]" IND "[--rrule RULE | --every SPEC] "
+	    "[--until DATE | --count N]" IND "--title T START",
+	CAL "list [-j] [--table] [--from DATE]" IND "[--to DATE]",
+	CAL "remove UID",
+	CAL "skip UID DATE",
+	CAL "log [--space ID --at TIME" IND "[--duration D] [--title T]] [-]",
+	CAL "cadence [-j] [--table] [--weeks N]" IND "[--min N] [--tz ZONE] "
+	    "[--as-of DATE]",
+	CAL "due [-j] [--table] [--within D]",
+	CAL "export [-o out.ics]",
+	CAL "import in.ics",
+};
+#define NUSAGE (sizeof(usage_lines) / sizeof(usage_lines[0]))
+
+enum {
+	OPT_AS_OF = 256, OPT_AT, OPT_CALENDAR, OPT_COUNT, OPT_DURATION,
+	OPT_EVERY, OPT_FROM, OPT_MIN, OPT_RRULE, OPT_SPACE, OPT_TABLE,
+	OPT_TITLE, OPT_TO, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKS,
+	OPT_WITHIN
+};
+
+/* One table for the command and its subcommands; each takes its own. */
+static const struct option longopts[] = {
+	{ "as-of",		required_argument,	NULL, OPT_AS_OF },
+	{ "at",			required_argument,	NULL, OPT_AT },
+	{ "calendar",		required_argument,	NULL, OPT_CALENDAR },
+	{ "count",		required_argument,	NULL, OPT_COUNT },
+	{ "duration",		required_argument,	NULL, OPT_DURATION },
+	{ "every",		required_argument,	NULL, OPT_EVERY },
+	{ "from",		required_argument,	NULL, OPT_FROM },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "json",		no_argument,		NULL, 'j' },
+	{ "min",		required_argument,	NULL, OPT_MIN },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "rrule",		required_argument,	NULL, OPT_RRULE },
+	{ "space",		required_argument,	NULL, OPT_SPACE },
+	{ "table",		no_argument,		NULL, OPT_TABLE },
+	{ "title",		required_argument,	NULL, OPT_TITLE },
+	{ "to",			required_argument,	NULL, OPT_TO },
+	{ "tz",			required_argument,	NULL, OPT_TZ },
+	{ "until",		required_argument,	NULL, OPT_UNTIL },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "weeks",		required_argument,	NULL, OPT_WEEKS },
+	{ "within",		required_argument,	NULL, OPT_WITHIN },
+	{ NULL,			0,			NULL, 0 }
+};
+
+/* Which options each subcommand takes. */
+static const struct {
+	const char	*name;
+	const char	*shortopts;
+	int		 opts[10];
+} subs[] = {
+	{ "add", "h", { OPT_COUNT, OPT_DURATION, OPT_EVERY, OPT_RRULE,
+	    OPT_TITLE, OPT_TZ, OPT_UNTIL, 0 } },
+	{ "cadence", "hj", { OPT_AS_OF, OPT_MIN, OPT_TABLE, OPT_TZ, OPT_WEEKS,
+	    0 } },
+	{ "due", "hj", { OPT_TABLE, OPT_WITHIN, 0 } },
+	{ "export", "ho:", { 0 } },
+	{ "import", "h", { 0 } },
+	{ "list", "hj", { OPT_FROM, OPT_TABLE, OPT_TO, 0 } },
+	{ "log", "h", { OPT_AT, OPT_DURATION, OPT_SPACE, OPT_TITLE, 0 } },
+	{ "remove", "h", { 0 } },
+	{ "skip", "h", { 0 } },
+};
+
+struct opts {
+	const char	*calendar, *tz, *rrule, *every, *until, *title;
+	const char	*from, *to, *as_of, *space, *at, *output;
+	double		 duration, within;
+	int		 count, weeks, min, json, table, has_duration;
+};
+
+static const char *cur_cmd;	/* the command being run, for usage() */
+
+static void
+print_usage(FILE *fp, const char *only, int all)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < NUSAGE; i++)
+		if (all || (only && strncmp(usage_lines[i] + strlen(CAL), only,
+		    strlen(only)) == 0))
+			fprintf(fp, "%s%s\n", n++ ? "       " : "usage: ",
+			    usage_lines[i]);
+	if (n == 0)
+		fprintf(fp, "usage: " CAL "add|cadence|due|export|import|list|"
+		    "log|remove|skip ...\n");
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	print_usage(stderr, cur_cmd, 0);
+	exit(SP_EXIT_USAGE);
+}
+
+static long long
+number_arg(const char *opt, const char *s, long long min, long long max)
+{
+	const char *errstr;
+	long long v;
+
+	if (sp_strtoll(s, min, max, &v, &errstr) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%lld to %lld)", opt, s,
+		    errstr, min, max);
+	return v;
+}
+
+static double
+duration_arg(const char *opt, const char *s, double max)
+{
+	double v;
+
+	if (sp_parse_duration(s, &v) != 0 || v > max)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': not a duration (90m, 1h30m, "
+		    "1:30:00)", opt, s);
+	return v;
+}
+
+static int64_t
+instant_arg(const char *opt, const char *s, const char *tz)
+{
+	int64_t ms;
+
+	if (sp_parse_instant(s, strcmp(tz, "UTC") == 0 ? NULL : tz, &ms) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': not a date or an ISO 8601 "
+		    "time", opt, s);
+	return ms;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Open the calendar, exiting on failure with the status it calls for. */
+static void
+open_cal(struct sp_sched *s, const char *path, int lock)
+{
+	char err[600];
+	int rv;
+
+	if ((rv = sp_sched_open(s, path, lock, err, sizeof(err))) != 0)
+		sp_errx(rv == SP_SCHED_INVALID ? SP_EXIT_USAGE : SP_EXIT_ENV,
+		    "%s", err);
+}
+
+static void
+save_cal(struct sp_sched *s)
+{
+	char err[600];
+
+	if (sp_sched_save(s, err, sizeof(err)) != 0)
+		sp_errx(SP_EXIT_ENV, "%s", err);
+	sp_sched_close(s);
+}
+
+/* The table line of an occurrence, in its own zone. */
+static void
+print_occ(const struct sp_occ *o)
+{
+	static const char *const wd[8] = { "", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat", "Sun" };
+	char dur[SP_DURATION_LEN];
+	struct sp_civil c;
+
+	sp_civil(o->start, strcmp(o->tz, "UTC") == 0 ? NULL : o->tz, &c);
+	printf("%04d-%02d-%02d %s %02d:%02d  %-8s  %-20s  %s%s%s\n", c.year,
+	    c.month, c.day, wd[c.wday], c.hour, c.min,
+	    sp_fmt_duration((double)(o->end - o->start) / 1000, dur), o->tz,
+	    o->title ? o->title : "(untitled)", o->space_id ? "  space " : "",
+	    o->space_id ? o->space_id : "");
+}
+
+static void
+print_occs(const struct sp_occ *v, size_t n, int json)
+{
+	json_t *r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!json) {
+			print_occ(&v[i]);
+			continue;
+		}
+		r = sp_occ_record(&v[i]);
+		if (sp_ndjson_write(stdout, r) != 0)
+			sp_err(SP_EXIT_ENV, "write error");
+		json_decref(r);
+	}
+}
+
+static int
+cmd_add(struct opts *o, int argc, char **argv)
+{
+	struct sp_event_spec e;
+	struct sp_every ev;
+	struct sp_civil c;
+	struct sp_sched s;
+	char err[300], uid[128], buf[64];
+	const char *tz = o->tz ? o->tz : sp_sched_system_tz();
+
+	if (argc != 1 || o->title == NULL || (o->rrule && o->every) ||
+	    (o->until && o->count))
+		usage();
+	memset(&e, 0, sizeof(e));
+	e.title = o->title;
+	e.tz = tz;
+	e.start = instant_arg("START", argv[0], tz);
+	e.duration = o->has_duration ? o->duration : 3600;
+	e.until = INT64_MIN;
+	e.count = o->count;
+	e.rrule = o->rrule;
+	if (o->every) {
+		if (sp_every_parse(o->every, &ev, err, sizeof(err)) != 0)
+			sp_errx(SP_EXIT_USAGE, "--every '%s': %s", o->every,
+			    err);
+		e.rrule = ev.rrule;
+		if (ev.hour >= 0) {
+			/* The time in the shorthand sets the time of day. */
+			sp_civil(e.start, strcmp(tz, "UTC") ? tz : NULL, &c);
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:00",
+			    c.year, c.month, c.day, ev.hour, ev.min);
+			e.start = instant_arg("START", buf, tz);
+		}
+	}
+	if (o->rrule && strncasecmp(o->rrule, "RRULE:", 6) == 0)
+		e.rrule = o->rrule + 6;
+	if (o->until) {
+		if (e.rrule == NULL)
+			usage();
+		/* A date alone: through the end of that day. */
+		e.until = instant_arg("--until", o->until, tz);
+		if (sp_parse_date(o->until, &c.year, &c.month, &c.day) == 0)
+			e.until += 86400000 - 1000;
+	}
+	if (o->count && e.rrule == NULL)
+		usage();
+	open_cal(&s, o->calendar, 1);
+	if (sp_sched_add(s.cal, &e, uid, sizeof(uid), err, sizeof(err)) != 0) {
+		sp_sched_close(&s);
+		sp_errx(SP_EXIT_USAGE, "%s", err);
+	}
+	save_cal(&s);
+	printf("%s\n", uid);
+	return SP_EXIT_OK;
+}
+
+static int
+cmd_list(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+	struct sp_occ *v;
+	size_t n;
+	const char *tz = sp_sched_system_tz();
+	int64_t from, to;
+
+	if (argc != 0)
+		usage();
+	from = o->from ? instant_arg("--from", o->from, tz) : now_ms();
+	to = o->to ? instant_arg("--to", o->to, tz) : from + 14 * 86400000LL;
+	if (to < from)
+		sp_errx(SP_EXIT_USAGE, "--to is before --from");
+	open_cal(&s, o->calendar, 0);
+	sp_sched_expand(s.cal, from, to, tz, &v, &n);
+	print_occs(v, n, o->json);
+	free(v);
+	sp_sched_close(&s);
+	return SP_EXIT_OK;
+}
+
+static int
+cmd_remove(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+
+	if (argc != 1)
+		usage();
+	open_cal(&s, o->calendar, 1);
+	if (sp_sched_remove(s.cal, argv[0]) == 0) {
+		sp_sched_close(&s);
+		sp_errx(SP_EXIT_USAGE, "'%s': no such event", argv[0]);
+	}
+	save_cal(&s);
+	return SP_EXIT_OK;
+}
+
+static int
+cmd_skip(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+	char err[300];
+
+	if (argc != 2)
+		usage();
+	open_cal(&s, o->calendar, 1);
+	if (sp_sched_skip(s.cal, argv[0], argv[1], err, sizeof(err)) != 0) {
+		sp_sched_close(&s);
+		sp_errx(SP_EXIT_USAGE, "%s", err);
+	}
+	save_cal(&s);
+	return SP_EXIT_OK;
+}
+
+/* Log one hosted Space unless it is there already; 1 when added. */
+static int
+log_one(icalcomponent *cal, const char *id, int64_t at, double dur,
+    const char *title)
+{
+	struct sp_event_spec e;
+	char err[300], uid[160];
+
+	if (sp_sched_find_space(cal, id))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	e.title = title ? title : "Space";
+	e.tz = "UTC";
+	e.start = at;
+	e.duration = dur;
+	e.until = INT64_MIN;
+	e.space_id = id;
+	snprintf(uid, sizeof(uid), "space-%s@spaces", id);
+	e.uid = uid;
+	if (sp_sched_add(cal, &e, uid, sizeof(uid), err, sizeof(err)) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s", err);
+	return 1;
+}
+
+static int
+instant_field(const json_t *r, const char *k, int64_t *ms)
+{
+	const char *s = sp_json_str(r, k);
+
+	return s == NULL ? -1 : sp_parse_instant(s, NULL, ms);
+}
+
+/* space records on stdin: the hosted ones (started, not canceled). */
+static void
+log_records(icalcomponent *cal)
+{
+	struct sp_ndjson r;
+	const char *st;
+	char id[64];
+	int64_t at, end;
+	json_t *rec;
+	int n;
+
+	sp_ndjson_init(&r, stdin, "stdin");
+	while ((n = sp_ndjson_next(&r, &rec)) > 0) {
+		st = sp_json_str(rec, "state");
+		if (sp_rec_type(rec) == NULL || strcmp(sp_rec_type(rec),
+		    "space") != 0 || sp_json_id(rec, "id", id,
+		    sizeof(id)) != 0 || (st && (strcmp(st, "scheduled") == 0 ||
+		    strcmp(st, "canceled") == 0)) ||
+		    (instant_field(rec, "started_at", &at) != 0 &&
+		    instant_field(rec, "created_at", &at) != 0)) {
+			json_decref(rec);
+			continue;
+		}
+		if (instant_field(rec, "ended_at", &end) != 0 || end < at)
+			end = at;
+		log_one(cal, id, at, (double)(end - at) / 1000,
+		    sp_json_str(rec, "title"));
+		json_decref(rec);
+	}
+	if (n == -1)
+		sp_errx(SP_EXIT_USAGE, "stdin: %s", r.err);
+	if (n == -2)
+		sp_err(SP_EXIT_ENV, "cannot read stdin");
+	sp_ndjson_release(&r);
+}
+
+static int
+cmd_log(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+	int64_t at = 0;
+	int in;
+
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-") != 0) ||
+	    (o->space == NULL) != (o->at == NULL) ||
+	    (o->space == NULL && (o->title || o->has_duration)))
+		usage();
+	in = argc == 1 || (o->space == NULL && !isatty(STDIN_FILENO));
+	if (!in && o->space == NULL)
+		usage();
+	if (o->space) {
+		if (o->space[0] == '\0' || strpbrk(o->space, " \t\r\n;:,"))
+			sp_errx(SP_EXIT_USAGE, "--space '%s': not a Space id",
+			    o->space);
+		at = instant_arg("--at", o->at, sp_sched_system_tz());
+	}
+	open_cal(&s, o->calendar, 1);
+	if (o->space)
+		log_one(s.cal, o->space, at, o->has_duration ? o->duration : 0,
+		    o->title);
+	if (in)
+		log_records(s.cal);
+	save_cal(&s);
+	return SP_EXIT_OK;
+}
+
+/* Per ISO week: hosted (logged) and planned counts, judged on --min. */
+static int
+cmd_cadence(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+	struct sp_occ *v;
+	const char *tz = o->tz ? o->tz : sp_sched_system_tz();
+	const char *ztz = strcmp(tz, "UTC") == 0 ? NULL : tz, *when;
+	char wk[SP_WEEK_LEN], st[SP_INSTANT_LEN], bar[64];
+	int64_t asof, week, first, w;
+	int nweeks = 2 * o->weeks + 1, *hosted, *planned, i, count, under = 0;
+	size_t n, k;
+	json_t *r;
+
+	if (argc != 0)
+		usage();
+	asof = o->as_of ? instant_arg("--as-of", o->as_of, tz) : now_ms();
+	week = sp_week_index(asof, ztz);
+	first = week - o->weeks;
+	open_cal(&s, o->calendar, 0);
+	sp_sched_expand(s.cal, sp_week_start(first, ztz),
+	    sp_week_start(week + o->weeks + 1, ztz), tz, &v, &n);
+	hosted = sp_xcalloc((size_t)nweeks, sizeof(int));
+	planned = sp_xcalloc((size_t)nweeks, sizeof(int));
+	for (k = 0; k < n; k++) {
+		w = sp_week_index(v[k].start, ztz) - first;
+		if (w < 0 || w >= nweeks)
+			continue;
+		if (v[k].space_id)
+			hosted[w]++;
+		else if (w > o->weeks || v[k].start >= asof)
+			planned[w]++;	/* still to come */
+	}
+	if (!o->json)
+		printf("cadence in %s, at least %d a week\n", tz, o->min);
+	for (i = 0; i < nweeks; i++) {
+		/* Past weeks count what was hosted; the rest, the plan too. */
+		count = hosted[i] + (i < o->weeks ? 0 : planned[i]);
+		when = i < o->weeks ? "past" : i == o->weeks ? "current" :
+		    "next";
+		under += count < o->min;
+		sp_fmt_week(first + i, wk);
+		if (o->json) {
+			r = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, "
+			    "s:i, s:b, s:s}", "type", "week", "week", wk,
+			    "start", sp_fmt_instant(sp_week_start(first + i,
+			    ztz), st), "when", when, "hosted", hosted[i],
+			    "planned", planned[i], "count", count, "min",
+			    o->min, "ok", count >= o->min, "source",
+			    "schedule");
+			if (sp_ndjson_write(stdout, r) != 0)
+				sp_err(SP_EXIT_ENV, "write error");
+			json_decref(r);
+			continue;
+		}
+		memset(bar, 0, sizeof(bar));
+		memset(bar, '#', (size_t)(hosted[i] > 20 ? 20 : hosted[i]));
+		memset(bar + strlen(bar), '+', (size_t)(planned[i] > 20 ? 20 :
+		    planned[i]));
+		printf("%s  %-7s  %2d hosted  %2d planned  %-*s%s\n", wk,
+		    when, hosted[i], planned[i], count < o->min ? 24 : 0,
+		    bar, count < o->min ? "  under" : "");
+	}
+	if (!o->json)
+		printf("%d of %d weeks under %d (# hosted, + planned)\n", under,
+		    nweeks, o->min);
+	free(hosted);
+	free(planned);
+	free(v);
+	sp_sched_close(&s);
+	return under ? SP_EXIT_NO : SP_EXIT_OK;
+}
+
+static int
+cmd_due(struct opts *o, int argc, char **argv)
+{
+	struct sp_sched s;
+	struct sp_occ *v;
+	size_t n;
+	int64_t now = now_ms();
+
+	if (argc != 0)
+		usage();
+	open_cal(&s, o->calendar, 0);
+	sp_sched_expand(s.cal, now, now + (int64_t)(o->within * 1000) + 1,
+	    sp_sched_system_tz(), &v, &n);
+	print_occs(v, n, o->json);
+	free(v);
+	sp_sched_close(&s);
+	return n ? SP_EXIT_OK : SP_EXIT_NO;
+}
+
+static int
+cmd_export(struct opts *o, int argc, char **argv)
+{
+	struct sp_atomic a;
+	struct sp_sched s;
+	char *text;
+	size_t len;
+	int bad;
+
+	if (argc != 0)
+		usage();
+	open_cal(&s, o->calendar, 0);
+	text = sp_sched_text(s.cal);
+	sp_sched_close(&s);
+	len = strlen(text);
+	if (o->output == NULL || strcmp(o->output, "-") == 0) {
+		fwrite(text, 1, len, stdout);
+		free(text);
+		return SP_EXIT_OK;
+	}
+	if (sp_atomic_open(&a, o->output, 1) != 0)
+		sp_err(SP_EXIT_ENV, "cannot write '%s'", o->output);
+	bad = fwrite(text, 1, len, a.fp) != len;
+	free(text);
+	if (bad || sp_atomic_commit(&a) != 0) {
+		sp_atomic_abort(&a);
+		sp_err(SP_EXIT_ENV, "cannot write '%s'", o->output);
+	}
+	free(a.path);
+	free(a.tmp);
+	return SP_EXIT_OK;
+}
+
+static int
+cmd_import(struct opts *o, int argc, char **argv)
+{
+	icalcomponent *in;
+	struct sp_sched s;
+	char *text = NULL, err[600], buf[65536];
+	size_t len = 0, r;
+	FILE *fp;
+	int rv;
+
+	if (argc != 1)
+		usage();
+	if ((fp = sp_open_in(argv[0])) == NULL)
+		sp_err(SP_EXIT_USAGE, "cannot open '%s'", argv[0]);
+	while ((r = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (len + r > (64u << 20)) {
+			free(text);
+			sp_errx(SP_EXIT_USAGE, "'%s': too large", argv[0]);
+		}
+		text = sp_xrealloc(text, len + r + 1);
+		memcpy(text + len, buf, r);
+		len += r;
+	}
+	if (ferror(fp) || sp_close_in(fp) != 0)
+		sp_err(SP_EXIT_ENV, "cannot read '%s'", argv[0]);
+	rv = sp_sched_parse(text ? text : "", len, &in, err, sizeof(err));
+	free(text);
+	if (rv != 0)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", argv[0], err);
+	open_cal(&s, o->calendar, 1);
+	sp_sched_merge(s.cal, in);
+	icalcomponent_free(in);
+	save_cal(&s);
+	return SP_EXIT_OK;
+}
+
+static int
+takes(size_t sub, int opt)
+{
+	size_t i;
+
+	for (i = 0; subs[sub].opts[i]; i++)
+		if (subs[sub].opts[i] == opt)
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static int (*const run[])(struct opts *, int, char **) = { cmd_add,
+	    cmd_cadence, cmd_due, cmd_export, cmd_import, cmd_list, cmd_log,
+	    cmd_remove, cmd_skip };
+	struct opts o;
+	size_t sub;
+	int ch, status;
+	char *cal = NULL;
+
+	sp_setprogname(argv[0]);
+	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
+	sp_io_init();
+	memset(&o, 0, sizeof(o));
+	o.within = 900;
+	o.weeks = 4;
+	o.min = 2;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'h':
+			print_usage(stdout, NULL, 1);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case OPT_CALENDAR:
+			if (*optarg == '\0')
+				usage();
+			o.calendar = optarg;
+			break;
+		case OPT_VERSION:
+			printf("spaces-schedule %s\n", SP_VERSION);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	for (sub = 0; sub < sizeof(subs) / sizeof(subs[0]); sub++)
+		if (strcmp(argv[0], subs[sub].name) == 0)
+			break;
+	if (sub == sizeof(subs) / sizeof(subs[0])) {
+		sp_warnx("'%s': no such command", argv[0]);
+		usage();
+	}
+	cur_cmd = subs[sub].name;
+	argv[0] = (char *)sp_getprogname();	/* for getopt's messages */
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, subs[sub].shortopts, longopts,
+	    NULL)) != -1) {
+		if (ch >= 256 && !takes(sub, ch))
+			usage();
+		switch (ch) {
+		case 'h':
+			print_usage(stdout, NULL, 1);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case OPT_AS_OF:
+			o.as_of = optarg;
+			break;
+		case OPT_AT:
+			o.at = optarg;
+			break;
+		case OPT_COUNT:
+			o.count = (int)number_arg("--count", optarg, 1, 100000);
+			break;
+		case OPT_DURATION:
+			o.duration = duration_arg("--duration", optarg,
+			    7 * 86400);
+			o.has_duration = 1;
+			break;
+		case OPT_EVERY:
+			o.every = optarg;
+			break;
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_MIN:
+			o.min = (int)number_arg("--min", optarg, 0, 1000);
+			break;
+		case OPT_RRULE:
+			o.rrule = optarg;
+			break;
+		case OPT_SPACE:
+			o.space = optarg;
+			break;
+		case OPT_TABLE:
+			o.table = 1;
+			break;
+		case OPT_TITLE:
+			o.title = optarg;
+			break;
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_TZ:
+			if (!sp_sched_tz_valid(optarg))
+				sp_errx(SP_EXIT_USAGE, "--tz '%s': unknown "
+				    "time zone", optarg);
+			o.tz = optarg;
+			break;
+		case OPT_UNTIL:
+			o.until = optarg;
+			break;
+		case OPT_WEEKS:
+			o.weeks = (int)number_arg("--weeks", optarg, 1, 520);
+			break;
+		case OPT_WITHIN:
+			o.within = duration_arg("--within", optarg,
+			    366 * 86400);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!o.json && !o.table)
+		o.json = !isatty(STDOUT_FILENO);
+	if (o.table)
+		o.json = 0;
+	if (o.calendar == NULL)
+		o.calendar = cal = sp_sched_default_path();
+	status = run[sub](&o, argc - optind, argv + optind);
+	free(cal);
+	return sp_close_stdout() ? SP_EXIT_ENV : status;
+}
