@@ -1,0 +1,116 @@
+/* recorder: clean HLS audio chunks, fetch them, journal them, assemble. */
+#ifndef SP_RECORDER_H
+#define SP_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sp_http;
+
+/* One chunk's audio: its ADTS frames, without ID3 tags or junk. */
+struct sp_chunk {
+	uint8_t		*data;		/* owned */
+	size_t		 len;
+	uint64_t	 frames;
+	uint64_t	 samples;
+	uint64_t	 dropped;	/* tag and junk bytes left out */
+	unsigned	 sample_rate, channels, profile;
+};
+
+/*
+ * Keep only the whole ADTS frames of the n bytes at buf (an HLS packed
+ * audio chunk: ID3 PRIV tag, maybe junk before it, tags between frames).
+ * 0, or -1 with err when there is no frame, the last frame or a tag is
+ * cut short, or the stream's format changes inside the chunk: the chunk
+ * is damaged and worth fetching again.  sp_chunk_release frees c.
+ */
+int	sp_chunk_clean(const uint8_t *buf, size_t n, struct sp_chunk *c,
+	    char *err, size_t errlen);
+void	sp_chunk_release(struct sp_chunk *c);
+
+/* A journal entry: chunk seq sits at off in the .part file. */
+struct sp_jent {
+	uint64_t	 seq, off, len, frames;
+};
+
+/*
+ * The output's working files: <out>.part holds the cleaned chunks in the
+ * order they arrived, <out>.journal one line per chunk once its bytes are
+ * safely in .part ("seq offset length frames").  The journal is locked
+ * (flock) while open, so one run at a time works on an output.
+ */
+struct sp_journal {
+	char		*part, *path;	/* owned */
+	int		 pfd, jfd;
+	struct sp_jent	*e;		/* owned, in journal order */
+	size_t		 n, cap;
+	uint64_t	 end;		/* bytes of .part in use */
+	uint64_t	 frames;	/* in all entries */
+};
+
+enum {
+	SP_JOURNAL_LOCKED = 1		/* another run holds the lock */
+};
+
+/*
+ * Open or create the working files of out and take the lock: 0 (entries
+ * from an earlier run loaded, anything past the last whole entry cut),
+ * SP_JOURNAL_LOCKED, or -1 with err.
+ */
+int	sp_journal_open(struct sp_journal *j, const char *out, char *err,
+	    size_t errlen);
+/* Release j (the lock too), keeping the files. */
+void	sp_journal_close(struct sp_journal *j);
+/* Remove the working files, then close. */
+void	sp_journal_remove(struct sp_journal *j);
+/* The entry for seq (borrowed), or NULL. */
+const struct sp_jent *sp_journal_find(const struct sp_journal *j,
+	    uint64_t seq);
+/* Append c as chunk seq: data synced before its journal line.  0/-1. */
+int	sp_journal_add(struct sp_journal *j, uint64_t seq,
+	    const struct sp_chunk *c, char *err, size_t errlen);
+
+/*
+ * Write the entries in sequence order to out ("aac": the ADTS frames;
+ * "m4a": an M4A, moov first, with title when not NULL) through an atomic
+ * rename.  *samples gets the audio's length.  0, or -1 with err.
+ */
+int	sp_journal_assemble(struct sp_journal *j, const char *out,
+	    const char *format, const char *title, int force,
+	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
+
+/* One chunk to fetch. */
+struct sp_fetch {
+	uint64_t	 seq;
+	char		*url;		/* borrowed */
+	int		 done;		/* in the journal */
+	int		 tries;		/* requests made */
+	long		 status;	/* the last HTTP status, 0: none */
+	char		 err[160];	/* the last failure */
+};
+
+struct sp_fetcher {
+	struct sp_http	*http;
+	struct sp_journal *journal;
+	int		 jobs;		/* transfers at a time */
+	int		 tries;		/* attempts per chunk */
+	double		 backoff;	/* seconds before the first retry */
+	/* A chunk failed once (for -v) or for good. */
+	void		(*warn)(void *ctx, const char *msg);
+	void		*ctx;
+	/* Private. */
+	int		 fatal;
+	char		 ferr[256];
+};
+
+/*
+ * Fetch every chunk of f not yet done, jobs at a time over the multi
+ * handle, each one retried with backoff on any failure (a network error,
+ * an error status, a truncated body, damaged ADTS) up to tries attempts;
+ * each good one is cleaned and journalled.  Returns how many are left
+ * undone, or -1 with err when the journal cannot be written.
+ */
+int	sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n,
+	    char *err, size_t errlen);
+
+#endif

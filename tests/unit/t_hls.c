@@ -1,0 +1,147 @@
+/* t_hls: the m3u8 parser, URI resolution and chunk numbers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hls.h"
+#include "t.h"
+
+static const char live[] =
+"#EXTM3U\n"
+"#EXT-X-VERSION:6\n"
+"#EXT-X-TARGETDURATION:4\n"
+"#EXT-X-INDEPENDENT-SEGMENTS\n"
+"#EXT-X-MEDIA-SEQUENCE:1704\n"
+"#EXT-X-DISCONTINUITY-SEQUENCE:0\n"
+"#EXT-X-START:TIME-OFFSET=0.01\n"
+"#EXT-X-PROGRAM-DATE-TIME:2024-07-05T15:17:40.257Z\n"
+"#EXTINF:3.008,\n"
+"chunk_1720192654637762497_1704_a.aac?type=live\n"
+"#EXT-X-PROGRAM-DATE-TIME:2024-07-05T15:17:43.280Z\n"
+"#EXTINF:2.987,\n"
+"chunk_1720192657533692001_1705_a.aac?type=live\n"
+"#EXT-X-PROGRAM-DATE-TIME:2024-07-05T15:17:46.274Z\n"
+"#EXTINF:3.008,\n"
+"chunk_1720192660621786722_1706_a.aac?type=live\n";
+
+#define BASE "https://prod-fastly-us-east-1.video.pscp.tv/Transcoding/v1/" \
+	"hls/TOK/non_transcode/us-east-1/periscope-replay-direct-prod-" \
+	"us-east-1-public/audio-space/"
+
+int
+main(void)
+{
+	struct sp_hls pl;
+	char err[128], *s;
+	uint64_t seq;
+
+	/* The live capture of the reference, verbatim. */
+	T_INT(sp_hls_parse(live, strlen(live), BASE "dynamic_playlist.m3u8"
+	    "?type=live", &pl, err, sizeof(err)), 0);
+	T_INT(pl.master, 0);
+	T_INT(pl.endlist, 0);
+	T_DBL(pl.target, 4, 0);
+	T_INT(pl.media_seq, 1704);
+	T_INT(pl.nsegs, 3);
+	T_INT(pl.segs[0].seq, 1704);
+	T_INT(pl.segs[2].seq, 1706);
+	T_DBL(pl.segs[0].duration, 3.008, 1e-9);
+	T_DBL(pl.segs[1].duration, 2.987, 1e-9);
+	T_DBL(pl.segs[0].pdt, 1720192660.257, 1e-3);
+	T_STR(pl.segs[0].uri, BASE "chunk_1720192654637762497_1704_a.aac"
+	    "?type=live");
+	sp_hls_release(&pl);
+
+	/* A replay: CR LF, no PDT, ENDLIST; numbers from the chunk names. */
+	s = "#EXTM3U\r\n#EXT-X-TARGETDURATION:3\r\n#EXT-X-MEDIA-SEQUENCE:0\r\n"
+	    "#EXTINF:3.0,\r\nchunk_1_8_a.aac\r\n#EXTINF:3.0,\r\n"
+	    "chunk_2_9_a.aac\r\n\r\n#EXT-X-ENDLIST\r\n";
+	T_INT(sp_hls_parse(s, strlen(s), "http://h/a/b/playlist_1.m3u8", &pl,
+	    err, sizeof(err)), 0);
+	T_INT(pl.endlist, 1);
+	T_INT(pl.nsegs, 2);
+	T_INT(pl.segs[0].seq, 8);
+	T_INT(pl.segs[1].seq, 9);
+	T_DBL(pl.segs[0].pdt, 0, 0);
+	T_STR(pl.segs[1].uri, "http://h/a/b/chunk_2_9_a.aac");
+	sp_hls_release(&pl);
+
+	/* Other names: MEDIA-SEQUENCE plus the position. */
+	s = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:41\n#EXTINF:1,\nseg-a.ts\n"
+	    "#EXTINF:bogus,\n../seg-b.ts\n/abs/seg-c.ts\nhttps://o/seg-d.ts\n";
+	T_INT(sp_hls_parse(s, strlen(s), "http://h/x/y/p.m3u8", &pl, err,
+	    sizeof(err)), 0);
+	T_INT(pl.nsegs, 4);
+	T_INT(pl.segs[0].seq, 41);
+	T_INT(pl.segs[3].seq, 44);
+	T_DBL(pl.segs[1].duration, 0, 0);
+	T_STR(pl.segs[1].uri, "http://h/x/seg-b.ts");
+	T_STR(pl.segs[2].uri, "http://h/abs/seg-c.ts");
+	T_STR(pl.segs[3].uri, "https://o/seg-d.ts");
+	sp_hls_release(&pl);
+
+	/* A master: the first variant, an absolute path on the same host. */
+	s = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=96000,"
+	    "CODECS=\"mp4a.40.2\"\n/Transcoding/v1/hls/T/transcode/r/d/JWT/"
+	    "audio-space/playlist_1.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=1\n"
+	    "second.m3u8\n";
+	T_INT(sp_hls_parse(s, strlen(s), BASE "master_playlist.m3u8", &pl,
+	    err, sizeof(err)), 0);
+	T_INT(pl.master, 1);
+	T_INT(pl.nsegs, 0);
+	T_STR(pl.variant, "https://prod-fastly-us-east-1.video.pscp.tv/"
+	    "Transcoding/v1/hls/T/transcode/r/d/JWT/audio-space/"
+	    "playlist_1.m3u8");
+	sp_hls_release(&pl);
+
+	/* Not playlists. */
+	T_INT(sp_hls_parse("", 0, NULL, &pl, err, sizeof(err)), -1);
+	T_INT(sp_hls_parse("<html>", 6, NULL, &pl, err, sizeof(err)), -1);
+	T_STR(err, "not an m3u8 playlist (no #EXTM3U)");
+	T_INT(sp_hls_parse("#EXTM3U", 7, NULL, &pl, err, sizeof(err)), 0);
+	T_INT(pl.nsegs, 0);
+	sp_hls_release(&pl);
+	/* A BOM is fine; without a base, URIs stay as written. */
+	s = "\xEF\xBB\xBF#EXTM3U\nchunk_1_2_a.aac";
+	T_INT(sp_hls_parse(s, strlen(s), NULL, &pl, err, sizeof(err)), 0);
+	T_INT(pl.nsegs, 1);
+	T_STR(pl.segs[0].uri, "chunk_1_2_a.aac");
+	sp_hls_release(&pl);
+
+	/* Bounded: a huge line is skipped, not a crash. */
+	{
+		size_t n = SP_HLS_MAXLINE * 2;
+		char *big = malloc(n + 32);
+
+		memcpy(big, "#EXTM3U\n", 8);
+		memset(big + 8, 'a', n);
+		memcpy(big + 8 + n, "\nchunk_1_3_a.aac\n", 17);
+		T_INT(sp_hls_parse(big, n + 25, "http://h/", &pl, err,
+		    sizeof(err)), 0);
+		T_INT(pl.nsegs, 1);
+		T_INT(pl.segs[0].seq, 3);
+		sp_hls_release(&pl);
+		free(big);
+	}
+
+	/* Chunk numbers. */
+	T_INT(sp_hls_chunk_seq("chunk_1720192654637762497_1704_a.aac", &seq),
+	    0);
+	T_INT(seq, 1704);
+	T_INT(sp_hls_chunk_seq("http://h/chunk_1_0_a.aac?type=live", &seq), 0);
+	T_INT(seq, 0);
+	T_INT(sp_hls_chunk_seq("chunk_1_x_a.aac", &seq), -1);
+	T_INT(sp_hls_chunk_seq("chunk__5_a.aac", &seq), -1);
+	T_INT(sp_hls_chunk_seq("seg_5.ts", &seq), -1);
+	T_INT(sp_hls_chunk_seq("x?chunk_1_5_a.aac", &seq), -1);
+	T_INT(sp_hls_chunk_seq("chunk_1_99999999999999999999_a.aac", &seq),
+	    -1);
+
+	/* Resolution. */
+	s = sp_hls_resolve("http://h/a/b?q=1", "c?d");
+	T_STR(s, "http://h/a/c?d");
+	free(s);
+	s = sp_hls_resolve("not a url", "c");
+	T_OK(s == NULL);
+	free(s);
+	return t_done();
+}
