@@ -5,43 +5,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "decode.h"
+#include "encode.h"
 #include "err.h"
 #include "hls.h"
 #include "http.h"
 #include "io.h"
 #include "json.h"
+#include "oggopus.h"
 #include "recorder.h"
 #include "strnum.h"
 #include "template.h"
+#include "timefmt.h"
 #include "xalloc.h"
+#include "xweb.h"
 #include "banned.h"
 
 static const char usage_text[] =
-"usage: spaces-record [-fjqv] [-o template] [--format m4a|aac] [--jobs N]\n"
-"                     [--replay URL] --playlist URL\n";
+"usage: spaces-record [-fjqv] [-o template] [-c cookies.txt] [--wait]\n"
+"                     [--max-duration D] [--jobs N] [--format m4a|aac|opus]\n"
+"                     space-url|space-id|- ...\n"
+"       spaces-record [-fjqv] [-o template] [--max-duration D] [--jobs N]\n"
+"                     [--format m4a|aac|opus] [--replay URL] --playlist URL\n";
 
 enum {
-	OPT_FORMAT = 256, OPT_JOBS, OPT_PLAYLIST, OPT_REPLAY, OPT_VERSION
+	OPT_FORMAT = 256, OPT_JOBS, OPT_MAXDUR, OPT_PLAYLIST, OPT_REPLAY,
+	OPT_VERSION, OPT_WAIT
 };
 
 static const struct option longopts[] = {
+	{ "cookies",		required_argument,	NULL, 'c' },
 	{ "force",		no_argument,		NULL, 'f' },
 	{ "format",		required_argument,	NULL, OPT_FORMAT },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "jobs",		required_argument,	NULL, OPT_JOBS },
 	{ "json",		no_argument,		NULL, 'j' },
+	{ "max-duration",	required_argument,	NULL, OPT_MAXDUR },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "playlist",		required_argument,	NULL, OPT_PLAYLIST },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "replay",		required_argument,	NULL, OPT_REPLAY },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "wait",		no_argument,		NULL, OPT_WAIT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -59,7 +72,17 @@ struct rec {
 	struct sp_journal j;
 	struct seen	*s;
 	size_t		 ns, cap;
-	const char	*id, *ext;
+	double		 max_dur;	/* --max-duration, s; 0: none */
+	double		 t0;		/* when the capture started */
+	int		 stopped;	/* --max-duration ran out */
+};
+
+/* One thing to record: a Space (by id) or a playlist. */
+struct job {
+	char		*id;		/* Space id, or NULL */
+	char		*playlist;	/* the stream (owned), once known */
+	char		*title, *creator, *creator_name;	/* or NULL */
+	long long	 started_at;	/* Unix ms; 0: unknown */
 };
 
 static void __attribute__((noreturn))
@@ -106,6 +129,15 @@ fetch_warn(void *ctx, const char *msg)
 
 	if (r->verbose)
 		sp_warnx("%s", msg);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void
@@ -281,6 +313,13 @@ live(struct rec *r, const char *url, struct sp_hls *first, char *err,
 			return -1;
 		}
 		wait = pl.target > 0 ? pl.target : 4;
+		if (r->max_dur > 0 && now() - r->t0 >= r->max_dur) {
+			r->stopped = 1;
+			sp_hls_release(&pl);
+			return 0;
+		}
+		if (r->max_dur > 0 && now() + wait - r->t0 > r->max_dur)
+			wait = r->max_dur - (now() - r->t0);
 		if (pl.endlist) {
 			sp_hls_release(&pl);
 			return 0;
@@ -338,18 +377,6 @@ fill(struct rec *r, const char *url, uint64_t live_max, int tries,
 			note(r, &best.segs[k]);
 	sp_hls_release(&best);
 	return fetch(r, 0, err, errlen);
-}
-
-static const char *
-lookup(void *ctx, const char *key)
-{
-	struct rec *r = ctx;
-
-	if (strcmp(key, "id") == 0)
-		return r->id;
-	if (strcmp(key, "ext") == 0)
-		return r->ext;
-	return NULL;
 }
 
 /* The playlist's name without directory, query or extension: new. */
@@ -443,139 +470,380 @@ gaps(struct rec *r, int json)
 	return ngaps;
 }
 
-int
-main(int argc, char *argv[])
+
+/* What the options say, for every operand. */
+struct opts {
+	int		 json, force, wait;
+	const char	*tmpl, *format, *replay;
+	const char	*cookies, *web, *query_id, *features;
+	const char	*const *headers;	/* for the web endpoints */
+	double		 wait_poll, wait_max;
+	int		 tries;			/* replay playlist polls */
+	double		 replay_wait;
+};
+
+/* The template's fields for one output. */
+struct tvals {
+	const char	*id, *ext, *title, *date;
+};
+
+static const char *
+lookup(void *ctx, const char *key)
 {
-	static const char *const keys[] = { "id", "ext", NULL };
-	struct sp_http_opts ho;
-	struct rec r;
+	struct tvals *t = ctx;
+
+	if (strcmp(key, "id") == 0)
+		return t->id;
+	if (strcmp(key, "ext") == 0)
+		return t->ext;
+	if (strcmp(key, "title") == 0)
+		return t->title;
+	if (strcmp(key, "date") == 0)
+		return t->date;
+	return NULL;
+}
+
+static void
+job_free(struct job *jb)
+{
+	free(jb->id);
+	free(jb->playlist);
+	free(jb->title);
+	free(jb->creator);
+	free(jb->creator_name);
+}
+
+static void
+set_str(char **dst, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	free(*dst);
+	*dst = sp_xstrdup(s);
+}
+
+/*
+ * The space records on standard input (spaces-lookup -j): each one's id,
+ * and what it says of the Space, as jobs.  Exits 2 on a bad record.
+ */
+static void
+read_records(struct job **jobs, size_t *n, size_t *cap)
+{
+	struct sp_ndjson rd;
+	json_t *rec, *c;
+	const char *t, *s;
+	char id[SP_XWEB_IDMAX], buf[64];
+	int64_t ms;
+	int rc;
+	struct job *jb;
+
+	sp_ndjson_init(&rd, stdin, "-");
+	while ((rc = sp_ndjson_next(&rd, &rec)) != 0) {
+		if (rc == -2)
+			sp_err(SP_EXIT_ENV, "-: read error");
+		if (rc == -1)
+			sp_errx(SP_EXIT_USAGE, "%s", rd.err);
+		t = sp_rec_type(rec);
+		if (t != NULL && strcmp(t, "space") != 0) {
+			json_decref(rec);
+			continue;	/* users, problems: not ours */
+		}
+		if (sp_json_id(rec, "id", buf, sizeof(buf)) != 0 ||
+		    sp_xweb_space_id(buf, id, sizeof(id)) != 0)
+			sp_errx(SP_EXIT_USAGE, "-: line %zu: a space record "
+			    "with no valid id", rd.lineno);
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 8;
+			*jobs = sp_xreallocarray(*jobs, *cap, sizeof(**jobs));
+		}
+		jb = &(*jobs)[(*n)++];
+		memset(jb, 0, sizeof(*jb));
+		jb->id = sp_xstrdup(id);
+		set_str(&jb->title, sp_json_str(rec, "title"));
+		c = json_object_get(rec, "creator");
+		if (json_is_object(c)) {
+			set_str(&jb->creator, sp_json_str(c, "username"));
+			set_str(&jb->creator_name, sp_json_str(c, "name"));
+		}
+		if ((s = sp_json_str(rec, "started_at")) != NULL &&
+		    sp_parse_instant(s, "UTC", &ms) == 0 && ms > 0)
+			jb->started_at = ms;
+		json_decref(rec);
+	}
+	sp_ndjson_release(&rd);
+}
+
+/* GET url from the web endpoints: its status and body in resp.  0/-1. */
+static int
+web_get(struct rec *r, const struct opts *o, const char *url,
+    struct sp_http_resp *resp, char *err, size_t errlen)
+{
+	memset(resp, 0, sizeof(*resp));
+	return sp_http_get(r->http, url, o->headers, resp, err, errlen) ==
+	    SP_HTTP_OK ? 0 : -1;
+}
+
+static const char *
+why(long status)
+{
+	if (status == 401 || status == 403)
+		return " (not logged in? give your cookies with -c or "
+		    "SPACES_COOKIES)";
+	if (status == 404)
+		return " (no such Space, or a stale query id: see "
+		    "SPACES_WEB_QUERY_ID)";
+	return "";
+}
+
+/*
+ * The stream of Space jb->id through the web endpoints, and what they
+ * say of it (x-formats 3.1-3.3).  SP_EXIT_OK with jb->playlist, or an
+ * exit status after a message.
+ */
+static int
+resolve(struct rec *r, const struct opts *o, struct job *jb)
+{
+	struct sp_http_resp resp;
+	struct sp_xweb_space s;
+	char err[512], when[SP_INSTANT_LEN], *url = NULL;
+	double t0 = now();
+	int told = 0, status = SP_EXIT_ENV;
+
+	memset(&s, 0, sizeof(s));
+	url = sp_xweb_space_url(o->web, o->query_id, jb->id, o->features);
+	for (;;) {
+		if (web_get(r, o, url, &resp, err, sizeof(err)) != 0) {
+			sp_warnx("%s: AudioSpaceById: %s", jb->id, err);
+			goto out;
+		}
+		if (resp.status != 200) {
+			sp_warnx("%s: AudioSpaceById: HTTP %ld%s", jb->id,
+			    resp.status, why(resp.status));
+			sp_http_resp_release(&resp);
+			goto out;
+		}
+		if (sp_xweb_parse_space(resp.body, resp.len, &s, err,
+		    sizeof(err)) != 0) {
+			sp_warnx("%s: %s", jb->id, err);
+			sp_http_resp_release(&resp);
+			goto out;
+		}
+		sp_http_resp_release(&resp);
+		if (sp_xweb_phase(&s) != SP_XWEB_SCHEDULED)
+			break;
+		if (!o->wait) {
+			sp_warnx("%s: scheduled%s%s, not started yet (--wait "
+			    "waits for it)", jb->id, s.scheduled_start ?
+			    " for " : "", s.scheduled_start ? sp_fmt_instant(
+			    s.scheduled_start, when) : "");
+			status = SP_EXIT_NO;
+			goto out;
+		}
+		if (now() - t0 >= o->wait_max) {
+			sp_warnx("%s: still not started after %.0f s of "
+			    "waiting", jb->id, o->wait_max);
+			status = SP_EXIT_NO;
+			goto out;
+		}
+		if (!told && !r->quiet) {
+			if (s.scheduled_start)
+				sp_warnx("%s: waiting for the Space to start "
+				    "(scheduled for %s)", jb->id,
+				    sp_fmt_instant(s.scheduled_start, when));
+			else
+				sp_warnx("%s: waiting for the Space to start",
+				    jb->id);
+		}
+		told = 1;
+		sp_xweb_space_release(&s);
+		snooze(o->wait_poll);
+	}
+	set_str(&jb->title, s.title);
+	set_str(&jb->creator, s.creator_screen_name);
+	set_str(&jb->creator_name, s.creator_name);
+	if (s.started_at)
+		jb->started_at = s.started_at;
+	switch (sp_xweb_phase(&s)) {
+	case SP_XWEB_CANCELED:
+		sp_warnx("%s: the Space was canceled", jb->id);
+		status = SP_EXIT_NO;
+		goto out;
+	case SP_XWEB_ENDED:
+		if (s.replay == 0) {
+			sp_warnx("%s: the Space has ended and has no replay",
+			    jb->id);
+			status = SP_EXIT_NO;
+			goto out;
+		}
+		break;
+	default:
+		break;
+	}
+	if (s.media_key == NULL) {
+		sp_warnx("%s: AudioSpaceById: no media_key (state %s)",
+		    jb->id, s.state ? s.state : "unknown");
+		status = s.state != NULL ? SP_EXIT_NO : SP_EXIT_ENV;
+		goto out;
+	}
+	free(url);
+	url = sp_xweb_status_url(o->web, s.media_key);
+	if (web_get(r, o, url, &resp, err, sizeof(err)) != 0) {
+		sp_warnx("%s: live_video_stream/status: %s", jb->id, err);
+		goto out;
+	}
+	if (resp.status != 200) {
+		sp_warnx("%s: live_video_stream/status: HTTP %ld%s", jb->id,
+		    resp.status, resp.status == 401 || resp.status == 403 ?
+		    why(resp.status) : "");
+		sp_http_resp_release(&resp);
+		goto out;
+	}
+	jb->playlist = sp_xweb_parse_status(resp.body, resp.len, err,
+	    sizeof(err));
+	sp_http_resp_release(&resp);
+	if (jb->playlist == NULL) {
+		sp_warnx("%s: %s", jb->id, err);
+		goto out;
+	}
+	if (r->verbose)
+		sp_warnx("%s: %s, stream found", jb->id, s.state ? s.state :
+		    "state unknown");
+	status = SP_EXIT_OK;
+out:
+	sp_xweb_space_release(&s);
+	free(url);
+	return status;
+}
+
+/*
+ * Decode the AAC at from, encode it as Ogg Opus to out (atomically) with
+ * the tags in t.  0, or -1 with err.
+ */
+static int
+to_opus(const char *from, const char *out, const struct sp_rec_tags *t,
+    int force, uint64_t *samples, char *err, size_t errlen)
+{
+	struct sp_decoder *d;
+	const struct sp_decode_info *in;
+	struct sp_encoder *e = NULL;
+	struct sp_enc_opts eo;
+	struct sp_opus_tags ot;
+	struct sp_atomic a;
+	float *buf = NULL;
+	long got;
+	uint64_t total = 0;
+	int rc = -1, opened = 0;
+
+	sp_opus_tags_init(&ot);
+	if ((d = sp_decode_open(from, err, errlen)) == NULL)
+		return -1;
+	in = sp_decode_info(d);
+	if (t->title)
+		sp_opus_tags_add(&ot, "TITLE", t->title);
+	if (t->artist)
+		sp_opus_tags_add(&ot, "ARTIST", t->artist);
+	if (t->date)
+		sp_opus_tags_add(&ot, "DATE", t->date);
+	if (t->comment)
+		sp_opus_tags_add(&ot, "COMMENT", t->comment);
+	sp_opus_tags_add(&ot, "ENCODER", "spaces-record");
+	memset(&eo, 0, sizeof(eo));
+	eo.format = SP_ENC_OPUS;
+	eo.rate = in->sample_rate;
+	eo.channels = in->channels > 2 ? 2 : in->channels;
+	eo.opus_tags = &ot;
+	if (in->channels < 1 || in->channels > 2) {
+		sp_fail(err, errlen, "'%s': %u channels", from, in->channels);
+		goto out;
+	}
+	if (sp_atomic_open(&a, out, force) != 0) {
+		sp_fail(err, errlen, "cannot open '%s': %s", out,
+		    strerror(errno));
+		goto out;
+	}
+	opened = 1;
+	if ((e = sp_encode_new(a.fp, &eo, err, errlen)) == NULL)
+		goto out;
+	buf = sp_xcalloc(4096 * in->channels, sizeof(*buf));
+	while ((got = sp_decode_read(d, buf, 4096)) > 0) {
+		if (sp_encode_write(e, buf, (size_t)got) != 0) {
+			sp_fail(err, errlen, "%s", sp_encode_error(e));
+			goto out;
+		}
+		total += (uint64_t)got;
+	}
+	if (got < 0) {
+		sp_fail(err, errlen, "'%s': %s", from, sp_decode_error(d));
+		goto out;
+	}
+	if (sp_encode_finish(e) != 0) {
+		sp_fail(err, errlen, "%s", sp_encode_error(e));
+		goto out;
+	}
+	if (sp_atomic_commit(&a) != 0) {
+		sp_fail(err, errlen, "cannot write '%s': %s", out,
+		    strerror(errno));
+		opened = 0;
+		goto out;
+	}
+	opened = 0;
+	*samples = sp_encode_output_frames(&eo, total);
+	rc = 0;
+out:
+	if (opened)
+		sp_atomic_abort(&a);
+	sp_encode_free(e);
+	sp_decode_close(d);
+	sp_opus_tags_release(&ot);
+	free(buf);
+	return rc;
+}
+
+/* Record one job to out.  An exit status, after any message. */
+static int
+record(struct rec *r, const struct opts *o, const struct job *jb,
+    const char *out)
+{
 	struct sp_hls pl;
+	struct sp_rec_tags tags;
 	struct stat st;
-	const char *tmpl = "%(id)s.%(ext)s", *format = "m4a";
-	const char *playlist = NULL, *replay = NULL, *errstr;
-	char err[1024], *out = NULL, *id = NULL, *master = NULL;
-	long long v;
+	const char *playlist = jb->playlist, *replay = o->replay;
+	char err[1024], *master = NULL, *tmp = NULL, date[SP_INSTANT_LEN];
 	uint64_t samples = 0, live_max = 0;
 	unsigned rate = 0;
 	size_t i, ngaps = 0;
-	int ch, json = 0, force = 0, jobs = 4, rc, tries;
-	int status = SP_EXIT_OK;
-	double wait;
+	int rc, status = SP_EXIT_OK, opus = strcmp(o->format, "opus") == 0;
 	json_t *rec;
 
-	sp_setprogname(argv[0]);
-	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
-	sp_io_init();
-	memset(&r, 0, sizeof(r));
-	memset(&ho, 0, sizeof(ho));
-	while ((ch = getopt_long(argc, argv, "fhjo:qv", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'f':
-			force = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
-		case 'j':
-			json = 1;
-			break;
-		case 'o':
-			tmpl = optarg;
-			break;
-		case 'q':
-			r.quiet = 1;
-			break;
-		case 'v':
-			r.verbose = 1;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "m4a") != 0 &&
-			    strcmp(optarg, "aac") != 0)
-				sp_errx(SP_EXIT_USAGE, "--format '%s': not m4a "
-				    "or aac", optarg);
-			format = optarg;
-			break;
-		case OPT_JOBS:
-			if (sp_strtoll(optarg, 1, 64, &v, &errstr) != 0)
-				sp_errx(SP_EXIT_USAGE, "--jobs '%s': %s (1 to "
-				    "64)", optarg, errstr);
-			jobs = (int)v;
-			break;
-		case OPT_PLAYLIST:
-			playlist = optarg;
-			break;
-		case OPT_REPLAY:
-			replay = optarg;
-			break;
-		case OPT_VERSION:
-			printf("spaces-record %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
-		default:
-			usage();
-		}
-	argc -= optind;
-	argv += optind;
-	/* Space URLs, ids and "-" are not resolved yet: --playlist only. */
-	if (argc != 0 || playlist == NULL)
-		usage();
-	if (sp_template_check(tmpl, keys, err, sizeof(err)) != 0)
-		sp_errx(SP_EXIT_USAGE, "-o '%s': %s", tmpl, err);
-	r.id = id = playlist_id(playlist);
-	r.ext = format;
-	if ((out = sp_template_expand(tmpl, lookup, &r, err, sizeof(err))) ==
-	    NULL)
-		sp_errx(SP_EXIT_USAGE, "-o '%s': %s", tmpl, err);
-
-	ho.retries = (int)env_num("SPACES_RETRIES", 0, 20, SP_HTTP_RETRIES);
-	ho.backoff = env_num("SPACES_BACKOFF", 0.001, 60, SP_HTTP_BACKOFF);
-	ho.low_speed_time = (long)env_num("SPACES_TIMEOUT", 1, 3600,
-	    SP_HTTP_LOW_SPEED_TIME);
-	ho.connect_timeout = ho.low_speed_time < SP_HTTP_CONNECT_TIMEOUT ?
-	    ho.low_speed_time : SP_HTTP_CONNECT_TIMEOUT;
-	ho.verbose = r.verbose ? verbose_cb : NULL;
-	ho.notice = notice_cb;
-	ho.ctx = &r;
-	tries = (int)env_num("SPACES_REPLAY_TRIES", 1, 1000, 20);
-	wait = env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
-
 	/* A finished output is not recorded again (cron runs often). */
-	if (!force && stat(out, &st) == 0) {
+	if (!o->force && stat(out, &st) == 0) {
 		char *jp = sp_xasprintf("%s.journal", out);
 		int have = access(jp, F_OK) == 0;
 
 		free(jp);
 		if (!have) {
-			if (!r.quiet)
+			if (!r->quiet)
 				sp_warnx("'%s': already recorded", out);
-			goto done;
+			return SP_EXIT_OK;
 		}
 	}
-	rc = sp_journal_open(&r.j, out, err, sizeof(err));
+	rc = sp_journal_open(&r->j, out, err, sizeof(err));
 	if (rc == SP_JOURNAL_LOCKED) {
-		if (!r.quiet)
+		if (!r->quiet)
 			sp_warnx("'%s': already recording", out);
-		goto done;
+		return SP_EXIT_OK;
 	}
 	if (rc != 0) {
 		sp_warnx("%s", err);
-		status = SP_EXIT_ENV;
-		goto done;
+		return SP_EXIT_ENV;
 	}
-	if (r.j.n > 0 && !r.quiet)
-		sp_warnx("'%s': resuming after %zu chunks", out, r.j.n);
+	if (r->j.n > 0 && !r->quiet)
+		sp_warnx("'%s': resuming after %zu chunks", out, r->j.n);
+	r->fe.journal = &r->j;
+	r->t0 = now();
+	r->stopped = 0;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		sp_errx(SP_EXIT_ENV, "cannot start libcurl");
-	r.http = sp_http_new(&ho);
-	r.fe.http = r.http;
-	r.fe.journal = &r.j;
-	r.fe.jobs = jobs;
-	r.fe.tries = ho.retries + 1;
-	r.fe.backoff = ho.backoff;
-	r.fe.warn = fetch_warn;
-	r.fe.ctx = &r;
-
-	rc = get_playlist(&r, playlist, &pl, err, sizeof(err));
+	rc = get_playlist(r, playlist, &pl, err, sizeof(err));
 	if (rc != 0) {
 		if (rc == 1)
 			sp_warnx("'%s': not found (HTTP 404)", playlist);
@@ -587,61 +855,330 @@ main(int argc, char *argv[])
 	if (pl.endlist) {
 		/* A replay: every chunk is there, fetch them in parallel. */
 		for (i = 0; i < pl.nsegs; i++)
-			note(&r, &pl.segs[i]);
+			note(r, &pl.segs[i]);
 		sp_hls_release(&pl);
-		if (fetch(&r, 0, err, sizeof(err)) != 0)
+		if (fetch(r, 0, err, sizeof(err)) != 0)
 			goto fatal;
 	} else {
 		live_max = max_seq(&pl);
-		if (live(&r, playlist, &pl, err, sizeof(err)) != 0)
+		if (live(r, playlist, &pl, err, sizeof(err)) != 0)
 			goto fatal;
-		for (i = 0; i < r.ns; i++)
-			if (r.s[i].seq > live_max)
-				live_max = r.s[i].seq;
-		if (replay == NULL)
-			replay = master = master_of(playlist);
-		if (fill(&r, replay, live_max, tries, wait, err,
-		    sizeof(err)) != 0)
-			goto fatal;
+		for (i = 0; i < r->ns; i++)
+			if (r->s[i].seq > live_max)
+				live_max = r->s[i].seq;
+		if (r->stopped) {
+			if (!r->quiet)
+				sp_warnx("'%s': --max-duration reached: "
+				    "keeping what was captured", out);
+		} else {
+			if (replay == NULL)
+				replay = master = master_of(playlist);
+			if (fill(r, replay, live_max, o->tries,
+			    o->replay_wait, err, sizeof(err)) != 0)
+				goto fatal;
+		}
 	}
-	ngaps = gaps(&r, json);
-	if (r.j.n == 0) {
+	ngaps = gaps(r, o->json);
+	if (r->j.n == 0) {
 		sp_warnx("'%s': no audio captured", playlist);
 		status = SP_EXIT_ENV;
 		goto close;
 	}
-	if (sp_journal_assemble(&r.j, out, format, NULL, force, &samples,
-	    &rate, err, sizeof(err)) != 0)
+	memset(&tags, 0, sizeof(tags));
+	tags.title = jb->title;
+	tags.artist = jb->creator_name ? jb->creator_name : jb->creator;
+	tags.date = jb->started_at ? sp_fmt_instant(jb->started_at, date) :
+	    NULL;
+	tags.comment = jb->id;
+	if (opus) {
+		tmp = sp_xasprintf("%s.part.aac", out);
+		if (sp_journal_assemble_tags(&r->j, tmp, "aac", &tags, 1,
+		    &samples, &rate, err, sizeof(err)) != 0)
+			goto fatal;
+		rc = to_opus(tmp, out, &tags, o->force, &samples, err,
+		    sizeof(err));
+		unlink(tmp);
+		if (rc != 0)
+			goto fatal;
+		rate = 48000;
+	} else if (sp_journal_assemble_tags(&r->j, out, o->format, &tags,
+	    o->force, &samples, &rate, err, sizeof(err)) != 0)
 		goto fatal;
-	if (json) {
+	if (o->json) {
 		rec = sp_rec_new("space", "record");
+		if (jb->id != NULL)
+			json_object_set_new(rec, "id", json_string(jb->id));
+		if (jb->title != NULL)
+			json_object_set_new(rec, "title",
+			    json_string(jb->title));
+		if (jb->creator != NULL || jb->creator_name != NULL) {
+			json_t *c = json_object();
+
+			if (jb->creator != NULL)
+				json_object_set_new(c, "username",
+				    json_string(jb->creator));
+			if (jb->creator_name != NULL)
+				json_object_set_new(c, "name",
+				    json_string(jb->creator_name));
+			json_object_set_new(rec, "creator", c);
+		}
+		if (jb->started_at)
+			json_object_set_new(rec, "started_at",
+			    json_string(sp_fmt_instant(jb->started_at, date)));
 		json_object_set_new(rec, "path", json_string(out));
 		json_object_set_new(rec, "chunks", json_integer(
-		    (json_int_t)r.j.n));
+		    (json_int_t)r->j.n));
 		json_object_set_new(rec, "samples", json_integer(
 		    (json_int_t)samples));
 		json_object_set_new(rec, "duration", json_real(rate ?
 		    (double)samples / rate : 0));
 		json_object_set_new(rec, "gaps", json_integer(
 		    (json_int_t)ngaps));
+		if (r->stopped)
+			json_object_set_new(rec, "stopped", json_true());
 		emit(rec);
 	}
-	sp_journal_remove(&r.j);
+	sp_journal_remove(&r->j);
 	status = ngaps ? SP_EXIT_NO : SP_EXIT_OK;
 	goto close;
 fatal:
 	sp_warnx("%s", err);
 	status = SP_EXIT_ENV;
 close:
-	sp_journal_close(&r.j);
+	sp_journal_close(&r->j);
+	for (i = 0; i < r->ns; i++)
+		free(r->s[i].url);
+	free(r->s);
+	r->s = NULL;
+	r->ns = r->cap = 0;
+	free(master);
+	free(tmp);
+	return status;
+}
+
+/* x-csrf-token carries ct0, a secret: -v shows it redacted. */
+static void
+verbose_web_cb(void *ctx, const char *line)
+{
+	if (strncasecmp(line, "> x-csrf-token:", 15) == 0 ||
+	    strncasecmp(line, "x-csrf-token:", 13) == 0)
+		fprintf(stderr, "%.*s [redacted]\n", (int)(strchr(line, ':') -
+		    line + 1), line);
+	else
+		verbose_cb(ctx, line);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const keys[] = { "id", "ext", "title", "date",
+	    NULL };
+	struct sp_http_opts ho;
+	struct rec r;
+	struct opts o;
+	struct job *jobs = NULL;
+	struct tvals tv;
+	const char *playlist = NULL, *errstr, *bearer;
+	char err[1024], *out, *id, *ct0 = NULL, *hdr[8], date[SP_INSTANT_LEN];
+	long long v;
+	size_t i, njobs = 0, cap = 0, nh = 0;
+	int ch, jobn = 4, rc, status = SP_EXIT_OK, stdin_used = 0;
+	time_t tnow;
+
+	sp_setprogname(argv[0]);
+	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
+	sp_io_init();
+	memset(&r, 0, sizeof(r));
+	memset(&ho, 0, sizeof(ho));
+	memset(&o, 0, sizeof(o));
+	o.tmpl = "%(id)s.%(ext)s";
+	o.format = "m4a";
+	while ((ch = getopt_long(argc, argv, "c:fhjo:qv", longopts, NULL)) !=
+	    -1)
+		switch (ch) {
+		case 'c':
+			o.cookies = optarg;
+			break;
+		case 'f':
+			o.force = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'o':
+			o.tmpl = optarg;
+			break;
+		case 'q':
+			r.quiet = 1;
+			break;
+		case 'v':
+			r.verbose = 1;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "m4a") != 0 &&
+			    strcmp(optarg, "aac") != 0 &&
+			    strcmp(optarg, "opus") != 0)
+				sp_errx(SP_EXIT_USAGE, "--format '%s': not m4a, "
+				    "aac or opus", optarg);
+			o.format = optarg;
+			break;
+		case OPT_JOBS:
+			if (sp_strtoll(optarg, 1, 64, &v, &errstr) != 0)
+				sp_errx(SP_EXIT_USAGE, "--jobs '%s': %s (1 to "
+				    "64)", optarg, errstr);
+			jobn = (int)v;
+			break;
+		case OPT_MAXDUR:
+			if (sp_parse_duration(optarg, &r.max_dur) != 0 ||
+			    r.max_dur <= 0)
+				sp_errx(SP_EXIT_USAGE, "--max-duration '%s': "
+				    "not a positive duration", optarg);
+			break;
+		case OPT_PLAYLIST:
+			playlist = optarg;
+			break;
+		case OPT_REPLAY:
+			o.replay = optarg;
+			break;
+		case OPT_VERSION:
+			printf("spaces-record %s\n", SP_VERSION);
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		case OPT_WAIT:
+			o.wait = 1;
+			break;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if ((argc == 0) == (playlist == NULL))
+		usage();
+	if (sp_template_check(o.tmpl, keys, err, sizeof(err)) != 0)
+		sp_errx(SP_EXIT_USAGE, "-o '%s': %s", o.tmpl, err);
+	if (o.cookies == NULL && (o.cookies = getenv("SPACES_COOKIES")) !=
+	    NULL && *o.cookies == '\0')
+		o.cookies = NULL;
+	if (o.cookies != NULL && access(o.cookies, R_OK) != 0)
+		sp_err(SP_EXIT_USAGE, "cookies '%s'", o.cookies);
+
+	/* Every operand is checked before any work. */
+	if (playlist != NULL) {
+		jobs = sp_xcalloc(1, sizeof(*jobs));
+		jobs[0].playlist = sp_xstrdup(playlist);
+		njobs = 1;
+	}
+	for (i = 0; i < (size_t)argc; i++) {
+		char sid[SP_XWEB_IDMAX];
+
+		if (strcmp(argv[i], "-") == 0) {
+			if (stdin_used++)
+				sp_errx(SP_EXIT_USAGE, "'-' given twice");
+			read_records(&jobs, &njobs, &cap);
+			continue;
+		}
+		if (sp_xweb_space_id(argv[i], sid, sizeof(sid)) != 0)
+			sp_errx(SP_EXIT_USAGE, "'%s': not a Space URL or id",
+			    argv[i]);
+		if (njobs == cap) {
+			cap = cap ? cap * 2 : 8;
+			jobs = sp_xreallocarray(jobs, cap, sizeof(*jobs));
+		}
+		memset(&jobs[njobs], 0, sizeof(*jobs));
+		jobs[njobs++].id = sp_xstrdup(sid);
+	}
+
+	ho.retries = (int)env_num("SPACES_RETRIES", 0, 20, SP_HTTP_RETRIES);
+	ho.backoff = env_num("SPACES_BACKOFF", 0.001, 60, SP_HTTP_BACKOFF);
+	ho.low_speed_time = (long)env_num("SPACES_TIMEOUT", 1, 3600,
+	    SP_HTTP_LOW_SPEED_TIME);
+	ho.connect_timeout = ho.low_speed_time < SP_HTTP_CONNECT_TIMEOUT ?
+	    ho.low_speed_time : SP_HTTP_CONNECT_TIMEOUT;
+	ho.verbose = r.verbose ? verbose_web_cb : NULL;
+	ho.notice = notice_cb;
+	ho.ctx = &r;
+	o.tries = (int)env_num("SPACES_REPLAY_TRIES", 1, 1000, 20);
+	o.replay_wait = env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
+	o.wait_poll = env_num("SPACES_WAIT_POLL", 0.01, 3600, 30);
+	o.wait_max = env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
+	o.web = getenv("SPACES_WEB_URL");
+	if (o.web == NULL || *o.web == '\0')
+		o.web = "https://x.com";
+	o.query_id = getenv("SPACES_WEB_QUERY_ID");
+	if (o.query_id == NULL || *o.query_id == '\0')
+		o.query_id = "rC2zlE1t7SHbVG8obPZliQ";
+	o.features = getenv("SPACES_WEB_FEATURES");
+	if (o.features != NULL && *o.features == '\0')
+		o.features = NULL;
+	ho.referer = o.web;
+	if ((bearer = getenv("SPACES_WEB_BEARER")) != NULL && *bearer)
+		hdr[nh++] = sp_xasprintf("Authorization: Bearer %s", bearer);
+	/* The cookies go to the web endpoints only, never printed. */
+	if (o.cookies != NULL &&
+	    (hdr[nh] = sp_xweb_cookie_header(o.cookies, o.web)) != NULL)
+		nh++;
+	if (o.cookies != NULL &&
+	    (ct0 = sp_xweb_cookie(o.cookies, "ct0")) != NULL) {
+		hdr[nh++] = sp_xasprintf("x-csrf-token: %s", ct0);
+		hdr[nh++] = sp_xstrdup("x-twitter-auth-type: OAuth2Session");
+	}
+	hdr[nh++] = sp_xstrdup("x-twitter-active-user: yes");
+	hdr[nh++] = sp_xstrdup("x-twitter-client-language: en");
+	hdr[nh] = NULL;
+	o.headers = (const char *const *)hdr;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		sp_errx(SP_EXIT_ENV, "cannot start libcurl");
+	r.http = sp_http_new(&ho);
+	r.fe.http = r.http;
+	r.fe.jobs = jobn;
+	r.fe.tries = ho.retries + 1;
+	r.fe.backoff = ho.backoff;
+	r.fe.warn = fetch_warn;
+	r.fe.ctx = &r;
+
+	for (i = 0; i < njobs; i++) {
+		struct job *jb = &jobs[i];
+
+		if (jb->playlist == NULL &&
+		    (rc = resolve(&r, &o, jb)) != SP_EXIT_OK) {
+			if (rc > status)
+				status = rc;
+			continue;
+		}
+		id = jb->id ? sp_xstrdup(jb->id) : playlist_id(jb->playlist);
+		if (jb->started_at)
+			sp_fmt_instant(jb->started_at, date);
+		else {
+			tnow = time(NULL);
+			sp_fmt_instant((int64_t)tnow * 1000, date);
+		}
+		date[10] = '\0';	/* YYYY-MM-DD */
+		tv.id = id;
+		tv.ext = o.format;
+		tv.title = jb->title ? jb->title : id;
+		tv.date = date;
+		if ((out = sp_template_expand(o.tmpl, lookup, &tv, err,
+		    sizeof(err))) == NULL) {
+			sp_warnx("-o '%s': %s", o.tmpl, err);
+			rc = SP_EXIT_USAGE;
+		} else
+			rc = record(&r, &o, jb, out);
+		if (rc > status)
+			status = rc;
+		free(out);
+		free(id);
+	}
+
 	sp_http_free(r.http);
 	curl_global_cleanup();
-done:
-	for (i = 0; i < r.ns; i++)
-		free(r.s[i].url);
-	free(r.s);
-	free(master);
-	free(out);
-	free(id);
+	for (i = 0; i < njobs; i++)
+		job_free(&jobs[i]);
+	free(jobs);
+	for (i = 0; i < nh; i++)
+		free(hdr[i]);
+	free(ct0);
 	return sp_close_stdout() ? SP_EXIT_ENV : status;
 }

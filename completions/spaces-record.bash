@@ -20,15 +20,15 @@ _spaces_record()
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W 'm4a aac' -- "$cur"))
+		COMPREPLY=($(compgen -W 'm4a aac opus' -- "$cur"))
 		return
 		;;
-	-o|--output)
+	-o|--output|-c|--cookies)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	--jobs|--playlist|--replay)
+	--jobs|--playlist|--replay|--max-duration)
 		# A number or a URL: nothing to offer.
 		return
 		;;
@@ -39,7 +39,8 @@ _spaces_record()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-h --help --version -f --force
 		    -j --json -o --output -q --quiet -v --verbose --format
-		    --jobs --playlist --replay' -- "$cur"))
+		    --jobs --playlist --replay -c --cookies --wait
+		    --max-duration' -- "$cur"))
 		return
 	fi
 }

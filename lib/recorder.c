@@ -311,6 +311,19 @@ sp_journal_assemble(struct sp_journal *j, const char *out,
     const char *format, const char *title, int force, uint64_t *samples,
     unsigned *rate, char *err, size_t errlen)
 {
+	struct sp_rec_tags t;
+
+	memset(&t, 0, sizeof(t));
+	t.title = title;
+	return sp_journal_assemble_tags(j, out, format, &t, force, samples,
+	    rate, err, errlen);
+}
+
+int
+sp_journal_assemble_tags(struct sp_journal *j, const char *out,
+    const char *format, const struct sp_rec_tags *tags, int force,
+    uint64_t *samples, unsigned *rate, char *err, size_t errlen)
+{
 	struct sp_jent *e;
 	struct sp_mp4_writer *w = NULL;
 	struct sp_atomic a;
@@ -378,7 +391,10 @@ sp_journal_assemble(struct sp_journal *j, const char *out,
 		}
 	}
 	if (m4a) {
-		sp_mp4_writer_tag(w, SP_MP4_TITLE, title);
+		sp_mp4_writer_tag(w, SP_MP4_TITLE, tags->title);
+		sp_mp4_writer_tag(w, SP_MP4_ARTIST, tags->artist);
+		sp_mp4_writer_tag(w, SP_MP4_DATE, tags->date);
+		sp_mp4_writer_tag(w, SP_MP4_COMMENT, tags->comment);
 		sp_mp4_writer_tag(w, SP_MP4_ENCODER, "spaces-record");
 		if (sp_mp4_writer_commit(w, out, force, err, errlen) != 0)
 			goto out;

@@ -79,6 +79,16 @@ int	sp_journal_assemble(struct sp_journal *j, const char *out,
 	    const char *format, const char *title, int force,
 	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
 
+/* The M4A's tags; any may be NULL (left out). */
+struct sp_rec_tags {
+	const char	*title, *artist, *date, *comment;
+};
+
+/* sp_journal_assemble with every tag of t. */
+int	sp_journal_assemble_tags(struct sp_journal *j, const char *out,
+	    const char *format, const struct sp_rec_tags *t, int force,
+	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
+
 /* One chunk to fetch. */
 struct sp_fetch {
 	uint64_t	 seq;

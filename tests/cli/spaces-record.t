@@ -25,6 +25,17 @@ mock() {
 	export SPACES_BACKOFF SPACES_REPLAY_WAIT
 }
 
+# web: the mock's web endpoints are SPACES_WEB_URL, and ./cookies.txt
+# holds the session it wants (auth_token, ct0 = CT0) for 127.0.0.1.
+web() {
+	SPACES_WEB_URL=http://127.0.0.1:$(cat port)
+	SPACES_WAIT_POLL=0.2
+	export SPACES_WEB_URL SPACES_WAIT_POLL
+	printf "# Netscape HTTP Cookie File\n%s\n%s\n" \
+	    "127.0.0.1	FALSE	/	FALSE	0	auth_token	SECRETAUTH" \
+	    "#HttpOnly_127.0.0.1	FALSE	/	FALSE	0	ct0	CT0" >cookies.txt
+}
+
 # asks PATTERN N: the mock saw N requests matching the basic regex.
 asks() {
 	n=$(grep -c -- "$1" log)
@@ -240,8 +251,22 @@ t_case 'usage errors: exit 2' '
 	run spaces-record --jobs 0 --playlist http://x/ &&
 	status 2 &&
 	err_has "jobs" &&
-	run spaces-record --format opus --playlist http://x/ &&
+	run spaces-record --format flac --playlist http://x/ &&
 	status 2 &&
+	run spaces-record --max-duration soon --playlist http://x/ &&
+	status 2 &&
+	err_has "max-duration" &&
+	run spaces-record https://example.com/i/spaces/1ypKdEXvkMLGW &&
+	status 2 &&
+	err_has "not a Space URL or id" &&
+	run spaces-record 1ypKdEXvkMLGW1234 &&
+	status 2 &&
+	run spaces-record -c no-such-cookies 1ypKdEXvkMLGW &&
+	status 2 &&
+	echo "{\"type\":\"space\"}" >recs &&
+	run spaces-record - <recs &&
+	status 2 &&
+	err_has "no valid id" &&
 	run spaces-record -o "%(nope)s" --playlist http://x/ &&
 	status 2
 '
@@ -251,6 +276,173 @@ t_case 'stdout closed: -j to /dev/full is an error' '
 	run spaces-record -j -o out.aac --format aac --playlist "$U/playlist_1.m3u8" >/dev/full &&
 	rc=0; spaces-record -f -j -o out.aac --format aac --playlist "$U/playlist_1.m3u8" >/dev/full 2>err || rc=$?
 	[ "$rc" -eq 3 ] && err_has "write error"
+'
+
+t_case 'a Space URL: resolved with the cookies, tagged, templated' '
+	mock ok && web &&
+	run spaces-record -j -c cookies.txt -o "%(date)s %(title)s %(id)s.%(ext)s" \
+	    https://x.com/i/spaces/1ypKdEXvkMLGW &&
+	status 0 &&
+	err_empty &&
+	jq_is "[.id, .title, .creator.username, .creator.name, .started_at, .path, .chunks, .gaps]" \
+	    "[\"1ypKdEXvkMLGW\",\"Mock / Space\",\"host\",\"Host Name\",\"2024-07-05T15:17:34.637Z\",\"2024-07-05 Mock _ Space 1ypKdEXvkMLGW.m4a\",7,0]" &&
+	f="2024-07-05 Mock _ Space 1ypKdEXvkMLGW.m4a" &&
+	same_m4a "$f" &&
+	ffprobe -v error -show_entries format_tags=title,artist,date,comment \
+	    -of default=nw=1 "$f" | sort >tags &&
+	printf "%s\n" "TAG:artist=Host Name" "TAG:comment=1ypKdEXvkMLGW" \
+	    "TAG:date=2024-07-05T15:17:34.637Z" "TAG:title=Mock / Space" | diff -u - tags &&
+	asks "AudioSpaceById" 1 &&
+	asks "live_video_stream/status/28_100" 1
+'
+
+t_case 'a bare id, SPACES_COOKIES; -v never shows the cookies' '
+	mock ok && web &&
+	SPACES_COOKIES=cookies.txt run spaces-record -v -o out.aac --format aac \
+	    1ypKdEXvkMLGW &&
+	status 0 &&
+	same_aac out.aac &&
+	err_has "AudioSpaceById" &&
+	err_has "x-csrf-token: \[redacted\]" &&
+	! grep -q "SECRETAUTH" err &&
+	! grep -q "CT0" err
+'
+
+t_case 'a live Space (twitter.com URL): the wrapped live playlist, then the replay' '
+	mock live && web &&
+	run spaces-record -j -c cookies.txt -o out.m4a \
+	    "https://twitter.com/i/spaces/1LiveSpace001?s=20" &&
+	status 0 &&
+	jq_is "[.id, .title, .creator.username, .chunks, .gaps]" \
+	    "[\"1LiveSpace001\",\"Live one\",\"livehost\",7,0]" &&
+	same_m4a out.m4a &&
+	grep -q "dynamic_playlist.m3u8?type=live" log
+'
+
+t_case 'no cookies: the web endpoint refuses, exit 3, a clear message' '
+	mock ok && web &&
+	run spaces-record 1ypKdEXvkMLGW &&
+	status 3 &&
+	err_has "AudioSpaceById: HTTP 403 (not logged in" &&
+	err_one_line &&
+	asks "_a.aac" 0
+'
+
+t_case 'no such Space, canceled, no replay: exit 3, 1, 1' '
+	mock ok && web &&
+	run spaces-record -c cookies.txt 1Nothing00001 &&
+	status 3 &&
+	err_has "no such Space" &&
+	run spaces-record -c cookies.txt 1Canceled0001 &&
+	status 1 &&
+	err_has "canceled" &&
+	run spaces-record -c cookies.txt 1NoReplay0001 &&
+	status 1 &&
+	err_has "ended and has no replay" &&
+	asks "live_video_stream" 0
+'
+
+t_case 'several operands, one after another; the worst status wins' '
+	mock ok && web &&
+	run spaces-record -j -c cookies.txt -o "%(id)s.%(ext)s" --format aac \
+	    1ypKdEXvkMLGW 1Canceled0001 https://x.com/i/spaces/1LiveSpace001 &&
+	status 1 &&
+	same_aac 1ypKdEXvkMLGW.aac &&
+	[ -s 1LiveSpace001.aac ] &&
+	[ ! -e 1Canceled0001.aac ] &&
+	[ "$(grep -c "\"type\":\"space\"" out)" -eq 2 ]
+'
+
+t_case '"-": space records from spaces-lookup, their ids; others passed over' '
+	mock ok && web &&
+	{
+		echo "{\"type\":\"user\",\"id\":\"1\"}"
+		echo "{\"type\":\"space\",\"id\":\"1ypKdEXvkMLGW\",\"title\":\"old\",\"state\":\"ended\"}"
+		echo
+		echo "{\"type\":\"space\",\"id\":\"1LiveSpace001\",\"state\":\"live\"}"
+	} >recs &&
+	run spaces-record -j -c cookies.txt -o "%(title)s.%(ext)s" - <recs &&
+	status 0 &&
+	[ -s "Mock _ Space.m4a" ] && [ -s "Live one.m4a" ] &&
+	same_m4a "Mock _ Space.m4a" &&
+	jq_is ".id" "\"1ypKdEXvkMLGW\"
+\"1LiveSpace001\""
+'
+
+t_case 'a scheduled Space: exit 1 without --wait' '
+	mock ok && web &&
+	run spaces-record -c cookies.txt 1Scheduled001 &&
+	status 1 &&
+	err_has "scheduled for 2024-07-05T15:17:34.637Z, not started yet" &&
+	asks "live_video_stream" 0
+'
+
+t_case '--wait: polls until it starts (said once), then records it' '
+	mock ok && web &&
+	run spaces-record -j -c cookies.txt --wait -o out.m4a 1Scheduled001 &&
+	status 0 &&
+	[ "$(grep -c "waiting for the Space to start" err)" -eq 1 ] &&
+	asks "AudioSpaceById" 3 &&
+	jq_is "[.id, .title, .chunks, .gaps]" "[\"1Scheduled001\",\"Soon\",7,0]" &&
+	same_m4a out.m4a
+'
+
+t_case '--wait is bounded: SPACES_WAIT_MAX, then exit 1' '
+	mock ok && web &&
+	SPACES_WAIT_MAX=0.1 run spaces-record -c cookies.txt --wait 1Scheduled001 &&
+	status 1 &&
+	err_has "still not started after" &&
+	asks "AudioSpaceById" 2
+'
+
+t_case '--max-duration: a live capture stops, what was captured is kept' '
+	mock endless &&
+	run spaces-record -j --max-duration 1 -o out.m4a \
+	    --playlist "$U/dynamic_playlist.m3u8?type=live" &&
+	status 0 &&
+	err_has "max-duration reached" &&
+	jq_is ".stopped" true &&
+	n=$(jq .chunks out) &&
+	[ "$n" -ge 3 ] && [ "$n" -le 7 ] &&
+	got=$(ffprobe -v error -select_streams a:0 -show_entries \
+	    stream=duration_ts -of default=nw=1:nk=1 out.m4a) &&
+	[ "$got" -eq $((n * 20 * 1024)) ] &&
+	asks "playlist_1.m3u8" 0 &&
+	asks "master_playlist" 0
+'
+
+t_case '--format opus: the AAC decoded and encoded, exact length, tagged' '
+	mock ok && web &&
+	run spaces-record -j -c cookies.txt --format opus -o out.opus 1ypKdEXvkMLGW &&
+	status 0 &&
+	[ ! -e out.opus.part.aac ] &&
+	[ "$(ffprobe -v error -show_entries stream=codec_name -of default=nw=1:nk=1 out.opus)" = opus ] &&
+	ffmpeg -v error -i out.opus -f s16le -ac 2 -ar 48000 - | wc -c >bytes &&
+	[ "$(cat bytes)" -eq $((143360 * 4)) ] &&
+	ffprobe -v error -show_entries stream_tags=title,artist -of default=nw=1 \
+	    out.opus | grep -q "=Mock / Space" &&
+	jq_is "[.path, .samples]" "[\"out.opus\",143360]"
+'
+
+t_case 'chunks: a 403 and a 429 burst are retried, the audio exact' '
+	mock burst &&
+	run spaces-record -v -o out.aac --format aac --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	same_aac out.aac &&
+	err_has "chunk 1: HTTP 403" &&
+	err_has "chunk 4: HTTP 429" &&
+	asks "_1_a.aac" 2 &&
+	asks "_2_a.aac" 2 &&
+	asks "_4_a.aac" 3
+'
+
+t_case 'a 403 on the playlist: a clear error, exit 3' '
+	mock forbidden &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 3 &&
+	err_has "HTTP 403" &&
+	err_one_line &&
+	[ ! -e out.m4a ]
 '
 
 t_end

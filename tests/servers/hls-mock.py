@@ -31,7 +31,33 @@ Scenarios:
   slow      every chunk takes 0.4 s
   live      chunk 3 is 404 live (present in the replay); the replay
             playlist is 404 at first, then short (chunks 0-3), then whole
+  burst     chunks 1 and 2 are 403 once, chunk 4 is 429 twice
+            (Retry-After: 0), then all fine
+  forbidden every playlist is 403
+  long      (for bench/record.sh) the replay playlist lists 3600 chunks
+            of 3 s each (every one all of speech-3s.aac): 3 hours
+  endless   the live playlist never ends: its window stops at the last
+            chunk and stays there
+
+In every scenario it also serves the two web endpoints of reference
+§3.2-3.3, which answer only with the cookies auth_token and ct0=CT0 and
+the header x-csrf-token: CT0 (else 403 and a JSON error):
+
+  /i/api/graphql/<queryId>/AudioSpaceById?variables={"id":...}&features=
+      1ypKdEXvkMLGW  Ended, replayable, media_key 28_100 (its status is
+                     the replay playlist_1.m3u8?type=replay); creator
+                     names under core, times as numbers and strings
+      1LiveSpace001  Running, media_key 28_200 (its status is the live
+                     dynamic playlist, wrapped in authorized_status?url=);
+                     creator names under legacy
+      1Scheduled001  NotStarted for the first two requests, then Running
+                     like 1LiveSpace001
+      1NoReplay0001  Ended, not replayable (no media_key)
+      1Canceled0001  Canceled
+      any other      {"data":{"audioSpace":{}}} (no such Space)
+  /i/api/1.1/live_video_stream/status/<media_key>
 """
+import json
 import os
 import struct
 import sys
@@ -102,7 +128,44 @@ for c in range(NCHUNKS):
 
 lock = threading.Lock()
 counts = {}
-state = {"live0": None, "replay": 0}
+state = {"live0": None, "replay": 0, "sched": 0}
+CT0 = "CT0"
+SPACES = {
+    "1ypKdEXvkMLGW": {"rest_id": "1ypKdEXvkMLGW", "state": "Ended",
+                      "title": "Mock / Space", "media_key": "28_100",
+                      "created_at": 1720192000000,
+                      "started_at": 1720192654637,
+                      "ended_at": "1720196254637",
+                      "is_space_available_for_replay": True,
+                      "creator_results": {"result": {
+                          "rest_id": "2244994945",
+                          "core": {"name": "Host Name",
+                                   "screen_name": "host"}}}},
+    "1LiveSpace001": {"rest_id": "1LiveSpace001", "state": "Running",
+                      "title": "Live one", "media_key": "28_200",
+                      "started_at": "1720192654637",
+                      "creator_results": {"result": {
+                          "rest_id": "6253282",
+                          "legacy": {"name": "Live Host",
+                                     "screen_name": "livehost"}}}},
+    "1NoReplay0001": {"rest_id": "1NoReplay0001", "state": "Ended",
+                      "is_space_available_for_replay": False},
+    "1Canceled0001": {"rest_id": "1Canceled0001", "state": "Canceled"},
+}
+
+
+LONG_N = 3600
+LONG_BODY = priv(0x1C9DDE382) + b"".join(FRAMES)
+
+
+def long_playlist():
+    out = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-TARGETDURATION:4",
+           "#EXT-X-MEDIA-SEQUENCE:0"]
+    for s in range(LONG_N):
+        out.append("#EXTINF:%.3f," % (len(FRAMES) * 1024 / 48000))
+        out.append("chunk_%d_%d_a.aac" % (NS0 + s * 3000000000, s))
+    out.append("#EXT-X-ENDLIST")
+    return ("\n".join(out) + "\n").encode()
 
 
 def playlist(seqs, live, end):
@@ -122,6 +185,9 @@ def playlist(seqs, live, end):
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY each
+    # kept-alive response waits for a delayed ACK (40 ms).
+    disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass
@@ -143,6 +209,16 @@ class H(BaseHTTPRequestHandler):
             n = counts[u.path]
         name = u.path.rsplit("/", 1)[-1]
         m3u = "application/vnd.apple.mpegurl"
+        if u.path.startswith("/i/api/"):
+            return self.web(u, q)
+        if SC == "long":
+            if u.path == "/audio-space/playlist_1.m3u8":
+                return self.send(200, long_playlist(), m3u)
+            if name.startswith("chunk_") and name.endswith("_a.aac"):
+                return self.send(200, LONG_BODY, "audio/aac")
+            return self.send(404, b"no such thing")
+        if SC == "forbidden" and u.path.endswith(".m3u8"):
+            return self.send(403, b"forbidden")
         if u.path == "/audio-space/playlist_1.m3u8":
             if SC == "live":
                 with lock:
@@ -165,7 +241,9 @@ class H(BaseHTTPRequestHandler):
                     state["live0"] = time.time()
                 t = time.time() - state["live0"]
             k = 3 + int(t / STEP)
-            if k > LIVE_END:
+            if SC == "endless":
+                k = min(k, NCHUNKS)
+            elif k > LIVE_END:
                 return self.send(404, b"ended")
             return self.send(200, playlist(range(max(0, k - 3), k), True,
                                            False), m3u)
@@ -174,6 +252,14 @@ class H(BaseHTTPRequestHandler):
             live = q.get("type") == ["live"]
             if SC == "slow":
                 time.sleep(0.4)
+            if SC == "burst" and c in (1, 2) and n == 1:
+                return self.send(403, b"forbidden")
+            if SC == "burst" and c == 4 and n <= 2:
+                self.send_response(429)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if SC == "gap" and c == 3:
                 return self.send(404, b"gone")
             if SC == "live" and live and c == 3:
@@ -190,6 +276,59 @@ class H(BaseHTTPRequestHandler):
                 return
             return self.send(200, CHUNKS[c], "audio/aac")
         return self.send(404, b"no such thing")
+
+
+    def authed(self):
+        jar = {}
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            k, _, v = part.strip().partition("=")
+            jar[k] = v
+        return ("auth_token" in jar and jar.get("ct0") == CT0 and
+                self.headers.get("x-csrf-token") == CT0)
+
+    def web(self, u, q):
+        js = "application/json"
+        if not self.authed():
+            return self.send(403, json.dumps({"errors": [
+                {"code": 32, "message": "Could not authenticate you."}]})
+                .encode(), js)
+        if u.path.endswith("/AudioSpaceById"):
+            try:
+                sid = json.loads(q["variables"][0])["id"]
+                json.loads(q["features"][0])
+            except (KeyError, ValueError, TypeError):
+                return self.send(400, b'{"errors":[{"message":"bad"}]}', js)
+            if sid == "1Scheduled001":
+                with lock:
+                    state["sched"] += 1
+                    k = state["sched"]
+                if k <= 2:
+                    md = {"rest_id": sid, "state": "NotStarted",
+                          "scheduled_start": 1720192654637,
+                          "title": "Soon"}
+                else:
+                    md = dict(SPACES["1LiveSpace001"], rest_id=sid,
+                              title="Soon")
+            elif sid in SPACES:
+                md = SPACES[sid]
+            else:
+                return self.send(200, b'{"data":{"audioSpace":{}}}', js)
+            return self.send(200, json.dumps({"data": {"audioSpace": {
+                "metadata": md, "participants": {"total": 0}}}}).encode(),
+                js)
+        base = "http://127.0.0.1:%d/audio-space/" % \
+            self.server.server_address[1]
+        if u.path.endswith("/status/28_100"):
+            return self.send(200, json.dumps({"source": {
+                "location": base + "playlist_1.m3u8?type=replay",
+                "status": "LIVE_PUBLIC"}, "chatToken": "x"}).encode(), js)
+        if u.path.endswith("/status/28_200"):
+            return self.send(200, json.dumps({"source": {
+                "location": "https://twitter.com/i/live_video_stream/"
+                "authorized_status/1/2?url=" + urllib.parse.quote(
+                    base + "dynamic_playlist.m3u8?type=live", safe="")}})
+                .encode(), js)
+        return self.send(404, b'{"errors":[{"message":"no"}]}', js)
 
 
 class S(ThreadingHTTPServer):

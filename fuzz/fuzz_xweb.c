@@ -1,0 +1,40 @@
+/* fuzz_xweb: the web endpoints' JSON answers and Space ids/URLs. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xweb.h"
+#include "banned.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sp_xweb_space s;
+	char err[160], id[SP_XWEB_IDMAX], *u;
+
+	if (sp_xweb_parse_space((const char *)data, size, &s, err,
+	    sizeof(err)) == 0) {
+		(void)sp_xweb_phase(&s);
+		if (s.started_at < 0 || s.ended_at < 0)
+			__builtin_trap();
+		sp_xweb_space_release(&s);
+	}
+	if ((u = sp_xweb_parse_status((const char *)data, size, err,
+	    sizeof(err))) != NULL) {
+		if (strncmp(u, "http", 4) != 0)
+			__builtin_trap();
+		free(u);
+	}
+	if (size < 512) {
+		char a[512];
+
+		memcpy(a, data, size);
+		a[size] = '\0';
+		if (sp_xweb_space_id(a, id, sizeof(id)) == 0 &&
+		    (strlen(id) == 0 || strlen(id) > 13))
+			__builtin_trap();
+	}
+	return 0;
+}

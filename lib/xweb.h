@@ -1,0 +1,95 @@
+/* xweb: a Space id or URL to its stream, through X's web endpoints. */
+#ifndef SP_XWEB_H
+#define SP_XWEB_H
+
+#include <stddef.h>
+
+/*
+ * The pipeline of the reference (x-formats §3.1-3.3):
+ *
+ *   GET <web>/i/api/graphql/<queryId>/AudioSpaceById?variables=..&features=..
+ *	-> data.audioSpace.metadata (state, media_key, title, creator, times)
+ *   GET <web>/i/api/1.1/live_video_stream/status/<media_key>
+ *	-> source.noRedirectPlaybackUrl or source.location: the playlist
+ *
+ * Parsing tolerates the known variations (times as numbers or strings
+ * of ms, creator names under result.legacy or result.core, a location
+ * wrapped in .../authorized_status/...?url=<real url>) and never makes a
+ * value up: what is absent stays NULL or 0.
+ */
+
+#define SP_XWEB_IDMAX	32
+
+/* What spaces-record needs of a Space. */
+struct sp_xweb_space {
+	char	*id;			/* rest_id, or NULL */
+	char	*state;			/* "Running", "Ended", ... or NULL */
+	char	*media_key;		/* or NULL */
+	char	*title;			/* or NULL */
+	char	*creator_id;		/* rest_id, or NULL */
+	char	*creator_name;		/* display name, or NULL */
+	char	*creator_screen_name;	/* or NULL */
+	long long started_at;		/* Unix ms; 0: absent */
+	long long scheduled_start;	/* Unix ms; 0: absent */
+	long long created_at;		/* Unix ms; 0: absent */
+	long long ended_at;		/* Unix ms; 0: absent */
+	int	 replay;		/* is_space_available_for_replay:
+					   1, 0, or -1 when absent */
+};
+
+/* What a state means for a recorder. */
+enum sp_xweb_phase {
+	SP_XWEB_UNKNOWN,	/* no state, or one not known here */
+	SP_XWEB_SCHEDULED,	/* NotStarted, PrePublished */
+	SP_XWEB_LIVE,		/* Running */
+	SP_XWEB_ENDED,		/* Ended, TimedOut */
+	SP_XWEB_CANCELED	/* Canceled */
+};
+
+/*
+ * The Space id of arg: a bare id ([0-9A-Za-z]{1,13}) or an http(s) URL
+ * on x.com, twitter.com (www., mobile. too) of the form
+ * /i/spaces/<id>[/...][?...].  0 with id, or -1.
+ */
+int	sp_xweb_space_id(const char *arg, char *id, size_t n);
+
+/* The AudioSpaceById URL under web (e.g. "https://x.com"): new.
+ * features is a JSON object (as text); NULL: "{}". */
+char	*sp_xweb_space_url(const char *web, const char *query_id,
+	    const char *space_id, const char *features);
+/* The live_video_stream/status URL under web: new. */
+char	*sp_xweb_status_url(const char *web, const char *media_key);
+
+/*
+ * Parse an AudioSpaceById response (len bytes, need not be NUL-ended)
+ * into s (sp_xweb_space_release frees it).  0; or -1 with err when it is
+ * not JSON, has GraphQL errors and no audioSpace, or has no metadata.
+ */
+int	sp_xweb_parse_space(const char *body, size_t len,
+	    struct sp_xweb_space *s, char *err, size_t errlen);
+void	sp_xweb_space_release(struct sp_xweb_space *s);
+
+enum sp_xweb_phase sp_xweb_phase(const struct sp_xweb_space *s);
+
+/*
+ * The playlist URL in a live_video_stream/status response: new, or NULL
+ * with err (not JSON, no source URL, or not an http(s) URL).
+ */
+char	*sp_xweb_parse_status(const char *body, size_t len, char *err,
+	    size_t errlen);
+
+/*
+ * The value of cookie name in the Netscape cookies file at path (lines
+ * "domain flag path secure expiry name value", '#HttpOnly_' prefixes
+ * allowed): new, or NULL.  Used for ct0, the x-csrf-token.
+ */
+char	*sp_xweb_cookie(const char *path, const char *name);
+
+/*
+ * A request header "Cookie: n=v; ..." with every cookie of the file at
+ * path whose domain matches url's host (domain-match, a leading '.'
+ * ignored): new, or NULL when there is none.
+ */
+char	*sp_xweb_cookie_header(const char *path, const char *url);
+
+#endif
