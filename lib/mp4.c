@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "adts.h"
 #include "io.h"
 #include "mp4.h"
@@ -130,8 +131,6 @@ struct rd {
 
 static void	fail(struct ctx *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-static void	werr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 static void
 fail(struct ctx *c, const char *fmt, ...)
@@ -1777,18 +1776,6 @@ struct sp_mp4_writer {
 
 #define WCHUNK	64		/* samples per chunk written */
 
-static void
-werr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-}
-
 struct sp_mp4_writer *
 sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
     size_t errlen)
@@ -1799,7 +1786,7 @@ sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
 	int fd, e;
 
 	if (asc_len == 0 || asc_len > SP_MP4_ASCMAX) {
-		werr(err, errlen, "bad AudioSpecificConfig length %zu",
+		sp_fail(err, errlen, "bad AudioSpecificConfig length %zu",
 		    asc_len);
 		return NULL;
 	}
@@ -1808,7 +1795,7 @@ sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
 	w->asc_len = asc_len;
 	if (sp_mp4_asc_parse(asc, asc_len, &w->object_type, &w->rate,
 	    &w->channels) != 0) {
-		werr(err, errlen, "bad AudioSpecificConfig");
+		sp_fail(err, errlen, "bad AudioSpecificConfig");
 		free(w);
 		return NULL;
 	}
@@ -1818,7 +1805,7 @@ sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
 	if ((fd = mkstemp(path)) == -1 || unlink(path) != 0 ||
 	    (w->tmp = fdopen(fd, "w+b")) == NULL) {
 		e = errno;
-		werr(err, errlen, "cannot make a temporary file in '%s': %s",
+		sp_fail(err, errlen, "cannot make a temporary file in '%s': %s",
 		    dir && *dir ? dir : "/tmp", strerror(e));
 		if (fd != -1)
 			close(fd);
@@ -2452,24 +2439,24 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	off_t pos;
 
 	if (w->failed) {
-		werr(err, errlen, "adding a sample failed: %s",
+		sp_fail(err, errlen, "adding a sample failed: %s",
 		    strerror(w->failed));
 		return -1;
 	}
 	if (w->n == 0) {
-		werr(err, errlen, "no samples");
+		sp_fail(err, errlen, "no samples");
 		return -1;
 	}
 	memset(&pl, 0, sizeof(pl));
 	if (w->priming >= w->media_dur) {
-		werr(err, errlen, "priming %llu is not shorter than the "
+		sp_fail(err, errlen, "priming %llu is not shorter than the "
 		    "media (%llu samples)", (unsigned long long)w->priming,
 		    (unsigned long long)w->media_dur);
 		return -1;
 	}
 	avail = w->media_dur - w->priming;
 	if (w->play > avail) {
-		werr(err, errlen, "play length %llu exceeds the %llu samples "
+		sp_fail(err, errlen, "play length %llu exceeds the %llu samples "
 		    "after the priming", (unsigned long long)w->play,
 		    (unsigned long long)avail);
 		return -1;
@@ -2540,7 +2527,7 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	free(pl.ch);
 	return 0;
 bad:
-	werr(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
+	sp_fail(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
 	free(o.p);
 	free(pl.ch);
 	return -1;
@@ -2554,7 +2541,7 @@ sp_mp4_writer_commit(struct sp_mp4_writer *w, const char *path, int force,
 	int e;
 
 	if (sp_atomic_open(&a, path, force) != 0) {
-		werr(err, errlen, "cannot create '%s': %s", path,
+		sp_fail(err, errlen, "cannot create '%s': %s", path,
 		    strerror(errno));
 		return -1;
 	}
@@ -2564,7 +2551,7 @@ sp_mp4_writer_commit(struct sp_mp4_writer *w, const char *path, int force,
 	}
 	if (sp_atomic_commit(&a) != 0) {
 		e = errno;
-		werr(err, errlen, "cannot write '%s': %s", path,
+		sp_fail(err, errlen, "cannot write '%s': %s", path,
 		    strerror(e));
 		sp_atomic_abort(&a);
 		return -1;
