@@ -700,3 +700,16 @@ sp_http_multi_run(struct sp_http_multi *m)
 	}
 	return failed;
 }
+
+char *
+sp_http_escape(const char *s)
+{
+	/* Since libcurl 7.82 the handle argument is not used. */
+	char *c = curl_easy_escape(NULL, s, 0), *o;
+
+	if (c == NULL)
+		sp_errx(SP_EXIT_ENV, "out of memory");
+	o = sp_xstrdup(c);
+	curl_free(c);
+	return o;
+}

@@ -123,4 +123,11 @@ int	sp_http_multi_run(struct sp_http_multi *m);
 /* The redaction the verbose hook applies, for one header line (new). */
 char	*sp_http_redact(const char *line);
 
+/*
+ * s percent-encoded for a URL query value or path segment: everything but
+ * the unreserved characters of RFC 3986 (libcurl's curl_easy_escape).
+ * New string.
+ */
+char	*sp_http_escape(const char *s);
+
 #endif

@@ -113,28 +113,6 @@ sp_xapi_space_arg(const char *s, char *buf, size_t n)
 	return 0;
 }
 
-/* Percent-encode all but the unreserved characters (RFC 3986). */
-static char *
-esc(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *o = sp_xmalloc(strlen(s) * 3 + 1), *p = o;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isascii(c) && (isalnum(c) || strchr("-._~", c))) {
-			*p++ = (char)c;
-			continue;
-		}
-		*p++ = '%';
-		*p++ = hex[c >> 4];
-		*p++ = hex[c & 15];
-	}
-	*p = '\0';
-	return o;
-}
-
 /* Text from a server, made safe for one line on a terminal. */
 static void
 clean(char *s, size_t max)
@@ -588,7 +566,7 @@ join(char *const *v, size_t from, size_t to)
 		k += strlen(v[i]) * 3 + 1;
 	p = s = sp_xmalloc(k);
 	for (i = from; i < to; i++) {
-		e = esc(v[i]);
+		e = sp_http_escape(v[i]);
 		if (i > from)
 			*p++ = ',';
 		l = strlen(e);
@@ -600,14 +578,51 @@ join(char *const *v, size_t from, size_t to)
 	return s;
 }
 
+/*
+ * Users by id (byid) or by handle, SP_XAPI_BATCH a request, appended to
+ * out.  Returns the worst status, SP_XAPI_FAIL at the first failure.
+ */
+static int
+user_batches(struct sp_xapi *x, char *const *v, size_t n, int byid,
+    json_t *out, char *err, size_t en)
+{
+	char *list, *path;
+	size_t i, j;
+	json_t *recs;
+	int rc, status = SP_XAPI_OK;
+
+	for (i = 0; i < n; i += SP_XAPI_BATCH) {
+		j = i + SP_XAPI_BATCH < n ? i + SP_XAPI_BATCH : n;
+		list = join(v, i, j);
+		/* One handle: the documented endpoint; more: a batch. */
+		if (byid)
+			path = sp_xasprintf("/2/users?ids=%s&user.fields=%s",
+			    list, USER_FIELDS);
+		else if (j - i == 1)
+			path = sp_xasprintf("/2/users/by/username/%s"
+			    "?user.fields=%s", list, USER_FIELDS);
+		else
+			path = sp_xasprintf("/2/users/by?usernames=%s"
+			    "&user.fields=%s", list, USER_FIELDS);
+		free(list);
+		rc = fetch(x, path, SP_XAPI_USERS, &recs, err, en);
+		free(path);
+		if (rc == SP_XAPI_FAIL)
+			return rc;
+		upd(&status, rc);
+		json_array_extend(out, recs);
+		json_decref(recs);
+	}
+	return status;
+}
+
 /* Look up users (ids and handles, in batches): *out a new array. */
 static int
 lookup_users(struct sp_xapi *x, char *const *users, size_t n, json_t **out,
     char *err, size_t en)
 {
-	char **ids, **names, buf[64], *list, *path;
-	size_t nid = 0, nname = 0, i, j;
-	json_t *recs;
+	char **ids, **names, buf[64];
+	size_t nid = 0, nname = 0, i;
 	int isid, rc, status = SP_XAPI_OK;
 
 	*out = json_array();
@@ -623,43 +638,14 @@ lookup_users(struct sp_xapi *x, char *const *users, size_t n, json_t **out,
 		else
 			names[nname++] = sp_xstrdup(buf);
 	}
-	for (i = 0; i < nid; i += SP_XAPI_BATCH) {
-		j = i + SP_XAPI_BATCH < nid ? i + SP_XAPI_BATCH : nid;
-		list = join(ids, i, j);
-		path = sp_xasprintf("/2/users?ids=%s&user.fields=%s", list,
-		    USER_FIELDS);
-		free(list);
-		rc = fetch(x, path, SP_XAPI_USERS, &recs, err, en);
-		free(path);
-		if (rc == SP_XAPI_FAIL) {
-			status = rc;
-			goto out;
-		}
+	if ((rc = user_batches(x, ids, nid, 1, *out, err, en)) != SP_XAPI_FAIL) {
 		upd(&status, rc);
-		json_array_extend(*out, recs);
-		json_decref(recs);
+		rc = user_batches(x, names, nname, 0, *out, err, en);
 	}
-	for (i = 0; i < nname; i += SP_XAPI_BATCH) {
-		j = i + SP_XAPI_BATCH < nname ? i + SP_XAPI_BATCH : nname;
-		list = join(names, i, j);
-		/* One handle: the documented endpoint; more: a batch. */
-		if (j - i == 1)
-			path = sp_xasprintf("/2/users/by/username/%s"
-			    "?user.fields=%s", list, USER_FIELDS);
-		else
-			path = sp_xasprintf("/2/users/by?usernames=%s"
-			    "&user.fields=%s", list, USER_FIELDS);
-		free(list);
-		rc = fetch(x, path, SP_XAPI_USERS, &recs, err, en);
-		free(path);
-		if (rc == SP_XAPI_FAIL) {
-			status = rc;
-			goto out;
-		}
+	if (rc == SP_XAPI_FAIL)
+		status = rc;
+	else
 		upd(&status, rc);
-		json_array_extend(*out, recs);
-		json_decref(recs);
-	}
 out:
 	for (i = 0; i < n; i++) {
 		free(ids[i]);
@@ -775,7 +761,7 @@ sp_xapi_search(struct sp_xapi *x, const char *query, char *err, size_t en)
 	if (*query == '\0' || strlen(query) > 2048)
 		return sp_fail(err, en, "the query must have 1 to 2048 "
 		    "characters");
-	q = esc(query);
+	q = sp_http_escape(query);
 	p = sp_xasprintf("/2/spaces/search?query=%s&state=%s&max_results=100&"
 	    SPACE_QUERY, q, st ? st : "all");
 	free(q);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "http.h"
 #include "json.h"
 #include "xalloc.h"
 #include "xweb.h"
@@ -65,29 +66,6 @@ sp_xweb_space_id(const char *arg, char *id, size_t n)
 	return 0;
 }
 
-/* s percent-encoded for a query value: new. */
-static char *
-qenc(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *o = sp_xmalloc(strlen(s) * 3 + 1), *q = o;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' ||
-		    c == '~') {
-			*q++ = (char)c;
-		} else {
-			*q++ = '%';
-			*q++ = hex[c >> 4];
-			*q++ = hex[c & 15];
-		}
-	}
-	*q = '\0';
-	return o;
-}
-
 /* web without trailing slashes: new. */
 static char *
 trim_web(const char *web)
@@ -107,8 +85,8 @@ sp_xweb_space_url(const char *web, const char *query_id,
 
 	vars = sp_xasprintf("{\"id\":\"%s\",\"isMetatagsQuery\":true,"
 	    "\"withReplays\":true,\"withListeners\":true}", space_id);
-	v = qenc(vars);
-	f = qenc(features != NULL ? features : "{}");
+	v = sp_http_escape(vars);
+	f = sp_http_escape(features != NULL ? features : "{}");
 	u = sp_xasprintf("%s/i/api/graphql/%s/AudioSpaceById?variables=%s"
 	    "&features=%s", w, query_id, v, f);
 	free(w);
@@ -121,7 +99,7 @@ sp_xweb_space_url(const char *web, const char *query_id,
 char *
 sp_xweb_status_url(const char *web, const char *media_key)
 {
-	char *w = trim_web(web), *k = qenc(media_key), *u;
+	char *w = trim_web(web), *k = sp_http_escape(media_key), *u;
 
 	u = sp_xasprintf("%s/i/api/1.1/live_video_stream/status/%s", w, k);
 	free(w);
