@@ -20,6 +20,7 @@
 #include "io.h"
 #include "json.h"
 #include "oggopus.h"
+#include "progress.h"
 #include "recorder.h"
 #include "strnum.h"
 #include "template.h"
@@ -75,6 +76,11 @@ struct rec {
 	double		 max_dur;	/* --max-duration, s; 0: none */
 	double		 t0;		/* when the capture started */
 	int		 stopped;	/* --max-duration ran out */
+	/* The status line on a terminal. */
+	struct sp_progress bar;
+	const char	*state;		/* waiting, live, replay, ... */
+	size_t		 total;		/* chunks to fetch; 0: unknown */
+	size_t		 missing;	/* listed, given up on for now */
 };
 
 /* One thing to record: a Space (by id) or a playlist. */
@@ -138,6 +144,42 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The status line: "live  0:12:34  251 chunks  12.3 MB  0 missing".
+ * now: draw it at once (a change of state).
+ */
+static void
+show(struct rec *r, int at_once)
+{
+	char line[256], count[48];
+	long secs = (long)(now() - r->t0);
+
+	if (!r->bar.on)
+		return;
+	if (r->total > 0)
+		snprintf(count, sizeof(count), "%zu/%zu chunks", r->j.n,
+		    r->total);
+	else
+		snprintf(count, sizeof(count), "%zu chunks", r->j.n);
+	snprintf(line, sizeof(line), "%s  %ld:%02ld:%02ld  %s  %.1f MB  %zu "
+	    "missing", r->state, secs / 3600, secs / 60 % 60, secs % 60,
+	    count, (double)r->j.end / 1e6, r->missing);
+	sp_progress_line(&r->bar, line, at_once);
+}
+
+static void
+set_state(struct rec *r, const char *state)
+{
+	r->state = state;
+	show(r, 1);
+}
+
+static void
+fetch_tick(void *ctx)
+{
+	show(ctx, 0);
 }
 
 static void
@@ -261,7 +303,12 @@ fetch(struct rec *r, int live, char *err, size_t errlen)
 		fe.tries = 2;
 	rc = n ? sp_fetch_all(&fe, f, n, err, errlen) : 0;
 	free(f);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	for (i = r->missing = 0; i < r->ns; i++)
+		r->missing += sp_journal_find(&r->j, r->s[i].seq) == NULL;
+	show(r, 1);
+	return 0;
 }
 
 /* The master playlist beside a dynamic one: same directory, no query. */
@@ -304,6 +351,7 @@ live(struct rec *r, const char *url, struct sp_hls *first, char *err,
 	int rc;
 
 	memset(first, 0, sizeof(*first));
+	set_state(r, "live");
 	for (;;) {
 		for (i = 0; i < pl.nsegs; i++)
 			if (find(r, pl.segs[i].seq) == NULL)
@@ -349,6 +397,7 @@ fill(struct rec *r, const char *url, uint64_t live_max, int tries,
 	size_t k;
 
 	memset(&best, 0, sizeof(best));
+	set_state(r, "replay fill");
 	for (i = 0; i < tries; i++) {
 		if (i > 0)
 			snooze(wait);
@@ -610,6 +659,7 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 	int told = 0, status = SP_EXIT_ENV;
 
 	memset(&s, 0, sizeof(s));
+	r->t0 = t0;
 	url = sp_xweb_space_url(o->web, o->query_id, jb->id, o->features);
 	for (;;) {
 		if (web_get(r, o, url, &resp, err, sizeof(err)) != 0) {
@@ -655,6 +705,7 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 				    jb->id);
 		}
 		told = 1;
+		set_state(r, "waiting");
 		sp_xweb_space_release(&s);
 		snooze(o->wait_poll);
 	}
@@ -799,21 +850,127 @@ out:
 	return rc;
 }
 
+/* Note the replay's chunks, the first --max-duration of them. */
+static void
+note_replay(struct rec *r, const struct sp_hls *pl)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < pl->nsegs; i++) {
+		if (r->max_dur > 0 && t >= r->max_dur) {
+			r->stopped = 1;
+			break;
+		}
+		note(r, &pl->segs[i]);
+		t += pl->segs[i].duration > 0 ? pl->segs[i].duration :
+		    pl->target;
+	}
+	r->total = r->ns;
+}
+
+/* The space record of a finished output. */
+static void
+print_space(struct rec *r, const struct job *jb, const char *out,
+    uint64_t samples, unsigned rate, int64_t start, size_t ngaps)
+{
+	char date[SP_INSTANT_LEN];
+	struct stat st;
+	json_t *rec, *c, *a;
+
+	rec = sp_rec_new("space", "record");
+	if (jb->id != NULL)
+		json_object_set_new(rec, "id", json_string(jb->id));
+	if (jb->title != NULL)
+		json_object_set_new(rec, "title", json_string(jb->title));
+	if (jb->creator != NULL || jb->creator_name != NULL) {
+		c = json_object();
+		if (jb->creator != NULL)
+			json_object_set_new(c, "username",
+			    json_string(jb->creator));
+		if (jb->creator_name != NULL)
+			json_object_set_new(c, "name",
+			    json_string(jb->creator_name));
+		json_object_set_new(rec, "creator", c);
+	}
+	if (jb->started_at)
+		json_object_set_new(rec, "started_at",
+		    json_string(sp_fmt_instant(jb->started_at, date)));
+	json_object_set_new(rec, "path", json_string(out));
+	json_object_set_new(rec, "chunks", json_integer((json_int_t)r->j.n));
+	json_object_set_new(rec, "samples", json_integer((json_int_t)samples));
+	json_object_set_new(rec, "duration", json_real(rate ?
+	    (double)samples / rate : 0));
+	json_object_set_new(rec, "gaps", json_integer((json_int_t)ngaps));
+	if (r->stopped)
+		json_object_set_new(rec, "stopped", json_true());
+	/* DESIGN's audio list, with the first sample's wall clock. */
+	a = json_object();
+	json_object_set_new(a, "path", json_string(out));
+	if (stat(out, &st) == 0)
+		json_object_set_new(a, "bytes", json_integer(
+		    (json_int_t)st.st_size));
+	json_object_set_new(a, "duration", json_real(rate ?
+	    (double)samples / rate : 0));
+	if (start > 0)
+		json_object_set_new(a, "started_at",
+		    json_string(sp_fmt_instant(start, date)));
+	json_object_set_new(rec, "audio", json_pack("[o]", a));
+	emit(rec);
+}
+
+/* Capture every chunk of jb's stream into the journal: 0, or -1. */
+static int
+capture(struct rec *r, const struct opts *o, const char *playlist,
+    const char *out, char *err, size_t errlen)
+{
+	struct sp_hls pl;
+	const char *replay = o->replay;
+	char *master = NULL;
+	uint64_t live_max;
+	size_t i;
+	int rc;
+
+	rc = get_playlist(r, playlist, &pl, err, errlen);
+	if (rc == 1)
+		sp_fail(err, errlen, "'%s': not found (HTTP 404)", playlist);
+	if (rc != 0)
+		return -1;
+	if (pl.endlist) {
+		/* A replay: every chunk is there, fetch them in parallel. */
+		note_replay(r, &pl);
+		sp_hls_release(&pl);
+		set_state(r, "replay");
+		return fetch(r, 0, err, errlen);
+	}
+	live_max = max_seq(&pl);
+	if (live(r, playlist, &pl, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < r->ns; i++)
+		if (r->s[i].seq > live_max)
+			live_max = r->s[i].seq;
+	if (r->stopped)
+		return 0;
+	if (replay == NULL)
+		replay = master = master_of(playlist);
+	rc = fill(r, replay, live_max, o->tries, o->replay_wait, err, errlen);
+	free(master);
+	return rc;
+}
+
 /* Record one job to out.  An exit status, after any message. */
 static int
 record(struct rec *r, const struct opts *o, const struct job *jb,
     const char *out)
 {
-	struct sp_hls pl;
 	struct sp_rec_tags tags;
 	struct stat st;
-	const char *playlist = jb->playlist, *replay = o->replay;
-	char err[1024], *master = NULL, *tmp = NULL, date[SP_INSTANT_LEN];
-	uint64_t samples = 0, live_max = 0;
+	char err[1024], date[SP_INSTANT_LEN];
+	uint64_t samples = 0;
 	unsigned rate = 0;
+	int64_t start;
 	size_t i, ngaps = 0;
 	int rc, status = SP_EXIT_OK, opus = strcmp(o->format, "opus") == 0;
-	json_t *rec;
 
 	/* A finished output is not recorded again (cron runs often). */
 	if (!o->force && stat(out, &st) == 0) {
@@ -837,50 +994,29 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		sp_warnx("%s", err);
 		return SP_EXIT_ENV;
 	}
-	if (r->j.n > 0 && !r->quiet)
-		sp_warnx("'%s': resuming after %zu chunks", out, r->j.n);
 	r->fe.journal = &r->j;
 	r->t0 = now();
 	r->stopped = 0;
-
-	rc = get_playlist(r, playlist, &pl, err, sizeof(err));
-	if (rc != 0) {
-		if (rc == 1)
-			sp_warnx("'%s': not found (HTTP 404)", playlist);
-		else
-			sp_warnx("%s", err);
-		status = SP_EXIT_ENV;
-		goto close;
-	}
-	if (pl.endlist) {
-		/* A replay: every chunk is there, fetch them in parallel. */
-		for (i = 0; i < pl.nsegs; i++)
-			note(r, &pl.segs[i]);
-		sp_hls_release(&pl);
-		if (fetch(r, 0, err, sizeof(err)) != 0)
-			goto fatal;
+	r->total = r->missing = 0;
+	if (r->j.afmt[0]) {
+		/* Killed while assembling: the chunks are all here. */
+		if (!r->quiet)
+			sp_warnx("'%s': resuming the assembly of %zu chunks",
+			    out, r->j.n);
 	} else {
-		live_max = max_seq(&pl);
-		if (live(r, playlist, &pl, err, sizeof(err)) != 0)
+		if (r->j.n > 0 && !r->quiet)
+			sp_warnx("'%s': resuming after %zu chunks", out,
+			    r->j.n);
+		if (capture(r, o, jb->playlist, out, err, sizeof(err)) != 0)
 			goto fatal;
-		for (i = 0; i < r->ns; i++)
-			if (r->s[i].seq > live_max)
-				live_max = r->s[i].seq;
-		if (r->stopped) {
-			if (!r->quiet)
-				sp_warnx("'%s': --max-duration reached: "
-				    "keeping what was captured", out);
-		} else {
-			if (replay == NULL)
-				replay = master = master_of(playlist);
-			if (fill(r, replay, live_max, o->tries,
-			    o->replay_wait, err, sizeof(err)) != 0)
-				goto fatal;
-		}
+		if (r->stopped && !r->quiet)
+			sp_warnx("'%s': --max-duration reached: keeping what "
+			    "was captured", out);
 	}
+	set_state(r, "finishing");
 	ngaps = gaps(r, o->json);
 	if (r->j.n == 0) {
-		sp_warnx("'%s': no audio captured", playlist);
+		sp_warnx("'%s': no audio captured", jb->playlist);
 		status = SP_EXIT_ENV;
 		goto close;
 	}
@@ -891,53 +1027,24 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	    NULL;
 	tags.comment = jb->id;
 	if (opus) {
-		tmp = sp_xasprintf("%s.part.aac", out);
-		if (sp_journal_assemble_tags(&r->j, tmp, "aac", &tags, 1,
-		    &samples, &rate, err, sizeof(err)) != 0)
+		/* The AAC, assembled beside the output, is transcoded. */
+		if (sp_journal_assemble(&r->j, "aac", &tags, NULL, 1, &samples,
+		    &rate, err, sizeof(err)) != 0)
 			goto fatal;
-		rc = to_opus(tmp, out, &tags, o->force, &samples, err,
-		    sizeof(err));
-		unlink(tmp);
-		if (rc != 0)
+		start = sp_journal_started(&r->j, rate);
+		if (to_opus(r->j.apath, out, &tags, o->force, &samples, err,
+		    sizeof(err)) != 0)
 			goto fatal;
 		rate = 48000;
-	} else if (sp_journal_assemble_tags(&r->j, out, o->format, &tags,
-	    o->force, &samples, &rate, err, sizeof(err)) != 0)
-		goto fatal;
-	if (o->json) {
-		rec = sp_rec_new("space", "record");
-		if (jb->id != NULL)
-			json_object_set_new(rec, "id", json_string(jb->id));
-		if (jb->title != NULL)
-			json_object_set_new(rec, "title",
-			    json_string(jb->title));
-		if (jb->creator != NULL || jb->creator_name != NULL) {
-			json_t *c = json_object();
-
-			if (jb->creator != NULL)
-				json_object_set_new(c, "username",
-				    json_string(jb->creator));
-			if (jb->creator_name != NULL)
-				json_object_set_new(c, "name",
-				    json_string(jb->creator_name));
-			json_object_set_new(rec, "creator", c);
-		}
-		if (jb->started_at)
-			json_object_set_new(rec, "started_at",
-			    json_string(sp_fmt_instant(jb->started_at, date)));
-		json_object_set_new(rec, "path", json_string(out));
-		json_object_set_new(rec, "chunks", json_integer(
-		    (json_int_t)r->j.n));
-		json_object_set_new(rec, "samples", json_integer(
-		    (json_int_t)samples));
-		json_object_set_new(rec, "duration", json_real(rate ?
-		    (double)samples / rate : 0));
-		json_object_set_new(rec, "gaps", json_integer(
-		    (json_int_t)ngaps));
-		if (r->stopped)
-			json_object_set_new(rec, "stopped", json_true());
-		emit(rec);
+	} else {
+		if (sp_journal_assemble(&r->j, o->format, &tags, out, o->force,
+		    &samples, &rate, err, sizeof(err)) != 0)
+			goto fatal;
+		start = sp_journal_started(&r->j, rate);
 	}
+	sp_progress_hide(&r->bar);
+	if (o->json)
+		print_space(r, jb, out, samples, rate, start, ngaps);
 	sp_journal_remove(&r->j);
 	status = ngaps ? SP_EXIT_NO : SP_EXIT_OK;
 	goto close;
@@ -945,14 +1052,13 @@ fatal:
 	sp_warnx("%s", err);
 	status = SP_EXIT_ENV;
 close:
+	sp_progress_hide(&r->bar);
 	sp_journal_close(&r->j);
 	for (i = 0; i < r->ns; i++)
 		free(r->s[i].url);
 	free(r->s);
 	r->s = NULL;
 	r->ns = r->cap = 0;
-	free(master);
-	free(tmp);
 	return status;
 }
 
@@ -1137,7 +1243,10 @@ main(int argc, char *argv[])
 	r.fe.tries = ho.retries + 1;
 	r.fe.backoff = ho.backoff;
 	r.fe.warn = fetch_warn;
+	r.fe.tick = fetch_tick;
 	r.fe.ctx = &r;
+	r.state = "starting";
+	sp_progress_init(&r.bar, "record", 0, r.quiet);
 
 	for (i = 0; i < njobs; i++) {
 		struct job *jb = &jobs[i];
@@ -1172,6 +1281,7 @@ main(int argc, char *argv[])
 		free(id);
 	}
 
+	sp_progress_end(&r.bar);
 	sp_http_free(r.http);
 	curl_global_cleanup();
 	for (i = 0; i < njobs; i++)

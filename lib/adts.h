@@ -10,6 +10,8 @@
  * 8191 bytes) and the start of what follows it, which proves the sync.
  */
 #define SP_ADTS_BUFSZ	(8192 + 64)
+/* NTP seconds (from 1900) at the Unix epoch. */
+#define SP_NTP_UNIX	2208988800.0
 /* Longest text kept from an ID3 frame, NUL included; longer is cut. */
 #define SP_ID3_TEXTMAX	4096
 

@@ -8,6 +8,13 @@
 #include "banned.h"
 
 static const char *progname = "spaces";
+static void (*before_msg)(void);
+
+void
+sp_set_before_msg(void (*fn)(void))
+{
+	before_msg = fn;
+}
 
 void
 sp_setprogname(const char *argv0)
@@ -32,6 +39,8 @@ vmsg(int errnum, const char *fmt, va_list ap)
 	/* One fprintf per line keeps lines whole when stderr is shared. */
 	char buf[1024];
 
+	if (before_msg != NULL)
+		before_msg();
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (errnum >= 0)
 		fprintf(stderr, "%s: %s: %s\n", progname, buf,

@@ -17,6 +17,8 @@ enum {
 void	sp_setprogname(const char *argv0);
 /* The name set by sp_setprogname (borrowed), or "spaces". */
 const char *sp_getprogname(void);
+/* fn runs before each message (a progress line clears itself). */
+void	sp_set_before_msg(void (*fn)(void));
 
 /* "prog: msg: strerror(errno)" */
 void	sp_warn(const char *fmt, ...)

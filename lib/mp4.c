@@ -1772,6 +1772,8 @@ struct sp_mp4_writer {
 	char		*tags[SP_MP4_NTAGS];
 	struct wchap	*ch;
 	size_t		 nch, ch_cap;
+	int		(*media)(void *, FILE *, char *, size_t);
+	void		*media_ctx;
 };
 
 #define WCHUNK	64		/* samples per chunk written */
@@ -1781,9 +1783,6 @@ sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
     size_t errlen)
 {
 	struct sp_mp4_writer *w;
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd, e;
 
 	if (asc_len == 0 || asc_len > SP_MP4_ASCMAX) {
 		sp_fail(err, errlen, "bad AudioSpecificConfig length %zu",
@@ -1799,22 +1798,28 @@ sp_mp4_writer_new(const uint8_t *asc, size_t asc_len, char *err,
 		free(w);
 		return NULL;
 	}
+	return w;
+}
+
+/* The temporary file for the samples' data, made at the first one. */
+static int
+open_tmp(struct sp_mp4_writer *w)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
 	path = sp_xasprintf("%s/spaces-mdat.XXXXXX",
 	    dir && *dir ? dir : "/tmp");
 	/* Unlinked at once: nothing is left behind, whatever happens. */
 	if ((fd = mkstemp(path)) == -1 || unlink(path) != 0 ||
 	    (w->tmp = fdopen(fd, "w+b")) == NULL) {
-		e = errno;
-		sp_fail(err, errlen, "cannot make a temporary file in '%s': %s",
-		    dir && *dir ? dir : "/tmp", strerror(e));
+		w->failed = errno ? errno : EIO;
 		if (fd != -1)
 			close(fd);
-		free(path);
-		free(w);
-		return NULL;
 	}
 	free(path);
-	return w;
+	return w->failed ? -1 : 0;
 }
 
 void
@@ -1849,7 +1854,14 @@ sp_mp4_writer_add(struct sp_mp4_writer *w, const void *data, size_t size,
 		errno = EINVAL;
 		return -1;
 	}
-	if (fwrite(data, 1, size, w->tmp) != size) {
+	/* All samples come with their data, or none (see _media). */
+	if (w->n > 0 && (data == NULL) != (w->tmp == NULL)) {
+		w->failed = EINVAL;
+		errno = EINVAL;
+		return -1;
+	}
+	if (data != NULL && ((w->tmp == NULL && open_tmp(w) != 0) ||
+	    fwrite(data, 1, size, w->tmp) != size)) {
 		w->failed = errno ? errno : EIO;
 		return -1;
 	}
@@ -1916,6 +1928,14 @@ sp_mp4_writer_chapter(struct sp_mp4_writer *w, uint64_t start,
 	w->ch[w->nch].title = sp_xstrdup(title ? title : "");
 	w->ch[w->nch].order = w->nch;
 	w->nch++;
+}
+
+void
+sp_mp4_writer_media(struct sp_mp4_writer *w,
+    int (*media)(void *ctx, FILE *out, char *err, size_t errlen), void *ctx)
+{
+	w->media = media;
+	w->media_ctx = ctx;
 }
 
 void
@@ -2447,6 +2467,11 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 		sp_fail(err, errlen, "no samples");
 		return -1;
 	}
+	if ((w->tmp == NULL) != (w->media != NULL)) {
+		sp_fail(err, errlen, "samples without data need a media "
+		    "writer, and only they");
+		return -1;
+	}
 	memset(&pl, 0, sizeof(pl));
 	if (w->priming >= w->media_dur) {
 		sp_fail(err, errlen, "priming %llu is not shorter than the "
@@ -2507,8 +2532,14 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 		o_put(&o, "mdat", 4);
 	}
 	if (fwrite(o.p, 1, o.n, out) != o.n ||
-	    copy_media(w->tmp, out, w->bytes) != 0)
+	    (w->media == NULL && copy_media(w->tmp, out, w->bytes) != 0))
 		goto bad;
+	if (w->media != NULL && w->media(w->media_ctx, out, err, errlen) !=
+	    0) {
+		free(o.p);
+		free(pl.ch);
+		return -1;
+	}
 	for (i = 0; i < pl.nch; i++) {
 		uint8_t hd[2], encd[12] = { 0, 0, 0, 12, 'e', 'n', 'c', 'd',
 		    0, 0, 1, 0 };		/* UTF-8 */

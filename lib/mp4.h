@@ -138,7 +138,8 @@ int	sp_mp4_adts_au(const uint8_t *frame, size_t n, const uint8_t **au,
 /*
  * WRITER: one AAC track into an M4A written moov first ("fast start":
  * ftyp, moov, mdat).  Samples go to an unlinked temporary file in
- * $TMPDIR (or /tmp) as they are added; memory holds only their sizes and
+ * $TMPDIR (or /tmp) as they are added (or come from the caller at
+ * finish, see sp_mp4_writer_media); memory holds only their sizes and
  * durations.  The output is written front to back, never sought, so
  * sp_mp4_writer_finish may write to a pipe.  Times are in units of the
  * sample rate (the media and movie timescale both equal it, so edits are
@@ -165,7 +166,7 @@ enum sp_mp4_tag {
 struct sp_mp4_writer;
 
 /* A writer for the stream asc describes (copied): new, or NULL with err
- * when the ASC cannot be parsed or the temporary file cannot be made. */
+ * when the ASC cannot be parsed. */
 struct sp_mp4_writer *sp_mp4_writer_new(const uint8_t *asc, size_t asc_len,
 	    char *err, size_t errlen);
 /* Release w and its temporary file (whether or not it was finished). */
@@ -173,7 +174,9 @@ void	sp_mp4_writer_free(struct sp_mp4_writer *w);
 
 /* Append one raw access unit (data copied to the temporary file) lasting
  * duration samples (1024 for AAC-LC).  0, or -1 with errno on a write
- * error or an empty or oversized unit (EINVAL); w then refuses to finish. */
+ * error or an empty or oversized unit (EINVAL); w then refuses to finish.
+ * With data NULL only the size is noted (no temporary file): every unit
+ * is then added so, and sp_mp4_writer_media says who writes the data. */
 int	sp_mp4_writer_add(struct sp_mp4_writer *w, const void *data,
 	    size_t size, uint32_t duration);
 
@@ -199,6 +202,15 @@ void	sp_mp4_writer_tag(struct sp_mp4_writer *w, enum sp_mp4_tag t,
  */
 void	sp_mp4_writer_chapter(struct sp_mp4_writer *w, uint64_t start,
 	    const char *title);
+
+/*
+ * For units added without data: at finish, after the header, media is
+ * called to write the units' data (exactly their sizes, in order) to
+ * out; 0, or -1 with err.
+ */
+void	sp_mp4_writer_media(struct sp_mp4_writer *w,
+	    int (*media)(void *ctx, FILE *out, char *err, size_t errlen),
+	    void *ctx);
 
 /* Always use 64-bit chunk offsets (co64), for tests; else only when an
  * offset passes 4 GiB. */

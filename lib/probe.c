@@ -22,8 +22,6 @@
 #include "banned.h"
 
 #define BLOCK (64 * 1024)
-/* Seconds from the NTP epoch (1900) to the Unix one (1970). */
-#define NTP_UNIX 2208988800.0
 
 static void
 warn_in(json_t *rec, const char *msg)
@@ -154,8 +152,8 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 	 * tag sits: back it up to the first sample.
 	 */
 	if ((i->have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) &&
-	    i->sample_rate > 0 && i->first_ntp > NTP_UNIX) {
-		t = i->first_ntp - NTP_UNIX - (double)i->first_ntp_sample /
+	    i->sample_rate > 0 && i->first_ntp > SP_NTP_UNIX) {
+		t = i->first_ntp - SP_NTP_UNIX - (double)i->first_ntp_sample /
 		    i->sample_rate;
 		json_object_set_new(rec, "started_at", json_string(
 		    sp_fmt_instant((int64_t)llround(t * 1000), when)));

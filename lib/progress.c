@@ -6,8 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "progress.h"
 #include "banned.h"
+
+/* The line on the terminal, cleared before a message is printed. */
+static struct sp_progress *shown;
 
 static int64_t
 now_ms(void)
@@ -16,6 +20,13 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+hide_shown(void)
+{
+	if (shown != NULL)
+		sp_progress_hide(shown);
 }
 
 void
@@ -31,6 +42,10 @@ sp_progress_init(struct sp_progress *p, const char *label, uint64_t total,
 	    !(term && strcmp(term, "dumb") == 0);
 	p->color = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 	p->last_ms = -1000;
+	if (p->on) {
+		shown = p;
+		sp_set_before_msg(hide_shown);
+	}
 }
 
 static int
@@ -81,31 +96,62 @@ sp_progress_render(char *buf, size_t n, const char *label, uint64_t done,
 	return k;
 }
 
+/* Draw text on the bar's line, at most ten times a second unless now. */
+static void
+draw(struct sp_progress *p, const char *text, int now)
+{
+	int64_t t = now_ms();
+
+	if (!now && t - p->last_ms < 100)
+		return;
+	p->last_ms = t;
+	fprintf(stderr, "\r%s\033[K", text);
+	fflush(stderr);
+}
+
 void
 sp_progress_update(struct sp_progress *p, uint64_t done)
 {
 	char buf[512];
-	int64_t t;
 
 	p->done = done;
-	if (!p->on)
+	if (!p->on || (now_ms() - p->last_ms < 100 && done != p->total))
 		return;
-	t = now_ms();
-	if (t - p->last_ms < 100 && done != p->total)
-		return;
-	p->last_ms = t;
 	sp_progress_render(buf, sizeof(buf), p->label, done, p->total,
 	    columns(), p->color);
-	fprintf(stderr, "\r%s\033[K", buf);
-	fflush(stderr);
+	draw(p, buf, 1);
+}
+
+void
+sp_progress_line(struct sp_progress *p, const char *text, int now)
+{
+	char buf[512];
+	int cols;
+
+	if (!p->on)
+		return;
+	/* One line: never wider than the terminal. */
+	cols = columns();
+	snprintf(buf, (size_t)cols < sizeof(buf) ? (size_t)cols : sizeof(buf),
+	    "%s", text);
+	draw(p, buf, now);
+}
+
+void
+sp_progress_hide(struct sp_progress *p)
+{
+	if (p->on) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->last_ms = -1000;
+	}
 }
 
 void
 sp_progress_end(struct sp_progress *p)
 {
-	if (p->on) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-	}
+	sp_progress_hide(p);
 	p->on = 0;
+	if (shown == p)
+		shown = NULL;
 }

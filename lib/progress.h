@@ -19,7 +19,12 @@ void	sp_progress_init(struct sp_progress *p, const char *label,
 	    uint64_t total, int quiet);
 /* Redraws at most ten times a second. */
 void	sp_progress_update(struct sp_progress *p, uint64_t done);
-/* Clears the bar's line. */
+/* Shows a status line of its own instead of the bar (cut to the
+ * terminal's width), at most ten times a second unless now. */
+void	sp_progress_line(struct sp_progress *p, const char *text, int now);
+/* Clears the line for a message; the next update draws it again. */
+void	sp_progress_hide(struct sp_progress *p);
+/* Clears the bar's line, for good. */
 void	sp_progress_end(struct sp_progress *p);
 
 /*

@@ -1,7 +1,9 @@
 /* recorder: clean HLS audio chunks, fetch them, journal them, assemble. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "banned.h"
 
 #define JOURNAL_MAGIC	"spaces-record journal 1\n"
+#define AAC_FRAME	1024	/* samples in an ADTS frame */
 
 /* What the frame callback collects. */
 struct clean {
@@ -73,6 +76,12 @@ sp_chunk_clean(const uint8_t *buf, size_t n, struct sp_chunk *c, char *err,
 		c->sample_rate = p->info.sample_rate;
 		c->channels = p->info.channels;
 		c->profile = p->info.profile;
+		/* The tag's time is the wall clock where it sits. */
+		if ((p->info.have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) &&
+		    p->info.first_ntp > SP_NTP_UNIX && c->sample_rate > 0)
+			c->ntp_ms = llround((p->info.first_ntp - SP_NTP_UNIX -
+			    (double)p->info.first_ntp_sample /
+			    c->sample_rate) * 1000);
 	} else
 		sp_chunk_release(c);
 	free(p);
@@ -86,31 +95,65 @@ sp_chunk_release(struct sp_chunk *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* One "seq off len frames" line: 0, or -1. */
+/*
+ * The n numbers of s, separated by single spaces, into v: how many there
+ * were (all of s used), or -1.
+ */
 static int
-parse_line(const char *s, struct sp_jent *e)
+numbers(const char *s, uint64_t *v, int n)
 {
-	uint64_t v[4];
 	char *end;
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n && *s != '\0'; i++) {
+		if (i > 0 && *s++ != ' ')
+			return -1;
 		if (*s < '0' || *s > '9')
 			return -1;
 		errno = 0;
 		v[i] = strtoull(s, &end, 10);
-		if (errno != 0 || end == s)
+		if (errno != 0)
 			return -1;
 		s = end;
-		if (i < 3 && *s++ != ' ')
-			return -1;
 	}
-	if (*s != '\0')
+	return *s == '\0' ? i : -1;
+}
+
+/* One "seq off len frames [ntp-ms]" line: 0, or -1. */
+static int
+parse_entry(const char *s, struct sp_jent *e)
+{
+	uint64_t v[5];
+	int k = numbers(s, v, 5);
+
+	if (k < 4 || (k == 5 && v[4] > INT64_MAX))
 		return -1;
 	e->seq = v[0];
 	e->off = v[1];
 	e->len = v[2];
 	e->frames = v[3];
+	e->ntp_ms = k == 5 ? (int64_t)v[4] : 0;
+	return 0;
+}
+
+/* One "= format chunks bytes samples rate" line, checked against j. */
+static int
+parse_mark(struct sp_journal *j, const char *s)
+{
+	uint64_t v[4];
+	size_t k = strcspn(s, " ");
+
+	if (k == 0 || k >= sizeof(j->afmt) || s[k] != ' ' ||
+	    numbers(s + k + 1, v, 4) != 4 || v[0] > j->n ||
+	    v[0] < j->adone || v[3] == 0 || v[3] > 384000 ||
+	    (j->afmt[0] && strncmp(j->afmt, s, k) != 0))
+		return -1;
+	memcpy(j->afmt, s, k);
+	j->afmt[k] = '\0';
+	j->adone = (size_t)v[0];
+	j->abytes = v[1];
+	j->asamples = v[2];
+	j->arate = (unsigned)v[3];
 	return 0;
 }
 
@@ -120,15 +163,13 @@ load(struct sp_journal *j, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf, *p, *nl;
-	size_t keep = 0, m = sizeof(JOURNAL_MAGIC) - 1;
+	size_t keep = 0, first_mark = 0, m = sizeof(JOURNAL_MAGIC) - 1;
 	ssize_t got;
 	struct sp_jent e;
 
-	if (fstat(j->jfd, &st) != 0 || fstat(j->pfd, &st) != 0)
+	if (fstat(j->pfd, &st) != 0 || fstat(j->jfd, &st) != 0)
 		return sp_fail(err, errlen, "cannot stat '%s': %s", j->path,
 		    strerror(errno));
-	if (fstat(j->jfd, &st) != 0)
-		return -1;
 	buf = sp_xmalloc((size_t)st.st_size + 1);
 	got = pread(j->jfd, buf, (size_t)st.st_size, 0);
 	if (got < 0) {
@@ -142,22 +183,36 @@ load(struct sp_journal *j, char *err, size_t errlen)
 		fstat(j->pfd, &st);
 		for (p = buf + m; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 			*nl = '\0';
-			if (parse_line(p, &e) != 0 || e.off != j->end ||
-			    e.len == 0 || e.off + e.len > (uint64_t)st.st_size ||
+			if (p[0] == '=' && p[1] == ' ') {
+				if (parse_mark(j, p + 2) != 0)
+					break;
+				if (first_mark == 0)
+					first_mark = (size_t)(p - buf);
+			} else if (j->afmt[0] || parse_entry(p, &e) != 0 ||
+			    e.off != j->end || e.len == 0 ||
+			    e.off + e.len > (uint64_t)st.st_size ||
 			    sp_journal_find(j, e.seq) != NULL)
 				break;
-			if (j->n == j->cap) {
-				j->cap = j->cap ? j->cap * 2 : 64;
-				j->e = sp_xreallocarray(j->e, j->cap,
-				    sizeof(*j->e));
+			else {
+				if (j->n == j->cap) {
+					j->cap = j->cap ? j->cap * 2 : 64;
+					j->e = sp_xreallocarray(j->e, j->cap,
+					    sizeof(*j->e));
+				}
+				j->e[j->n++] = e;
+				j->end += e.len;
+				j->frames += e.frames;
 			}
-			j->e[j->n++] = e;
-			j->end += e.len;
-			j->frames += e.frames;
 			keep = (size_t)(nl + 1 - buf);
 		}
 	}
 	free(buf);
+	/* An assembly that consumed nothing yet starts again later. */
+	if (j->afmt[0] && j->adone == 0) {
+		keep = first_mark;
+		j->afmt[0] = '\0';
+		j->abytes = j->asamples = j->arate = 0;
+	}
 	if (keep == 0) {
 		/* New or unreadable: start over. */
 		if (ftruncate(j->jfd, 0) != 0 ||
@@ -167,7 +222,7 @@ load(struct sp_journal *j, char *err, size_t errlen)
 		keep = m;
 	}
 	if (ftruncate(j->jfd, (off_t)keep) != 0 ||
-	    ftruncate(j->pfd, (off_t)j->end) != 0 ||
+	    (!j->afmt[0] && ftruncate(j->pfd, (off_t)j->end) != 0) ||
 	    lseek(j->jfd, 0, SEEK_END) < 0 || lseek(j->pfd, 0, SEEK_END) < 0)
 		return sp_fail(err, errlen, "cannot truncate '%s': %s",
 		    j->part, strerror(errno));
@@ -182,6 +237,7 @@ sp_journal_open(struct sp_journal *j, const char *out, char *err,
 	j->pfd = -1;
 	j->part = sp_xasprintf("%s.part", out);
 	j->path = sp_xasprintf("%s.journal", out);
+	j->apath = sp_xasprintf("%s.asm", out);
 	if ((j->jfd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) ==
 	    -1) {
 		sp_fail(err, errlen, "cannot open '%s': %s", j->path,
@@ -221,6 +277,7 @@ sp_journal_close(struct sp_journal *j)
 		close(j->jfd);	/* drops the lock */
 	free(j->part);
 	free(j->path);
+	free(j->apath);
 	free(j->e);
 	memset(j, 0, sizeof(*j));
 	j->pfd = j->jfd = -1;
@@ -232,6 +289,8 @@ sp_journal_remove(struct sp_journal *j)
 	/* The journal last: while it is there, the .part is resumable. */
 	if (j->part)
 		unlink(j->part);
+	if (j->apath)
+		unlink(j->apath);
 	if (j->path)
 		unlink(j->path);
 	sp_journal_close(j);
@@ -275,12 +334,20 @@ sp_journal_add(struct sp_journal *j, uint64_t seq, const struct sp_chunk *c,
 
 	if (sp_journal_find(j, seq) != NULL)
 		return 0;
+	if (j->afmt[0])
+		return sp_fail(err, errlen, "'%s': being assembled: no more "
+		    "chunks", j->path);
 	/* The bytes are on disk before the line that vouches for them. */
 	if (write_all(j->pfd, c->data, c->len) != 0 || fdatasync(j->pfd) != 0)
 		return sp_fail(err, errlen, "cannot write '%s': %s", j->part,
 		    strerror(errno));
-	k = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %zu %"
-	    PRIu64 "\n", seq, j->end, c->len, c->frames);
+	if (c->ntp_ms > 0)
+		k = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %zu %"
+		    PRIu64 " %" PRId64 "\n", seq, j->end, c->len, c->frames,
+		    c->ntp_ms);
+	else
+		k = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %zu %"
+		    PRIu64 "\n", seq, j->end, c->len, c->frames);
 	if (write_all(j->jfd, line, (size_t)k) != 0)
 		return sp_fail(err, errlen, "cannot write '%s': %s", j->path,
 		    strerror(errno));
@@ -292,6 +359,7 @@ sp_journal_add(struct sp_journal *j, uint64_t seq, const struct sp_chunk *c,
 	j->e[j->n].off = j->end;
 	j->e[j->n].len = c->len;
 	j->e[j->n].frames = c->frames;
+	j->e[j->n].ntp_ms = c->ntp_ms > 0 ? c->ntp_ms : 0;
 	j->n++;
 	j->end += c->len;
 	j->frames += c->frames;
@@ -306,110 +374,324 @@ by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int
-sp_journal_assemble(struct sp_journal *j, const char *out,
-    const char *format, const char *title, int force, uint64_t *samples,
-    unsigned *rate, char *err, size_t errlen)
+int64_t
+sp_journal_started(const struct sp_journal *j, unsigned rate)
 {
-	struct sp_rec_tags t;
+	struct sp_jent *e;
+	uint64_t samples = 0;
+	int64_t t = 0;
+	size_t i;
 
-	memset(&t, 0, sizeof(t));
-	t.title = title;
-	return sp_journal_assemble_tags(j, out, format, &t, force, samples,
-	    rate, err, errlen);
+	if (j->n == 0 || rate == 0)
+		return 0;
+	e = sp_xreallocarray(NULL, j->n, sizeof(*e));
+	memcpy(e, j->e, j->n * sizeof(*e));
+	qsort(e, j->n, sizeof(*e), by_seq);
+	for (i = 0; i < j->n; i++) {
+		if (i > 0 && e[i].seq != e[i - 1].seq + 1)
+			break;
+		if (e[i].ntp_ms > 0) {
+			t = e[i].ntp_ms - (int64_t)llround((double)samples *
+			    1000 / rate);
+			break;
+		}
+		samples += e[i].frames * AAC_FRAME;
+	}
+	free(e);
+	return t;
+}
+
+/* Sync the .asm past window, mark it, punch window out of .part. */
+#define WINDOW	(8u << 20)
+
+/* One assembly. */
+struct asmb {
+	struct sp_journal *j;
+	struct sp_jent	*e;		/* the entries, by seq */
+	int		 m4a;
+	uint8_t		*buf;
+	size_t		 cap;
+};
+
+/* Read entry i of a into a->buf: 0, or -1 with err. */
+static int
+read_ent(struct asmb *a, size_t i, char *err, size_t errlen)
+{
+	if (a->e[i].len > a->cap) {
+		a->cap = a->e[i].len;
+		a->buf = sp_xrealloc(a->buf, a->cap);
+	}
+	if (pread(a->j->pfd, a->buf, a->e[i].len, (off_t)a->e[i].off) !=
+	    (ssize_t)a->e[i].len)
+		return sp_fail(err, errlen, "cannot read '%s'", a->j->part);
+	return 0;
+}
+
+/*
+ * The frames of entry i (in a->buf): for each, fn(ctx, frame, header).
+ * 0, or -1 with err when a frame is damaged or fn fails.
+ */
+static int
+each_frame(struct asmb *a, size_t i, int (*fn)(void *, const uint8_t *,
+    const struct sp_adts_frame *), void *ctx, char *err, size_t errlen)
+{
+	struct sp_adts_frame f;
+	size_t pos;
+
+	for (pos = 0; pos < a->e[i].len; pos += f.length)
+		if (sp_adts_header(a->buf + pos, a->e[i].len - pos, &f) != 0 ||
+		    f.length > a->e[i].len - pos ||
+		    (fn != NULL && fn(ctx, a->buf + pos, &f) != 0))
+			return sp_fail(err, errlen, "'%s': chunk %" PRIu64
+			    " is damaged", a->j->part, a->e[i].seq);
+	return 0;
+}
+
+/* What the planning pass adds up. */
+struct plan {
+	struct sp_mp4_writer *w;
+	uint64_t	 samples;
+	unsigned	 rate;
+	char		*err;
+	size_t		 errlen;
+};
+
+static int
+plan_frame(void *ctx, const uint8_t *frame, const struct sp_adts_frame *f)
+{
+	struct plan *pl = ctx;
+	const uint8_t *au;
+	uint8_t asc[8];
+	size_t aulen, asclen;
+
+	if (pl->rate == 0)
+		pl->rate = f->sample_rate;
+	pl->samples += f->samples;
+	if (pl->err == NULL)
+		return 0;	/* ADTS: nothing more to know */
+	if (pl->w == NULL) {
+		asclen = sp_mp4_asc_make(asc, sizeof(asc), f->profile + 1,
+		    f->sample_rate, f->channels);
+		if ((pl->w = sp_mp4_writer_new(asc, asclen, pl->err,
+		    pl->errlen)) == NULL)
+			return -1;
+	}
+	return sp_mp4_adts_au(frame, f->length, &au, &aulen, NULL) != 0 ||
+	    sp_mp4_writer_add(pl->w, NULL, aulen, f->samples) != 0 ? -1 : 0;
+}
+
+static int
+put_au(void *ctx, const uint8_t *frame, const struct sp_adts_frame *f)
+{
+	const uint8_t *au;
+	size_t aulen;
+
+	return sp_mp4_adts_au(frame, f->length, &au, &aulen, NULL) != 0 ||
+	    fwrite(au, 1, aulen, ctx) != aulen ? -1 : 0;
+}
+
+static void
+punch(int fd, uint64_t off, uint64_t len)
+{
+	(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+	    (off_t)off, (off_t)len);
+}
+
+/* Mark entries up to k as in the .asm (synced), then punch from. */
+static int
+mark(struct asmb *a, FILE *out, size_t from, size_t k, char *err,
+    size_t errlen)
+{
+	struct sp_journal *j = a->j;
+	char line[160];
+	off_t pos;
+	size_t i;
+	int n;
+
+	if (fflush(out) != 0 || fdatasync(fileno(out)) != 0 ||
+	    (pos = ftello(out)) < 0)
+		return sp_fail(err, errlen, "cannot write '%s': %s", j->apath,
+		    strerror(errno));
+	n = snprintf(line, sizeof(line), "= %s %zu %lld %" PRIu64 " %u\n",
+	    j->afmt, k, (long long)pos, j->asamples, j->arate);
+	if (write_all(j->jfd, line, (size_t)n) != 0 || fdatasync(j->jfd) != 0)
+		return sp_fail(err, errlen, "cannot write '%s': %s", j->path,
+		    strerror(errno));
+	j->adone = k;
+	j->abytes = (uint64_t)pos;
+	/*
+	 * Where holes cannot be punched, .part keeps its space.  A block
+	 * shared with a chunk still to come stays until the last window,
+	 * which gives back the whole file.
+	 */
+	if (k == j->n && k > 0)
+		punch(j->pfd, 0, j->end);
+	else
+		for (i = from; i < k; i++)
+			punch(j->pfd, a->e[i].off, a->e[i].len);
+	return 0;
+}
+
+/* Copy the entries from j->adone on to out, marking every window. */
+static int
+copy_rest(struct asmb *a, FILE *out, char *err, size_t errlen)
+{
+	struct sp_journal *j = a->j;
+	size_t i, from = j->adone;
+	uint64_t run = 0;
+
+	for (i = j->adone; i < j->n; i++) {
+		if (read_ent(a, i, err, errlen) != 0)
+			return -1;
+		if (a->m4a ? each_frame(a, i, put_au, out, err, errlen) != 0 :
+		    fwrite(a->buf, 1, a->e[i].len, out) != a->e[i].len)
+			return ferror(out) ? sp_fail(err, errlen, "cannot "
+			    "write '%s': %s", j->apath, strerror(errno)) : -1;
+		run += a->e[i].len;
+		if (run >= WINDOW || i + 1 == j->n) {
+			if (mark(a, out, from, i + 1, err, errlen) != 0)
+				return -1;
+			from = i + 1;
+			run = 0;
+		}
+	}
+	return 0;
+}
+
+/* The M4A writer's media: mark the header, then the chunks. */
+static int
+m4a_media(void *ctx, FILE *out, char *err, size_t errlen)
+{
+	struct asmb *a = ctx;
+
+	return mark(a, out, 0, 0, err, errlen) != 0 ? -1 :
+	    copy_rest(a, out, err, errlen);
+}
+
+/* A fresh assembly into out: plan every chunk, then write. */
+static int
+assemble_new(struct asmb *a, FILE *out, const struct sp_rec_tags *t,
+    char *err, size_t errlen)
+{
+	struct sp_journal *j = a->j;
+	struct plan pl;
+	size_t i;
+	int rc = -1;
+
+	memset(&pl, 0, sizeof(pl));
+	if (a->m4a) {
+		pl.err = err;
+		pl.errlen = errlen;
+	}
+	for (i = 0; i < j->n; i++)
+		if (read_ent(a, i, err, errlen) != 0 ||
+		    each_frame(a, i, plan_frame, &pl, err, errlen) != 0)
+			goto out;
+	j->asamples = pl.samples;
+	j->arate = pl.rate;
+	if (!a->m4a) {
+		rc = mark(a, out, 0, 0, err, errlen) != 0 ? -1 :
+		    copy_rest(a, out, err, errlen);
+		goto out;
+	}
+	sp_mp4_writer_tag(pl.w, SP_MP4_TITLE, t->title);
+	sp_mp4_writer_tag(pl.w, SP_MP4_ARTIST, t->artist);
+	sp_mp4_writer_tag(pl.w, SP_MP4_DATE, t->date);
+	sp_mp4_writer_tag(pl.w, SP_MP4_COMMENT, t->comment);
+	sp_mp4_writer_tag(pl.w, SP_MP4_ENCODER, "spaces-record");
+	sp_mp4_writer_media(pl.w, m4a_media, a);
+	rc = sp_mp4_writer_finish(pl.w, out, err, errlen);
+out:
+	sp_mp4_writer_free(pl.w);
+	return rc;
+}
+
+/* Put the finished .asm in place as target. */
+static int
+install(struct sp_journal *j, const char *target, int force, char *err,
+    size_t errlen)
+{
+	if (force ? rename(j->apath, target) != 0 :
+	    link(j->apath, target) != 0 || unlink(j->apath) != 0)
+		return sp_fail(err, errlen, "cannot write '%s': %s", target,
+		    strerror(errno));
+	return 0;
 }
 
 int
-sp_journal_assemble_tags(struct sp_journal *j, const char *out,
-    const char *format, const struct sp_rec_tags *tags, int force,
+sp_journal_assemble(struct sp_journal *j, const char *format,
+    const struct sp_rec_tags *t, const char *target, int force,
     uint64_t *samples, unsigned *rate, char *err, size_t errlen)
 {
-	struct sp_jent *e;
-	struct sp_mp4_writer *w = NULL;
-	struct sp_atomic a;
-	struct sp_adts_frame f;
-	const uint8_t *au;
-	uint8_t *buf = NULL, asc[8];
-	size_t i, pos, aulen, asclen, cap = 0;
-	int m4a = strcmp(format, "m4a") == 0, rc = -1;
+	static const struct sp_rec_tags none;
+	struct asmb a;
+	struct stat st;
+	FILE *out = NULL;
+	int rc = -1;
 
 	*samples = 0;
 	*rate = 0;
 	if (j->n == 0)
 		return sp_fail(err, errlen, "no audio captured");
-	e = sp_xreallocarray(NULL, j->n, sizeof(*e));
-	memcpy(e, j->e, j->n * sizeof(*e));
-	qsort(e, j->n, sizeof(*e), by_seq);
+	if (j->afmt[0] && strcmp(j->afmt, format) != 0)
+		return sp_fail(err, errlen, "'%s': an assembly as %s is under "
+		    "way: run again with --format %s", j->path, j->afmt,
+		    j->afmt);
 	memset(&a, 0, sizeof(a));
-	if (!m4a && sp_atomic_open(&a, out, force) != 0) {
-		sp_fail(err, errlen, "cannot create '%s': %s", out,
-		    strerror(errno));
-		free(e);
-		return -1;
-	}
-	for (i = 0; i < j->n; i++) {
-		if (e[i].len > cap) {
-			cap = e[i].len;
-			buf = sp_xrealloc(buf, cap);
-		}
-		if (pread(j->pfd, buf, e[i].len, (off_t)e[i].off) !=
-		    (ssize_t)e[i].len) {
-			sp_fail(err, errlen, "cannot read '%s'", j->part);
+	a.j = j;
+	a.m4a = strcmp(format, "m4a") == 0;
+	a.e = sp_xreallocarray(NULL, j->n, sizeof(*a.e));
+	memcpy(a.e, j->e, j->n * sizeof(*a.e));
+	qsort(a.e, j->n, sizeof(*a.e), by_seq);
+	if (!j->afmt[0]) {
+		snprintf(j->afmt, sizeof(j->afmt), "%s", format);
+		if ((out = fopen(j->apath, "wb")) == NULL) {
+			sp_fail(err, errlen, "cannot create '%s': %s",
+			    j->apath, strerror(errno));
 			goto out;
 		}
-		for (pos = 0; pos < e[i].len; pos += f.length) {
-			if (sp_adts_header(buf + pos, e[i].len - pos, &f) !=
-			    0 || f.length > e[i].len - pos) {
-				sp_fail(err, errlen, "'%s': chunk %" PRIu64
-				    " is damaged", j->part, e[i].seq);
-				goto out;
-			}
-			if (*rate == 0)
-				*rate = f.sample_rate;
-			*samples += f.samples;
-			if (!m4a)
-				continue;
-			if (w == NULL) {
-				asclen = sp_mp4_asc_make(asc, sizeof(asc),
-				    f.profile + 1, f.sample_rate, f.channels);
-				if ((w = sp_mp4_writer_new(asc, asclen, err,
-				    errlen)) == NULL)
-					goto out;
-			}
-			if (sp_mp4_adts_au(buf + pos, f.length, &au, &aulen,
-			    NULL) != 0 || sp_mp4_writer_add(w, au, aulen,
-			    f.samples) != 0) {
-				sp_fail(err, errlen, "cannot add chunk %" PRIu64
-				    " to the M4A", e[i].seq);
-				goto out;
-			}
-		}
-		if (!m4a && fwrite(buf, 1, e[i].len, a.fp) != e[i].len) {
-			sp_fail(err, errlen, "cannot write '%s': %s", out,
+		if (assemble_new(&a, out, t ? t : &none, err, errlen) != 0)
+			goto out;
+	} else if (j->adone < j->n || stat(j->apath, &st) == 0) {
+		/* Resumed: the .asm holds the chunks before j->adone. */
+		if ((out = fopen(j->apath, "r+b")) == NULL ||
+		    fstat(fileno(out), &st) != 0) {
+			sp_fail(err, errlen, "cannot open '%s': %s", j->apath,
 			    strerror(errno));
 			goto out;
 		}
-	}
-	if (m4a) {
-		sp_mp4_writer_tag(w, SP_MP4_TITLE, tags->title);
-		sp_mp4_writer_tag(w, SP_MP4_ARTIST, tags->artist);
-		sp_mp4_writer_tag(w, SP_MP4_DATE, tags->date);
-		sp_mp4_writer_tag(w, SP_MP4_COMMENT, tags->comment);
-		sp_mp4_writer_tag(w, SP_MP4_ENCODER, "spaces-record");
-		if (sp_mp4_writer_commit(w, out, force, err, errlen) != 0)
+		if ((uint64_t)st.st_size < j->abytes) {
+			sp_fail(err, errlen, "'%s' is shorter than its journal "
+			    "says", j->apath);
 			goto out;
-	} else if (sp_atomic_commit(&a) != 0) {
-		sp_fail(err, errlen, "cannot write '%s': %s", out,
+		}
+		if (ftruncate(fileno(out), (off_t)j->abytes) != 0 ||
+		    fseeko(out, (off_t)j->abytes, SEEK_SET) != 0 ||
+		    copy_rest(&a, out, err, errlen) != 0)
+			goto out;
+	} else if (target == NULL || stat(target, &st) != 0) {
+		/* Done before, and neither file is there. */
+		sp_fail(err, errlen, "'%s' is gone", j->apath);
+		goto out;
+	} else
+		target = NULL;	/* installed before */
+	if (out != NULL && fclose(out) != 0) {
+		out = NULL;
+		sp_fail(err, errlen, "cannot write '%s': %s", j->apath,
 		    strerror(errno));
 		goto out;
 	}
+	out = NULL;
+	if (target != NULL && install(j, target, force, err, errlen) != 0)
+		goto out;
+	*samples = j->asamples;
+	*rate = j->arate;
 	rc = 0;
 out:
-	if (rc != 0 && !m4a)
-		sp_atomic_abort(&a);
-	sp_mp4_writer_free(w);
-	free(buf);
-	free(e);
+	if (out != NULL)
+		fclose(out);
+	free(a.buf);
+	free(a.e);
 	return rc;
 }
 
@@ -442,6 +724,16 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 
 	f->tries++;
 	f->status = result == SP_HTTP_OK ? r->status : 0;
+	if (fe->tick != NULL)
+		fe->tick(fe->ctx);
+	if (f->status == 429 || f->status == 503) {
+		long ra = sp_http_retry_after(r, (long)time(NULL));
+
+		if (ra > SP_HTTP_MAX_WAIT)
+			ra = SP_HTTP_MAX_WAIT;
+		if (ra > fe->wait)
+			fe->wait = (double)ra;
+	}
 	if (result != SP_HTTP_OK)
 		snprintf(f->err, sizeof(f->err), "%s", why);
 	else if (r->status != 200)
@@ -467,11 +759,12 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 	struct sp_http_multi *m;
 	struct job *jobs = sp_xcalloc(n ? n : 1, sizeof(*jobs));
 	struct timespec ts;
-	double delay = fe->backoff;
+	double delay = fe->backoff, d;
 	size_t i, left;
 	int round;
 
 	for (round = 0; ; round++) {
+		fe->wait = 0;
 		m = sp_http_multi_new(fe->http, fe->jobs);
 		for (i = left = 0; i < n; i++) {
 			if (f[i].done || sp_journal_find(fe->journal,
@@ -497,9 +790,11 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 			left += !f[i].done && f[i].tries < fe->tries;
 		if (left == 0)
 			break;
-		/* Back off before the next round, doubling, with a cap. */
-		ts.tv_sec = (time_t)delay;
-		ts.tv_nsec = (long)((delay - (double)ts.tv_sec) * 1e9);
+		/* Back off before the next round, doubling, with a cap;
+		 * longer when the server said how long. */
+		d = fe->wait > delay ? fe->wait : delay;
+		ts.tv_sec = (time_t)d;
+		ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
 		if ((delay *= 2) > SP_HTTP_BACKOFF_MAX)

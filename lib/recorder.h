@@ -15,6 +15,8 @@ struct sp_chunk {
 	uint64_t	 samples;
 	uint64_t	 dropped;	/* tag and junk bytes left out */
 	unsigned	 sample_rate, channels, profile;
+	int64_t		 ntp_ms;	/* its first sample's wall clock, Unix
+					   ms, from the NTP tags; 0: none */
 };
 
 /*
@@ -31,21 +33,35 @@ void	sp_chunk_release(struct sp_chunk *c);
 /* A journal entry: chunk seq sits at off in the .part file. */
 struct sp_jent {
 	uint64_t	 seq, off, len, frames;
+	int64_t		 ntp_ms;	/* as in sp_chunk */
 };
 
 /*
  * The output's working files: <out>.part holds the cleaned chunks in the
  * order they arrived, <out>.journal one line per chunk once its bytes are
- * safely in .part ("seq offset length frames").  The journal is locked
- * (flock) while open, so one run at a time works on an output.
+ * safely in .part ("seq offset length frames [ntp-ms]").  The journal is
+ * locked (flock) while open, so one run at a time works on an output.
+ *
+ * Assembly writes the chunks in sequence order to <out>.asm and gives
+ * the .part's disk space back as it goes: each time the .asm is synced
+ * past a window of chunks, a line "= format chunks bytes samples rate"
+ * says so and the window's ranges of .part are punched out (where the
+ * file system can).  From the first such line the entries are frozen and
+ * a later run resumes the assembly where the last line left it.
  */
 struct sp_journal {
-	char		*part, *path;	/* owned */
+	char		*part, *path, *apath;	/* owned */
 	int		 pfd, jfd;
 	struct sp_jent	*e;		/* owned, in journal order */
 	size_t		 n, cap;
 	uint64_t	 end;		/* bytes of .part in use */
 	uint64_t	 frames;	/* in all entries */
+	/* The assembly, when one has begun: */
+	char		 afmt[8];	/* "m4a", "aac"; "": none */
+	size_t		 adone;		/* chunks in .asm, in seq order */
+	uint64_t	 abytes;	/* bytes of .asm that hold them */
+	uint64_t	 asamples;	/* the whole output's */
+	unsigned	 arate;
 };
 
 enum {
@@ -66,27 +82,33 @@ void	sp_journal_remove(struct sp_journal *j);
 /* The entry for seq (borrowed), or NULL. */
 const struct sp_jent *sp_journal_find(const struct sp_journal *j,
 	    uint64_t seq);
-/* Append c as chunk seq: data synced before its journal line.  0/-1. */
+/* Append c as chunk seq: data synced before its journal line.  0, or -1
+ * with err (also once an assembly has begun). */
 int	sp_journal_add(struct sp_journal *j, uint64_t seq,
 	    const struct sp_chunk *c, char *err, size_t errlen);
 
 /*
- * Write the entries in sequence order to out ("aac": the ADTS frames;
- * "m4a": an M4A, moov first, with title when not NULL) through an atomic
- * rename.  *samples gets the audio's length.  0, or -1 with err.
+ * The wall clock of the first sample in sequence order, Unix ms, from
+ * the NTP time of the first chunk that has one, backed up over the
+ * chunks before it (when none of them is missing); 0: unknown.
  */
-int	sp_journal_assemble(struct sp_journal *j, const char *out,
-	    const char *format, const char *title, int force,
-	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
+int64_t	sp_journal_started(const struct sp_journal *j, unsigned rate);
 
 /* The M4A's tags; any may be NULL (left out). */
 struct sp_rec_tags {
 	const char	*title, *artist, *date, *comment;
 };
 
-/* sp_journal_assemble with every tag of t. */
-int	sp_journal_assemble_tags(struct sp_journal *j, const char *out,
-	    const char *format, const struct sp_rec_tags *t, int force,
+/*
+ * Assemble the entries in sequence order into <out>.asm as format
+ * ("aac": the ADTS frames; "m4a": an M4A, moov first, with the tags t),
+ * resuming an assembly an earlier run began, then rename it to target
+ * (not replacing a file there unless force) or, with target NULL, leave
+ * it at j->apath.  *samples and *rate get the audio's length.  0, or -1
+ * with err.
+ */
+int	sp_journal_assemble(struct sp_journal *j, const char *format,
+	    const struct sp_rec_tags *t, const char *target, int force,
 	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
 
 /* One chunk to fetch. */
@@ -107,8 +129,11 @@ struct sp_fetcher {
 	double		 backoff;	/* seconds before the first retry */
 	/* A chunk failed once (for -v) or for good. */
 	void		(*warn)(void *ctx, const char *msg);
+	/* An answer came (for a progress display); may be NULL. */
+	void		(*tick)(void *ctx);
 	void		*ctx;
 	/* Private. */
+	double		 wait;		/* longest Retry-After of a round */
 	int		 fatal;
 	char		 ferr[256];
 };
@@ -116,8 +141,9 @@ struct sp_fetcher {
 /*
  * Fetch every chunk of f not yet done, jobs at a time over the multi
  * handle, each one retried with backoff on any failure (a network error,
- * an error status, a truncated body, damaged ADTS) up to tries attempts;
- * each good one is cleaned and journalled.  Returns how many are left
+ * an error status, a truncated body, damaged ADTS) up to tries attempts,
+ * after a 429 or 503 no sooner than its Retry-After says (at most
+ * SP_HTTP_MAX_WAIT); each good one is cleaned and journalled.  Returns how many are left
  * undone, or -1 with err when the journal cannot be written.
  */
 int	sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "recorder.h"
@@ -19,6 +20,118 @@ slurp(const char *path, size_t *n)
 	return b;
 }
 
+/*
+ * What a run killed while assembling out leaves: the first stop chunks
+ * of the reference in <out>.asm, marked in the journal, their ranges of
+ * <out>.part zeroed (the journal added seqs 15..10, c->len bytes each).
+ */
+static void
+fake_kill(const char *out, const char *format, const uint8_t *ref,
+    size_t nref, size_t stop, const struct sp_chunk *c, uint64_t samples,
+    unsigned rate)
+{
+	char path[192];
+	/* What a chunk adds to the .asm: M4A keeps no ADTS header. */
+	size_t per = strcmp(format, "m4a") == 0 ? c->len - 7 * c->frames :
+	    c->len;
+	size_t keep = nref - (6 - stop) * per, i;
+	uint8_t *zero = calloc(1, c->len);
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s.asm", out);
+	fp = fopen(path, "wb");
+	fwrite(ref, 1, keep, fp);
+	fwrite("partial junk", 1, 12, fp);	/* past the last mark */
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s.journal", out);
+	fp = fopen(path, "a");
+	fprintf(fp, "= %s 0 0 %llu %u\n= %s %zu %zu %llu %u\n", format,
+	    (unsigned long long)samples, rate, format, stop, keep,
+	    (unsigned long long)samples, rate);
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s.part", out);
+	fp = fopen(path, "r+b");
+	for (i = 0; i < stop; i++) {
+		fseek(fp, (long)((5 - i) * c->len), SEEK_SET);
+		fwrite(zero, 1, c->len, fp);
+	}
+	fclose(fp);
+	free(zero);
+}
+
+/*
+ * Journal chunk c six times as seqs 15 down to 10 and assemble them as
+ * format into <dir>/a.<format>; with stop > 0, first fake a run killed
+ * after stop chunks were assembled (the .asm holding them, their .part
+ * ranges punched out) and check the result equals an uninterrupted one.
+ * The number of failed checks.
+ */
+static int
+assemble_case(const char *dir, const char *format, const struct sp_chunk *c,
+    size_t stop)
+{
+	struct sp_journal j;
+	struct stat st;
+	char err[256], out[128], ref[160], path[192];
+	uint64_t samples = 0, s2;
+	unsigned rate = 0, r2;
+	uint8_t *want, *got;
+	size_t i, nw, ng;
+	int before = t_failed;
+
+	snprintf(out, sizeof(out), "%s/a.%s", dir, format);
+	snprintf(ref, sizeof(ref), "%s.ref", out);
+	for (i = 0; i < 2; i++) {
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		for (uint64_t q = 15; q >= 10; q--)
+			T_INT(sp_journal_add(&j, q, c, err, sizeof(err)), 0);
+		if (i == 0) {
+			/* The reference: one uninterrupted assembly. */
+			T_INT(sp_journal_assemble(&j, format, NULL, ref, 0,
+			    &samples, &rate, err, sizeof(err)), 0);
+			T_INT(samples, 6 * 142 * 1024);
+			T_INT(rate, 48000);
+			/* The .part was given back, all but its last block. */
+			T_OK(stat(j.part, &st) == 0 &&
+			    st.st_blocks * 512 <= st.st_blksize);
+			/* No chunk can be added to an assembled journal. */
+			T_INT(sp_journal_add(&j, 99, c, err, sizeof(err)), -1);
+			sp_journal_remove(&j);
+			if (stop == 0)
+				break;
+			continue;
+		}
+		/* The run that was killed: first stop chunks (10..) out. */
+		sp_journal_close(&j);
+		want = slurp(ref, &nw);
+		fake_kill(out, format, want, nw, stop, c, samples, rate);
+		free(want);
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		T_STR(j.afmt, format);
+		T_INT(j.adone, stop);
+		/* A different format cannot take over. */
+		T_INT(sp_journal_assemble(&j, strcmp(format, "aac") ? "aac" :
+		    "m4a", NULL, out, 0, &s2, &r2, err, sizeof(err)), -1);
+		T_OK(strstr(err, "--format") != NULL);
+		T_INT(sp_journal_assemble(&j, format, NULL, out, 0, &s2, &r2,
+		    err, sizeof(err)), 0);
+		T_INT(s2, samples);
+		T_INT(r2, rate);
+		want = slurp(ref, &nw);
+		got = slurp(out, &ng);
+		T_INT(ng, nw);
+		T_OK(ng == nw && memcmp(got, want, nw) == 0);
+		free(want);
+		free(got);
+		snprintf(path, sizeof(path), "%s.asm", out);
+		T_OK(access(path, F_OK) != 0);
+		sp_journal_remove(&j);
+		unlink(out);
+	}
+	unlink(ref);
+	return t_failed - before;
+}
+
 int
 main(void)
 {
@@ -28,8 +141,6 @@ main(void)
 	char path[4096];
 	uint8_t *b;
 	size_t n;
-	uint64_t samples;
-	unsigned rate;
 	FILE *fp;
 
 	top = getenv("TOP");
@@ -55,13 +166,18 @@ main(void)
 	T_INT(sp_chunk_clean((const uint8_t *)"<html>", 6, &c2, err,
 	    sizeof(err)), -1);
 
-	/* The journal: add, lock, reopen, resume, assemble. */
+	/* The NTP tag's wall clock, backed up to the chunk's first sample
+	 * (spaces-info says 2022-03-22T19:26:24.178Z for the same bytes). */
+	T_INT(c.ntp_ms, 1647977184178LL);
+
+	/* The journal: add, lock, reopen, resume. */
 	T_OK(mkdtemp(dir) != NULL);
 	snprintf(out, sizeof(out), "%s/o.aac", dir);
 	T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
 	T_INT(j.n, 0);
 	T_INT(sp_journal_open(&j2, out, err, sizeof(err)), SP_JOURNAL_LOCKED);
 	T_INT(sp_journal_add(&j, 5, &c, err, sizeof(err)), 0);
+	c.ntp_ms = 0;
 	T_INT(sp_journal_add(&j, 2, &c, err, sizeof(err)), 0);
 	T_INT(sp_journal_add(&j, 2, &c, err, sizeof(err)), 0);
 	T_INT(j.n, 2);
@@ -79,24 +195,26 @@ main(void)
 	T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
 	T_INT(j.n, 2);
 	T_INT(j.e[1].seq, 2);
+	T_INT(j.e[0].ntp_ms, 1647977184178LL);
+	T_INT(j.e[1].ntp_ms, 0);
 	T_INT(j.end, 2 * c.len);
 	T_OK(sp_journal_find(&j, 5) != NULL);
 	T_OK(sp_journal_find(&j, 7) == NULL);
-	T_INT(sp_journal_assemble(&j, out, "aac", NULL, 0, &samples, &rate,
-	    err, sizeof(err)), 0);
-	T_INT(samples, 2 * 142 * 1024);
-	T_INT(rate, 48000);
-	T_INT(sp_journal_assemble(&j, out, "aac", NULL, 0, &samples, &rate,
-	    err, sizeof(err)), -1);
-	snprintf(path, sizeof(path), "%s/o.m4a", dir);
-	T_INT(sp_journal_assemble(&j, path, "m4a", "t", 0, &samples, &rate,
-	    err, sizeof(err)), 0);
+	/* Chunk 2 (no time) comes first, 5 does not follow it: unknown. */
+	T_INT(sp_journal_started(&j, 48000), 0);
+	/* Chunk 3 follows 2: its time, less 142 frames of 2 (3029.3 ms). */
+	c.ntp_ms = 1647977184178LL;
+	T_INT(sp_journal_add(&j, 3, &c, err, sizeof(err)), 0);
+	T_INT(sp_journal_started(&j, 48000), 1647977184178LL - 3029);
 	sp_journal_remove(&j);
-	snprintf(path, sizeof(path), "%s.part", out);
-	T_OK(access(path, F_OK) != 0);
-	unlink(out);
-	snprintf(path, sizeof(path), "%s/o.m4a", dir);
-	unlink(path);
+
+	/* Assembly: in sequence order, the .part given back as it goes. */
+	T_INT(assemble_case(dir, "aac", &c, 0), 0);
+	T_INT(assemble_case(dir, "m4a", &c, 0), 0);
+	/* Killed after 3 of 6 chunks were written out and punched: the
+	 * next run finishes the same file. */
+	T_INT(assemble_case(dir, "aac", &c, 3), 0);
+	T_INT(assemble_case(dir, "m4a", &c, 3), 0);
 	T_INT(rmdir(dir), 0);
 
 	sp_chunk_release(&c);
