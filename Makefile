@@ -40,7 +40,7 @@ SP_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
 SP_LDFLAGS = -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
 LIBSRC = $(sort $(wildcard lib/*.c))
-CMDS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/spaces-*.c)))
+CMDS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/spaces.c cmd/spaces-*.c)))
 UNITS = $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/t_*.c)))
 FUZZERS = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
 RULES = $(sort $(wildcard share/rules/*.json))

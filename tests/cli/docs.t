@@ -1,10 +1,10 @@
 # docs.t: every command's manual, usage and completions agree.
 #
-# For each cmd/spaces-*.c in the tree: the page is lint-clean, its SYNOPSIS
-# is the -h usage word for word, every long option is documented in the page
-# and known to the bash, zsh and fish completions, and --version and a bad
-# option behave.  Plus the spaces(7) overview.  New commands are covered
-# without touching this file.
+# For cmd/spaces.c and each cmd/spaces-*.c in the tree: the page is
+# lint-clean, its SYNOPSIS is the -h usage word for word, every long option
+# is documented in the page and known to the bash, zsh and fish completions,
+# and --version and a bad option behave.  Plus the spaces(7) overview.  New
+# commands are covered without touching this file.
 
 . "${0%/*}/../lib.sh"
 
@@ -93,7 +93,7 @@ t_case 'spaces.7 has the overview sections' '
 	    "EXIT STATUS" EXAMPLES "SEE ALSO"
 '
 
-for src in "$TOP"/cmd/spaces-*.c; do
+for src in "$TOP"/cmd/spaces.c "$TOP"/cmd/spaces-*.c; do
 	[ -e "$src" ] || continue
 	cmd=${src##*/}
 	cmd=${cmd%.c}

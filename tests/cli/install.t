@@ -3,7 +3,7 @@
 . "${0%/*}/../lib.sh"
 
 build=${t_bin%/bin}
-cmds=$(cd "$TOP/cmd" && ls spaces-*.c | sed 's/\.c$//')
+cmds=$(cd "$TOP/cmd" && ls spaces.c spaces-*.c | sed 's/\.c$//')
 
 # The files make install must write under PREFIX, sorted.
 expected() {
@@ -44,6 +44,28 @@ t_case 'installed commands run from the prefix alone, rules found' '
 	status 1
 '
 
+t_case 'installed spaces runs the installed commands, from the prefix alone' '
+	install_here &&
+	cp -R root/opt/sp moved &&
+	PATH=/usr/bin:/bin run moved/bin/spaces eligibility --list-programs --table &&
+	status 0 &&
+	out_has "^spark-2021 " &&
+	PATH=/usr/bin:/bin run moved/bin/spaces help &&
+	status 0 &&
+	for c in $cmds; do
+		[ "$c" = spaces ] && continue
+		out_has "^   ${c#spaces-} " || exit 1
+	done &&
+	mkdir fake &&
+	printf "#!/bin/sh\necho \"\$MANPATH\" \"\$@\"\n" >fake/man &&
+	chmod 755 fake/man &&
+	PATH=$PWD/fake:/usr/bin:/bin MANPATH=/x run moved/bin/spaces help clip &&
+	status 0 &&
+	out_is <<-EOF
+	$(pwd -P)/moved/bin/../share/man:/x spaces-clip
+	EOF
+'
+
 t_case 'installed man pages render with man -l' '
 	install_here &&
 	for p in root/opt/sp/share/man/man1/*.1 root/opt/sp/share/man/man7/spaces.7; do
@@ -65,6 +87,26 @@ t_case 'installed bash completion completes options and programmes' '
 	EOF
 	bash comp.bash >got 2>&1 &&
 	printf "%s\n" "--list-programs" "ticketed-spaces ticketed-spaces-2021" >want &&
+	diff -u want got
+'
+
+t_case 'installed bash completion of spaces hands over to the command'"'"'s' '
+	install_here &&
+	cat >comp.bash <<-EOF &&
+	. root/opt/sp/share/bash-completion/completions/spaces
+	PATH=$PWD/root/opt/sp/bin:/usr/bin:/bin
+	c() {
+		COMP_LINE="\$*"; COMP_POINT=\${#COMP_LINE}
+		COMP_WORDS=("\$@"); COMP_CWORD=\$((\$# - 1))
+		_spaces; echo "\${COMPREPLY[*]}"
+	}
+	c spaces eli
+	c spaces eligibility --list-p
+	c spaces eligibility --program tick
+	EOF
+	bash comp.bash >got 2>&1 &&
+	printf "%s\n" eligibility --list-programs \
+	    "ticketed-spaces ticketed-spaces-2021" >want &&
 	diff -u want got
 '
 
