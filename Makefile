@@ -93,7 +93,7 @@ test: all $(UNITBINS)
 	sh tests/run.sh $(O)
 
 demo:
-	@sh .ci/deps build
+	@sh .ci/deps demo
 	$(MAKE) all
 	sh tests/demo.sh $(O)
 

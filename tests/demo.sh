@@ -1,48 +1,94 @@
 #!/bin/sh
 # demo.sh BUILD: the toolkit's main job on the bundled sample, each command
-# printed before it runs so it can be copied.
+# printed before it runs so it can be copied.  The sample is an X data
+# archive made by tests/gen-archive.py around tests/data/demo/speech.aac,
+# 68 s of generated speech (see tests/data/demo/README).  Everything is
+# written in a temporary directory, removed at the end; the calendar is a
+# temporary one too, never the user's.
 set -u
 build=${1:-build}
 top=$(cd "${0%/*}/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
 PATH=$build/bin:$PATH
 export PATH
-cd "$top/tests/data/demo" || exit 3
+data=$top/tests/data/demo
 
-# step CMD: show it, run it through sh, show a non-zero exit status.
-step() {
-	printf '\n$ %s\n' "$1"
-	sh -c "$1"
-	rc=$?
-	[ "$rc" -eq 0 ] || printf '(exit status %d)\n' "$rc"
+for t in python3 jq; do
+	command -v "$t" >/dev/null 2>&1 && continue
+	echo "demo: $t is needed (apt-get install $t)" >&2
+	exit 3
+done
+
+# note TEXT...: say what comes next, as shell comments.
+note() {
+	echo
+	for l; do
+		printf '# %s\n' "$l"
+	done
 }
 
-echo "The sample: archive.ndjson (a host's user and Space records, as"
-echo "spaces-archive-extract --list prints them) and schedule.ndjson (the"
-echo "planned shows, as spaces-schedule list --json prints them)."
-step 'spaces-eligibility --list-programs --table'
-step 'cat archive.ndjson schedule.ndjson | spaces-eligibility --table --as-of 2026-11-21 --tz America/Chicago'
-step 'spaces-eligibility --table -v -p ticketed-spaces-2021 --as-of 2026-11-21 archive.ndjson'
-step 'spaces-eligibility --json --as-of 2026-11-21 archive.ndjson | jq -r '"'"'.criteria[] | select(.status != "pass") | "\(.id): \(.status) (\(.from))"'"'"''
-step 'spaces-eligibility --table --followers 4999 --country US --age 30 --as-of 2026-11-21 < /dev/null'
+# step CMD [WHY]: show CMD, run it through sh, show a non-zero exit status
+# and, when that status is the point, WHY.
+step() {
+	printf '$ %s\n' "$1"
+	sh -c "$1"
+	rc=$?
+	[ "$rc" -eq 0 ] && return
+	printf '(exit status %d%s)\n' "$rc" "${2:+: $2}"
+}
 
-# An X data archive, generated from the documented shapes with real AAC.
 work=$(mktemp -d "${TMPDIR:-/tmp}/spaces-demo.XXXXXX") || exit 3
 trap 'rm -rf "$work"' EXIT
-python3 "$top/tests/gen-archive.py" --followers 6210 --spaces 2 --parts 2 \
-    --media-repeat 20 "$work/twitter-2026-11-21-demo.zip" >/dev/null || exit 3
+zip=twitter-2022-04-01-demo.zip
+python3 "$top/tests/gen-archive.py" --username latenightaudio \
+    --followers 6210 --spaces 2 --aac "$data/speech.aac" --hls-chunks 3 \
+    "$work/$zip" >/dev/null || exit 3
+cp "$data/chapters.txt" "$work/" || exit 3
 cd "$work" || exit 3
-echo
-echo "A generated X data archive, twitter-2026-11-21-demo.zip:"
-step 'spaces-archive-extract --list --table twitter-2026-11-21-demo.zip'
-step 'spaces-archive-extract --list twitter-2026-11-21-demo.zip | spaces-eligibility --program spark-2021 --table --as-of 2022-04-01'
-step 'spaces-archive-extract -C audio -o "%(date)s-%(id)s_%(part)d.aac" twitter-2026-11-21-demo.zip && ls -l audio'
-step 'spaces-archive-extract --data follower twitter-2026-11-21-demo.zip | wc -l'
-step 'spaces-info --table --loudness audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
-step 'spaces-info -j --silences audio/2022-03-22-1ypKdEXvkMLGW_0.aac | head -n 4'
-printf '0 Welcome\n20 The news\n45 Questions\n' >chapters.txt
+SPACES_SCHEDULE=$work/schedule.ics
+export SPACES_SCHEDULE
+a=audio/2022-03-22-1ypKdEXvkMLGW.aac
+
+note "The sample: $zip, an X data archive of a host with" \
+    "6210 followers and two Spaces, whose audio is 68 s of speech." \
+    "Say it is 1 April 2022.  Files go to $work," \
+    "and spaces-schedule's calendar is SPACES_SCHEDULE=$work/schedule.ics," \
+    "not yours."
+step "spaces-archive-extract --list --table $zip"
+
+note "Does the host qualify for the Spaces Spark programme?"
+step 'spaces-eligibility --list-programs --table'
+step "spaces-archive-extract --list $zip | spaces-eligibility --table --as-of 2022-04-01 --tz America/Chicago" \
+    'undetermined until Spaces are planned, below'
+
+note "The audio of both Spaces, named by date and id."
+step "spaces-archive-extract -q -C audio -o '%(date)s-%(id)s.aac' $zip && ls audio"
+
+note "Its exact length (frames counted, not guessed from the bitrate)," \
+    "wall-clock start, loudness, and the stretches of speech between the" \
+    "silences."
+step "spaces-info --table --loudness --silences $a"
+
+note "A teaser: the 4th stretch of speech, cut losslessly to the sample."
+step "spaces-info --silences $a | jq -c 'select(.index == 4)' | spaces-clip -j --clips - --title Teaser -o teaser.m4a $a"
+
+note "The episode: MP3 at -16 LUFS, with chapters for podcast apps."
 step 'cat chapters.txt'
-step 'spaces-clip -j -s 0:12.345 -e 0:42.345 -o teaser.m4a audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
-step 'spaces-clip -j --mono --loudness -19 --fade-in 1 --fade-out 2 --title "Episode 1" --chapters chapters.txt -o episode.mp3 audio/2022-03-22-1ypKdEXvkMLGW_0.aac'
-step 'spaces-info --table teaser.m4a episode.mp3'
+step "spaces-clip -j --loudness -16 --title 'Late Night Audio, 22 March' --chapters chapters.txt --chapters-json episode.json -o episode.mp3 $a"
+
+note "Plan the show, twice a week, log the Spaces hosted, see the cadence."
+step "spaces-schedule add --tz America/Chicago --every 'tue,thu 19:00' --title 'Late Night Audio' 2022-04-05"
+step "spaces-archive-extract --list $zip | spaces-schedule log -"
+step 'spaces-schedule cadence --table --tz America/Chicago --as-of 2022-04-01 --weeks 2' \
+    'weeks before the plan had fewer than 2 Spaces'
+
+note "With the plan, the host qualifies; the recent cadence is advisory."
+step "{ spaces-archive-extract --list $zip; spaces-schedule list --json --from 2022-04-01 --to 2022-07-04; } | spaces-eligibility --table --as-of 2022-04-01 --tz America/Chicago"
+
+note "Facts can be flags too; one follower short:"
+step 'spaces-eligibility --table --followers 4999 --country US --age 30 --as-of 2022-04-01 </dev/null' \
+    'not eligible'
+
+note "What was made:"
+step 'spaces-info --table --loudness teaser.m4a episode.mp3'
 exit 0

@@ -7,7 +7,10 @@ The files follow the shapes documented in ../shared/reference/x-formats.md
 section 1: manifest.js, window.YTD.<type>.partN data files pretty-printed the
 way X prints them (2-space indent, `"key" : value`, `[ ]`), spaces-metadata.js
 (whose real shape is UNVERIFIED: every tolerated variation has an option) and
-data/spaces_media/space-<id>_<n>.ts parts made of real ADTS AAC with ID3 tags.
+data/spaces_media/space-<id>_<n>.ts parts made of real ADTS AAC with ID3 tags:
+copies of --aac FILE (default: tests/data/aac/space-chunks.aac), or, with
+--hls-chunks S, its frames re-cut into HLS chunks with X's tags, timed from
+each Space's createdAt (make demo: tests/data/demo/speech.aac).
 Each fault option damages one thing and leaves the rest of the archive valid.
 
 Output is deterministic: fixed zip timestamps and modes, seeded contents, so
@@ -289,6 +292,66 @@ def scan_adts(b, what):
     return blocks, rate, junk
 
 
+# ------------------------------------------------------- HLS-shaped media
+
+PTS_OWNER = b"com.apple.streaming.transportStreamTimestamp"
+NTP_UNIX = 2208988800                   # seconds from 1900 to 1970
+PTS0 = 0x1C9DDE382                      # the first PTS of space-chunks.aac
+
+
+def adts_frames(b):
+    """The ADTS frames of b, in order, without its ID3 tags and junk."""
+    out, i, n = [], 0, len(b)
+    while i < n:
+        if b[i:i + 3] == b"ID3" and i + 10 <= n:
+            sz = ((b[i + 6] << 21) | (b[i + 7] << 14) | (b[i + 8] << 7)
+                  | b[i + 9])
+            i += 10 + sz + (10 if b[i + 5] & 0x10 else 0)
+            continue
+        if b[i] == 0xFF and i + 7 <= n and (b[i + 1] & 0xF6) == 0xF0:
+            flen = ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5)
+            if flen >= 7 and i + flen <= n:
+                out.append(b[i:i + flen])
+                i += flen
+                continue
+        i += 1
+    return out
+
+
+def id3v24(frames):
+    def syncsafe(x):
+        return bytes([(x >> 21) & 0x7F, (x >> 14) & 0x7F, (x >> 7) & 0x7F,
+                      x & 0x7F])
+    body = b"".join(fid + syncsafe(len(v)) + b"\x00\x00" + v
+                    for fid, v in frames)
+    return b"ID3\x04\x00\x00" + syncsafe(len(body)) + body
+
+
+def hls_chunks(frames, rate, chunk_frames, start_ms, pts0):
+    """Yield frames cut into HLS packed-audio chunks as X serves them and
+    the archive keeps them (x-formats.md 3.6, 3.9): each chunk opens with
+    the PRIV transportStreamTimestamp tag and carries, after its first
+    frame, X's Hydra tag whose NTP time is the wall-clock instant of the
+    frame after it, counted from start_ms."""
+    blocks = 0
+    for k in range(0, len(frames), chunk_frames):
+        chunk = frames[k:k + chunk_frames]
+        pts = (pts0 + blocks * 1024 * 90000 // rate) % (1 << 33)
+        out = [id3v24([(b"PRIV", PTS_OWNER + b"\x00"
+                        + struct.pack(">Q", pts))]), chunk[0]]
+        blocks += 1
+        ntp = "%.3f" % (NTP_UNIX + start_ms / 1000.0 + blocks * 1024.0 / rate)
+        out.append(id3v24([
+            (b"TIT3", b"\x03" + ntp.encode()),
+            (b"TXXX", b"\x03JSONMetadata\x00" +
+             ('{"HydraVersion":4,"ntp":%s}' % ntp).encode()),
+            (b"TXXX", b"\x03HydraParticipants\x00[]"),
+            (b"TXXX", b"\x03HydraAudioLevel\x00[0]")]))
+        out.extend(chunk[1:])
+        blocks += len(chunk) - 1
+        yield b"".join(out)
+
+
 README = """INTRODUCTION
 ============
 This archive was generated at the request of the following user:
@@ -476,19 +539,37 @@ def plan(a, aac):
 
     blocks, rate = aac["blocks"], aac["rate"]
     audio = []
-    for f in facts:
+    if a.hls_chunks:
+        # --hls-chunks: the frames of --aac (its own tags and junk dropped),
+        # re-cut into chunks whose tags say when each part started
+        frames = adts_frames(aac["bytes"]) * a.media_repeat
+        chunk = max(1, round(a.hls_chunks * rate / 1024))
+    for si, f in enumerate(facts):
         f["audio"] = []
         for p in range(a.parts):
             name = "data/spaces_media/space-%s_%d.ts" % (f["id"], p)
-            size = len(aac["bytes"]) * a.media_repeat
-            audio.append(Entry(name, lambda: iter([aac["bytes"]] * a.media_repeat),
-                               size=size, deflate=a.deflate_media))
             nb = blocks * a.media_repeat
-            f["audio"].append({"entry": name, "part": p, "bytes": size,
-                               "frames": nb, "samples": nb * 1024,
-                               "sample_rate": rate,
-                               "junk_bytes": aac["junk"] * a.media_repeat,
-                               "duration": nb * 1024 / rate})
+            part = {"entry": name, "part": p, "bytes": 0, "frames": nb,
+                    "samples": nb * 1024, "sample_rate": rate,
+                    "junk_bytes": aac["junk"] * a.media_repeat,
+                    "duration": nb * 1024 / rate}
+            if a.hls_chunks:
+                # part p starts where part p - 1 ended
+                t0 = f["created_at"] + round(p * nb * 1024 * 1000 / rate)
+                pts0 = PTS0 + si * 0x10000000 + p * nb * 1024 * 90000 // rate
+
+                def chunks(t0=t0, pts0=pts0):
+                    return hls_chunks(frames, rate, chunk, t0, pts0)
+                e = Entry(name, chunks, deflate=a.deflate_media)
+                part["junk_bytes"] = 0
+                part["started_at"] = iso(t0)
+            else:
+                e = Entry(name, lambda: iter([aac["bytes"]] * a.media_repeat),
+                          size=len(aac["bytes"]) * a.media_repeat,
+                          deflate=a.deflate_media)
+            audio.append(e)
+            part["bytes"] = e.size
+            f["audio"].append(part)
 
     hostile_top, hostile_media = [], []
     if a.hostile:
@@ -761,6 +842,11 @@ def main():
                    help="ADTS AAC copied into each part")
     g.add_argument("--media-repeat", type=int, default=1, metavar="R",
                    help="copies of --aac per part")
+    g.add_argument("--hls-chunks", type=float, default=0, metavar="S",
+                   help="re-cut the frames of --aac (a plain ADTS file will "
+                        "do) into HLS chunks of S seconds with X's PRIV and "
+                        "Hydra tags, timed from the Space's createdAt, "
+                        "instead of copying its bytes")
     g = p.add_argument_group("layout and encoding")
     g.add_argument("--no-manifest", action="store_true")
     g.add_argument("--manifest-spaces-media", action="store_true",
@@ -809,6 +895,8 @@ def main():
         die("--media-repeat must be >= 1")
     if a.filler_mb < 0:
         die("--filler-mb must be >= 0")
+    if a.hls_chunks < 0:
+        die("--hls-chunks must be >= 0")
 
     aac = {"bytes": b"", "blocks": 0, "rate": 48000, "junk": 0}
     need_aac = a.spaces and a.parts and a.meta_style not in (
