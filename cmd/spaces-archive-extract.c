@@ -556,7 +556,7 @@ report(struct run *r)
 				sp_err(SP_EXIT_ENV, "write error");
 	} else if (r->list)
 		print_table(user, spaces);
-	else if (!r->quiet && isatty(STDOUT_FILENO))
+	else if (!r->quiet && (r->table || isatty(STDOUT_FILENO)))
 		print_written(spaces);
 	json_decref(user);
 	json_decref(spaces);
@@ -647,6 +647,7 @@ main(int argc, char *argv[])
 	if (r.to_stdout && r.json)
 		sp_errx(SP_EXIT_USAGE, "-o - and -j both want stdout");
 	/* A table on a terminal, NDJSON on a pipe (DESIGN §2). */
+	r.table = table;
 	if (!r.json && !table && (r.list || r.data))
 		r.json = !isatty(STDOUT_FILENO);
 	if (r.data)

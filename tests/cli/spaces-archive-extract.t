@@ -144,6 +144,16 @@ t_case 'extract: every part, bytes identical to unzip and bsdtar' '
 	[ -z "$(ls -A dest | grep "^\.")" ]
 '
 
+t_case 'extract: --table prints the files written, off a terminal too; -q not' '
+	gen --spaces 2 a.zip &&
+	run spaces-archive-extract --table -C dest a.zip &&
+	status 0 &&
+	out_has "dest/space-1ypKdEXvkMLGW_0.aac" &&
+	out_has "dest/space-1ds9oZUADFdiZ_0.aac" &&
+	run spaces-archive-extract -f -q --table -C dest a.zip &&
+	status 0 &&
+	[ ! -s out ]
+'
 t_case 'extract: -s picks Spaces, -o names them, %(date)s from the metadata' '
 	gen --spaces 3 a.zip &&
 	run spaces-archive-extract -C dest -s 1ds9oZUADFdiZ -o "%(date)s-%(id)s_%(part)02d.aac" a.zip &&
