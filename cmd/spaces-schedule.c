@@ -25,7 +25,7 @@
 static const char *const usage_lines[] = {
 	CAL "add [--tz ZONE] [--duration D]" IND "[--rrule RULE | --every SPEC] "
 	    "[--until DATE | --count N]" IND "--title T START",
-	CAL "list [-j] [--table] [--from DATE]" IND "[--to DATE]",
+	CAL "list [-j] [--table] [--from DATE]" IND "[--to DATE|+duration]",
 	CAL "remove UID",
 	CAL "skip UID DATE",
 	CAL "log [--space ID --at TIME" IND "[--duration D] [--title T]] [-]",
@@ -154,6 +154,12 @@ instant_arg(const char *opt, const char *s, const char *tz)
 		    "time", opt, s);
 	return ms;
 }
+
+/*
+ * What list shows by default: 14 weeks, so that a 13-week commitment
+ * counted from next week (spaces-eligibility) sees the whole plan.
+ */
+#define LIST_SPAN	(14 * 7 * 86400000LL)
 
 static int64_t
 now_ms(void)
@@ -285,11 +291,19 @@ cmd_list(struct opts *o, int argc, char **argv)
 	size_t n;
 	const char *tz = sp_sched_system_tz();
 	int64_t from, to;
+	double span;
 
 	if (argc != 0)
 		usage();
 	from = o->from ? instant_arg("--from", o->from, tz) : now_ms();
-	to = o->to ? instant_arg("--to", o->to, tz) : from + 14 * 86400000LL;
+	to = from + LIST_SPAN;
+	if (o->to != NULL && o->to[0] == '+') {
+		if (sp_parse_duration(o->to + 1, &span) != 0)
+			sp_errx(SP_EXIT_USAGE, "--to '%s': not a duration",
+			    o->to);
+		to = from + (int64_t)(span * 1000);
+	} else if (o->to != NULL)
+		to = instant_arg("--to", o->to, tz);
 	if (to < from)
 		sp_errx(SP_EXIT_USAGE, "--to is before --from");
 	open_cal(&s, o->calendar, 0);

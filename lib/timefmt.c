@@ -608,8 +608,8 @@ parse_units(const char *p, double *secs)
 		double		 mult;
 		int		 rank;
 	} units[] = {
-		{ "h", 3600, 0 }, { "ms", 0.001, 3 }, { "m", 60, 1 },
-		{ "s", 1, 2 }
+		{ "w", 604800, 0 }, { "d", 86400, 1 }, { "h", 3600, 2 },
+		{ "ms", 0.001, 5 }, { "m", 60, 3 }, { "s", 1, 4 }
 	};
 	double v, total = 0;
 	size_t i, len;

@@ -17,7 +17,7 @@
 
 /*
  * Durations: "90", "90.5", "1:30", "01:02:03.250", "1h2m3.5s", "2m",
- * "1.5h", "250ms".  Non-negative, finite, at most 1e9 seconds.
+ * "1.5h", "250ms", "7d", "13w", "1d12h".  Non-negative, finite, at most 1e9 seconds.
  */
 int	sp_parse_duration(const char *s, double *secs);
 

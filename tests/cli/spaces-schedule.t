@@ -177,17 +177,34 @@ t_case '--until is inclusive of its day; --count stops' '
 	jqs_is length 3
 '
 
-t_case 'list defaults to the next 14 days; a table on request' '
+t_case 'list defaults to the next 14 weeks, --to +D is relative; a table' '
 	now=$(date -u +%s) &&
 	t=$(date -u -d @$((now + 3 * 86400)) +%Y-%m-%dT%H:%M:00Z) &&
 	far=$(date -u -d @$((now + 20 * 86400)) +%Y-%m-%dT%H:%M:00Z) &&
+	past=$(date -u -d @$((now + 99 * 86400)) +%Y-%m-%dT%H:%M:00Z) &&
 	spaces-schedule add --title soon "$t" >/dev/null &&
 	spaces-schedule add --title later "$far" >/dev/null &&
+	spaces-schedule add --title beyond "$past" >/dev/null &&
 	run spaces-schedule list &&
+	jqs_is "[.[].title]" "[\"soon\",\"later\"]" &&
+	run spaces-schedule list --to +2w &&
 	jqs_is "[.[].title]" "[\"soon\"]" &&
+	run spaces-schedule list --to +15w &&
+	jqs_is "[.[].title]" "[\"soon\",\"later\",\"beyond\"]" &&
+	run spaces-schedule list --to +soon &&
+	status 2 &&
+	err_has "not a duration" &&
 	run spaces-schedule list --table &&
 	out_has "soon" &&
 	! grep -q "{" out
+'
+
+t_case 'the DESIGN pipeline as written: list, then eligibility, commitment passes' '
+	spaces-schedule add --every "sat,sun 18:00" --title show \
+	    "$(date -u +%Y-%m-%d)" >/dev/null &&
+	{ spaces-schedule list --json; echo "{\"type\":\"user\",\"id\":\"1\",\"followers_count\":6000,\"country\":\"US\",\"birth_date\":\"1990-01-01\"}"; } |
+	    spaces-eligibility -j >out; rc=$?
+	[ $rc -eq 0 ] && jq_is ".eligible" true
 '
 
 t_case 'log: flags and space records; the same Space is stored once' '

@@ -106,6 +106,12 @@ t_duration_parse(void)
 	T_DBL(dur("250ms"), 0.25, 1e-12);
 	T_DBL(dur("1h"), 3600, 0);
 	T_DBL(dur("1h30m"), 5400, 0);
+	T_DBL(dur("7d"), 604800, 0);
+	T_DBL(dur("13w"), 13 * 604800, 0);
+	T_DBL(dur("1w2d3h"), 604800 + 2 * 86400 + 3 * 3600, 0);
+	T_DBL(dur("1.5d"), 129600, 0);
+	T_OK(dur("1d1w") == BAD);
+	T_OK(dur("2h1d") == BAD);
 	T_DBL(dur("1m30s"), 90, 0);
 	T_DBL(dur("45s"), 45, 0);
 	T_DBL(dur("1h250ms"), 3600.25, 1e-9);
