@@ -46,7 +46,7 @@ static const struct option longopts[] = {
 /* What the hooks need. */
 struct ctx {
 	int	 json;
-	int	 quiet;
+	int	 quiet;		/* -q: no records, no warnings */
 	int	 rows;		/* table rows printed so far */
 };
 
@@ -171,6 +171,11 @@ emit_cb(void *ctx, json_t *rec)
 {
 	struct ctx *c = ctx;
 
+	/* -q as in grep: the exit status is the answer. */
+	if (c->quiet) {
+		json_decref(rec);
+		return;
+	}
 	/* A write error stays in ferror(stdout) for sp_close_stdout. */
 	if (c->json)
 		sp_ndjson_write(stdout, rec);
@@ -187,11 +192,12 @@ main(int argc, char *argv[])
 	struct sp_http_opts ho;
 	struct sp_http *http;
 	struct sp_xapi x;
+	enum sp_xapi_who who;
 	struct ctx c;
 	const char *token_file = NULL, *search = NULL, *state = NULL;
 	const char *base, *env;
 	char err[1024], buf[64], *token = NULL;
-	int i, isid, ch, mode = 0, modes = 0, table = 0, verbose = 0, rc;
+	int i, ch, mode = 0, modes = 0, table = 0, verbose = 0, rc;
 	int status = SP_EXIT_OK;
 
 	sp_setprogname(argv[0]);
@@ -264,10 +270,10 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		if (mode == OPT_SPACE ? sp_xapi_space_arg(argv[i], buf,
 		    sizeof(buf)) != 0 : sp_xapi_user_arg(argv[i], buf,
-		    sizeof(buf), &isid) != 0)
+		    sizeof(buf), &who) != 0)
 			sp_errx(SP_EXIT_USAGE, "'%s': not a %s", argv[i],
 			    mode == OPT_SPACE ? "Space id" : "user (@handle, "
-			    "handle or numeric id)");
+			    "handle, numeric id or @me)");
 	if (state && mode == OPT_USER)
 		sp_errx(SP_EXIT_USAGE, "--state is for Spaces, not --user");
 	if (!c.json && !table)

@@ -63,11 +63,17 @@ sp_xapi_release(struct sp_xapi *x)
 }
 
 int
-sp_xapi_user_arg(const char *s, char *buf, size_t n, int *id)
+sp_xapi_user_arg(const char *s, char *buf, size_t n, enum sp_xapi_who *who)
 {
 	size_t k;
 	int digits = 1, at = *s == '@';
 
+	/* "me" may be a handle (1 to 15 characters): only "@me" is special. */
+	if (strcmp(s, "@me") == 0 && n > 2) {
+		memcpy(buf, "me", 3);
+		*who = SP_XAPI_ME;
+		return 0;
+	}
 	if (at)
 		s++;
 	k = strlen(s);
@@ -83,7 +89,7 @@ sp_xapi_user_arg(const char *s, char *buf, size_t n, int *id)
 	if ((at || !digits) && k > 15)
 		return -1;
 	memcpy(buf, s, k + 1);
-	*id = digits && !at;
+	*who = digits && !at ? SP_XAPI_ID : SP_XAPI_HANDLE;
 	return 0;
 }
 
@@ -453,6 +459,17 @@ sp_xapi_error(long status, const char *body, size_t len, long reset_in,
 	    "required_enrollment")))
 		r = sp_fail(err, n, "this token's app has no access to this "
 		    "endpoint (HTTP 403: %s)", detail);
+	/*
+	 * /2/users/me with an app-only token (public issue threads; the
+	 * reference has no body).  The same type also refuses a user token
+	 * where only an app-only one will do: hence the detail.
+	 */
+	else if (status == 403 && strcmp(type, "unsupported-authentication")
+	    == 0 && strstr(detail, "Application-Only") != NULL)
+		r = sp_fail(err, n, "this needs a user-context token, not an "
+		    "app-only one: put an OAuth 2.0 user access token in "
+		    "SPACES_BEARER_TOKEN or --token-file (HTTP 403: %s)",
+		    type);
 	else if (status == 403)
 		r = sp_fail(err, n, "access denied (HTTP 403: %s)", detail);
 	else if (status == 400)
@@ -579,14 +596,14 @@ join(char *const *v, size_t from, size_t to)
 }
 
 /*
- * Users by id (byid) or by handle, SP_XAPI_BATCH a request, appended to
+ * Users by id, by handle or "@me", SP_XAPI_BATCH a request, appended to
  * out.  Returns the worst status, SP_XAPI_FAIL at the first failure.
  */
 static int
-user_batches(struct sp_xapi *x, char *const *v, size_t n, int byid,
-    json_t *out, char *err, size_t en)
+user_batches(struct sp_xapi *x, char *const *v, size_t n,
+    enum sp_xapi_who who, json_t *out, char *err, size_t en)
 {
-	char *list, *path;
+	char *list, *path, why[512];
 	size_t i, j;
 	json_t *recs;
 	int rc, status = SP_XAPI_OK;
@@ -594,8 +611,11 @@ user_batches(struct sp_xapi *x, char *const *v, size_t n, int byid,
 	for (i = 0; i < n; i += SP_XAPI_BATCH) {
 		j = i + SP_XAPI_BATCH < n ? i + SP_XAPI_BATCH : n;
 		list = join(v, i, j);
-		/* One handle: the documented endpoint; more: a batch. */
-		if (byid)
+		/* @me and a lone handle have endpoints; more: a batch. */
+		if (who == SP_XAPI_ME)
+			path = sp_xasprintf("/2/users/me?user.fields=%s",
+			    USER_FIELDS);
+		else if (who == SP_XAPI_ID)
 			path = sp_xasprintf("/2/users?ids=%s&user.fields=%s",
 			    list, USER_FIELDS);
 		else if (j - i == 1)
@@ -605,10 +625,12 @@ user_batches(struct sp_xapi *x, char *const *v, size_t n, int byid,
 			path = sp_xasprintf("/2/users/by?usernames=%s"
 			    "&user.fields=%s", list, USER_FIELDS);
 		free(list);
-		rc = fetch(x, path, SP_XAPI_USERS, &recs, err, en);
+		rc = fetch(x, path, SP_XAPI_USERS, &recs, why, sizeof(why));
 		free(path);
+		/* Say which: only @me needs a user-context token. */
 		if (rc == SP_XAPI_FAIL)
-			return rc;
+			return sp_fail(err, en, "%s%s", who == SP_XAPI_ME ?
+			    "'@me': " : "", why);
 		upd(&status, rc);
 		json_array_extend(out, recs);
 		json_decref(recs);
@@ -616,43 +638,42 @@ user_batches(struct sp_xapi *x, char *const *v, size_t n, int byid,
 	return status;
 }
 
-/* Look up users (ids and handles, in batches): *out a new array. */
+/* Look up users (@me, ids, handles, in batches): *out a new array. */
 static int
 lookup_users(struct sp_xapi *x, char *const *users, size_t n, json_t **out,
     char *err, size_t en)
 {
-	char **ids, **names, buf[64];
-	size_t nid = 0, nname = 0, i;
-	int isid, rc, status = SP_XAPI_OK;
+	char **v[SP_XAPI_HANDLE + 1], buf[64];
+	size_t nv[SP_XAPI_HANDLE + 1] = { 0 }, i;
+	enum sp_xapi_who who;
+	int k, rc = SP_XAPI_OK, status = SP_XAPI_OK;
 
 	*out = json_array();
-	ids = sp_xcalloc(n + 1, sizeof(*ids));
-	names = sp_xcalloc(n + 1, sizeof(*names));
+	for (k = 0; k <= SP_XAPI_HANDLE; k++)
+		v[k] = sp_xcalloc(n + 1, sizeof(*v[k]));
 	for (i = 0; i < n; i++) {
-		if (sp_xapi_user_arg(users[i], buf, sizeof(buf), &isid) != 0) {
+		if (sp_xapi_user_arg(users[i], buf, sizeof(buf), &who) != 0) {
 			status = sp_fail(err, en, "'%s': not a user", users[i]);
 			goto out;
 		}
-		if (isid)
-			ids[nid++] = sp_xstrdup(buf);
-		else
-			names[nname++] = sp_xstrdup(buf);
+		/* @me twice is one request. */
+		if (who != SP_XAPI_ME || nv[who] == 0)
+			v[who][nv[who]++] = sp_xstrdup(buf);
 	}
-	if ((rc = user_batches(x, ids, nid, 1, *out, err, en)) != SP_XAPI_FAIL) {
+	/* In enum order: @me, ids, handles. */
+	for (k = 0; k <= SP_XAPI_HANDLE && rc != SP_XAPI_FAIL; k++) {
+		rc = user_batches(x, v[k], nv[k], (enum sp_xapi_who)k, *out,
+		    err, en);
 		upd(&status, rc);
-		rc = user_batches(x, names, nname, 0, *out, err, en);
 	}
 	if (rc == SP_XAPI_FAIL)
 		status = rc;
-	else
-		upd(&status, rc);
 out:
-	for (i = 0; i < n; i++) {
-		free(ids[i]);
-		free(names[i]);
+	for (k = 0; k <= SP_XAPI_HANDLE; k++) {
+		for (i = 0; i < nv[k]; i++)
+			free(v[k][i]);
+		free(v[k]);
 	}
-	free(ids);
-	free(names);
 	return status;
 }
 

@@ -44,12 +44,20 @@ int	sp_xapi_init(struct sp_xapi *x, struct sp_http *http, const char *base,
 	    const char *token, char *err, size_t n);
 void	sp_xapi_release(struct sp_xapi *x);
 
+/* What a USER operand names, in the order they are looked up. */
+enum sp_xapi_who {
+	SP_XAPI_ME,		/* "@me": the token's own account */
+	SP_XAPI_ID,		/* a numeric user id */
+	SP_XAPI_HANDLE		/* a handle, "me" included */
+};
+
 /*
- * USER operands: "@handle", "handle" or a numeric id ("@123" is the
- * handle 123).  Returns 0, or -1 for a malformed one.  On success *id is
- * 1 for an id, and the bare name or id is in buf.
+ * USER operands: "@handle", "handle", a numeric id ("@123" is the
+ * handle 123) or "@me".  Returns 0, or -1 for a malformed one.  On
+ * success *who says which, and the bare name or id is in buf.
  */
-int	sp_xapi_user_arg(const char *s, char *buf, size_t n, int *id);
+int	sp_xapi_user_arg(const char *s, char *buf, size_t n,
+	    enum sp_xapi_who *who);
 /* A Space id or an x.com/i/spaces/ID URL: 0 with the id in buf, or -1. */
 int	sp_xapi_space_arg(const char *s, char *buf, size_t n);
 
@@ -74,7 +82,8 @@ int	sp_xapi_convert(const char *body, size_t len, enum sp_xapi_kind kind,
 
 /*
  * A non-2xx answer as one line for a person: "the bearer token was
- * rejected (HTTP 401: Unauthorized)", a usage cap, no access, ...
+ * rejected (HTTP 401: Unauthorized)", a usage cap, no access, an
+ * app-only token where only a user-context one will do, ...
  * Always returns -1 (sp_fail).
  */
 int	sp_xapi_error(long status, const char *body, size_t len, long reset_in,

@@ -6,6 +6,7 @@
 
 MOCK=$TOP/tests/servers/xapi-mock.py
 TOKEN=test-token-s3cr3t
+USER_TOKEN=test-user-token-s3cr3t	# the mock's user-context token: @TwitterDev
 
 # mock SCENARIO: start the mock on a free loopback port for this case and
 # point spaces-lookup at it; it is killed when the case ends (and ends
@@ -135,6 +136,50 @@ t_case 'unknown user: a warning, the others printed, exit 1; -q is quiet' '
 	err_empty
 '
 
+t_case '@me with a user-context token: its account; me without @ is a handle' '
+	mock ok &&
+	SPACES_BEARER_TOKEN=$USER_TOKEN &&
+	run spaces-lookup --user @me 6253282 &&
+	status 0 &&
+	err_empty &&
+	[ "$(jq -s -c "map(.username)" out)" = "[\"TwitterDev\",\"TwitterAPI\"]" ] &&
+	grep -q "^GET /2/users/me?user.fields=[a-z_,.]*public_metrics" log &&
+	grep -q "Bearer $USER_TOKEN" log &&
+	requests 2 &&
+	run spaces-lookup -q --user me &&
+	status 1 &&
+	tail -n 1 log | grep -q "^GET /2/users/by/username/me?"
+'
+
+t_case '--creator @me: the Spaces of the token account, @me asked once' '
+	mock ok &&
+	SPACES_BEARER_TOKEN=$USER_TOKEN &&
+	run spaces-lookup --creator @me @me --state live &&
+	status 0 &&
+	err_empty &&
+	jq_is "[.id, .state, .creator.username]" "[\"1zqKVXPQhvZJB\",\"live\",\"TwitterDev\"]" &&
+	requests 2 &&
+	head -n 1 log | grep -q "^GET /2/users/me?" &&
+	tail -n 1 log | grep -q "^GET /2/spaces/by/creator_ids?user_ids=2244994945&"
+'
+
+t_case '@me with an app-only token: 403, one line that says what to do, exit 3' '
+	mock ok &&
+	run spaces-lookup --creator @me --state live &&
+	status 3 &&
+	out_empty &&
+	err_is <<-EOF &&
+	spaces-lookup: '"'"'@me'"'"': this needs a user-context token, not an app-only one: put an OAuth 2.0 user access token in SPACES_BEARER_TOKEN or --token-file (HTTP 403: unsupported-authentication)
+	EOF
+	requests 1 &&
+	run spaces-lookup -q --user TwitterDev @me &&
+	status 3 &&
+	out_empty &&
+	err_one_line &&
+	err_has "user-context token" &&
+	requests 2
+'
+
 t_case 'creator: live Spaces only with --state live; none live is exit 1' '
 	mock ok &&
 	run spaces-lookup --creator @TwitterDev --state live &&
@@ -170,6 +215,29 @@ t_case 'table on request' '
 	EOF
 	run spaces-lookup --table --space 1ypKdEXvkMLGW &&
 	out_has "^1ypKdEXvkMLGW scheduled 2026-02-14T08:00:00.000Z      - @TwitterAPI *Office hours"
+'
+
+t_case '-q as in grep: nothing printed, the exit status is the answer' '
+	mock ok &&
+	run spaces-lookup -q --state live --space 1zqKVXPQhvZJB &&
+	status 0 && out_empty && err_empty &&
+	run spaces-lookup -q --table --user TwitterDev &&
+	status 0 && out_empty && err_empty &&
+	run spaces-lookup -q -j --creator TwitterDev --state live &&
+	status 0 && out_empty && err_empty &&
+	run spaces-lookup -q --search hello &&
+	status 0 && out_empty && err_empty &&
+	run spaces-lookup -q --state live --creator TwitterAPI &&
+	status 1 && out_empty && err_empty &&
+	run spaces-lookup -q --space 1zqKVXPQhvZJB NoSuchSpace1 &&
+	status 1 && out_empty && err_empty &&
+	run spaces-lookup -q --space "bad id!" &&
+	status 2 && out_empty && err_has "not a Space id" &&
+	SPACES_BEARER_TOKEN=wrong-token run spaces-lookup -q --space 1zqKVXPQhvZJB &&
+	status 3 && out_empty && err_has "token was rejected" &&
+	rc=0 &&
+	spaces-lookup -q --space $(ids 150) >/dev/full 2>err || rc=$? &&
+	status 0 && err_empty
 '
 
 t_case '401: the token was rejected, one line, exit 3' '
@@ -243,12 +311,19 @@ t_case 'x-rate-limit-remaining 0: the next request waits for the reset' '
 	err_has "rate limit used up"
 '
 
-t_case '500 then 200: retried' '
+t_case '500 then 200: retried, and quietly with -q' '
+	mock error500 &&
+	run spaces-lookup --space 1zqKVXPQhvZJB &&
+	status 0 &&
+	err_has "HTTP 500: retrying" &&
+	jq_is .id "\"1zqKVXPQhvZJB\"" &&
+	requests 2 &&
+	kill "$mock_pid" && rm -f port log &&
 	mock error500 &&
 	run spaces-lookup -q --space 1zqKVXPQhvZJB &&
 	status 0 &&
+	out_empty &&
 	err_empty &&
-	jq_is .id "\"1zqKVXPQhvZJB\"" &&
 	requests 2
 '
 

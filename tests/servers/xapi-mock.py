@@ -6,7 +6,11 @@
 Listens on 127.0.0.1 on a free port, writes the port to PORTFILE, logs
 one line per request to LOGFILE ("METHOD PATH?QUERY AUTH"), and exits by
 itself after LIFETIME seconds (default 60) whatever happens.  The bodies
-are the documented ones (reference §2.3-2.6).  Scenarios:
+are the documented ones (reference §2.3-2.6).  TOKEN is an app-only
+bearer token; USER_TOKENS maps user-context tokens to their users.
+GET /2/users/me answers with the token's user, or for the app token
+with the 403 unsupported-authentication that public issue threads show.
+Scenarios:
 
   ok          the fixtures below; unknown ids are partial errors in a 200
   unauthorized  401 with the about:blank Problem body
@@ -32,6 +36,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN = "test-token-s3cr3t"
+# A wrapper may add tokens: the dict is shared, unlike a rebound name.
+USER_TOKENS = {"test-user-token-s3cr3t": "2244994945"}
 PROB = "https://api.x.com/2/problems/"
 
 USERS = {
@@ -113,6 +119,16 @@ BODIES = {
                        "type": "about:blank", "status": 503}),
 }
 
+# /2/users/me with the app token (not in the reference; public issue
+# threads all show this body).
+APP_ONLY = (403, {
+    "title": "Unsupported Authentication",
+    "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden "
+              "for this endpoint.  Supported authentication types are "
+              "[OAuth 1.0a User Context, OAuth 2.0 User Context].",
+    "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+    "status": 403})
+
 scenario = sys.argv[1]
 logf = open(sys.argv[3], "a", buffering=1)
 hits = {"n": 0}
@@ -147,9 +163,13 @@ def includes(spaces):
     return inc
 
 
-def answer(path, q):
+def answer(path, q, token):
     """The ok scenario: (status, body)."""
     ids = q.get("ids", [""])[0].split(",") if "ids" in q else []
+    if path == "/2/users/me":
+        if token not in USER_TOKENS:
+            return APP_ONLY
+        return 200, {"data": USERS[USER_TOKENS[token]]}
     if path == "/2/spaces":
         if not ids or len(ids) > 100:
             return 400, BODIES["invalid"][1]
@@ -249,7 +269,8 @@ class H(BaseHTTPRequestHandler):
         rl = [("x-rate-limit-limit", "300"),
               ("x-rate-limit-remaining", "299"),
               ("x-rate-limit-reset", reset)]
-        if auth != "Bearer " + TOKEN:
+        token = auth[7:] if auth.startswith("Bearer ") else ""
+        if token != TOKEN and token not in USER_TOKENS:
             return self.send(401, BODIES["unauthorized"][1])
         if scenario in BODIES:
             st, body = BODIES[scenario]
@@ -303,7 +324,7 @@ class H(BaseHTTPRequestHandler):
             rl = [("x-rate-limit-limit", "300"),
                   ("x-rate-limit-remaining", "0"),
                   ("x-rate-limit-reset", reset)]
-        st, body = answer(u.path, q)
+        st, body = answer(u.path, q, token)
         return self.send(st, body, rl)
 
 

@@ -125,6 +125,23 @@ t_errors(void)
 	    "\"reason\":\"client-not-enrolled\",\"type\":\"https://api.twitter"
 	    ".com/2/problems/client-forbidden\"}", -1), "this token's app has "
 	    "no access to this endpoint (HTTP 403: no)");
+	/* /2/users/me with an app-only token; the other way round. */
+	T_STR(err_of(403, "{\"title\":\"Unsupported Authentication\","
+	    "\"detail\":\"Authenticating with OAuth 2.0 Application-Only is "
+	    "forbidden for this endpoint.  Supported authentication types are "
+	    "[OAuth 1.0a User Context, OAuth 2.0 User Context].\",\"type\":"
+	    "\"https://api.twitter.com/2/problems/unsupported-authentication"
+	    "\",\"status\":403}", -1), "this needs a user-context token, not "
+	    "an app-only one: put an OAuth 2.0 user access token in "
+	    "SPACES_BEARER_TOKEN or --token-file (HTTP 403: "
+	    "unsupported-authentication)");
+	T_STR(err_of(403, "{\"title\":\"Unsupported Authentication\","
+	    "\"detail\":\"Authenticating with OAuth 1.0a User Context is "
+	    "forbidden for this endpoint.\",\"type\":\"https://api.twitter."
+	    "com/2/problems/unsupported-authentication\"}", -1), "access "
+	    "denied (HTTP 403: Authenticating with OAuth 1.0a User Context is "
+	    "forbidden for this endpoint.)");
+	T_STR(err_of(403, NULL, -1), "access denied (HTTP 403: Forbidden)");
 	T_STR(err_of(400, "{\"title\":\"Invalid Request\",\"detail\":\"bad\\n"
 	    "line\"}", -1), "the API refused the request (HTTP 400: bad line)");
 	T_STR(err_of(502, "<html>", -1), "the API failed (HTTP 502)");
@@ -137,19 +154,30 @@ static void
 t_args(void)
 {
 	char b[64];
-	int id;
+	enum sp_xapi_who who;
 
-	T_INT(sp_xapi_user_arg("@TwitterDev", b, sizeof(b), &id), 0);
+	T_INT(sp_xapi_user_arg("@TwitterDev", b, sizeof(b), &who), 0);
 	T_STR(b, "TwitterDev");
-	T_INT(id, 0);
-	T_INT(sp_xapi_user_arg("2244994945", b, sizeof(b), &id), 0);
-	T_INT(id, 1);
-	T_INT(sp_xapi_user_arg("@123", b, sizeof(b), &id), 0);
-	T_INT(id, 0);
-	T_INT(sp_xapi_user_arg("@", b, sizeof(b), &id), -1);
-	T_INT(sp_xapi_user_arg("a b", b, sizeof(b), &id), -1);
-	T_INT(sp_xapi_user_arg("sixteen_chars_xx", b, sizeof(b), &id), -1);
-	T_INT(sp_xapi_user_arg("12345678901234567890", b, sizeof(b), &id), -1);
+	T_INT(who, SP_XAPI_HANDLE);
+	T_INT(sp_xapi_user_arg("2244994945", b, sizeof(b), &who), 0);
+	T_INT(who, SP_XAPI_ID);
+	T_INT(sp_xapi_user_arg("@123", b, sizeof(b), &who), 0);
+	T_INT(who, SP_XAPI_HANDLE);
+	/* "@me" is the token's account; "me" and "@Me" are handles. */
+	T_INT(sp_xapi_user_arg("@me", b, sizeof(b), &who), 0);
+	T_INT(who, SP_XAPI_ME);
+	T_STR(b, "me");
+	T_INT(sp_xapi_user_arg("me", b, sizeof(b), &who), 0);
+	T_INT(who, SP_XAPI_HANDLE);
+	T_STR(b, "me");
+	T_INT(sp_xapi_user_arg("@Me", b, sizeof(b), &who), 0);
+	T_INT(who, SP_XAPI_HANDLE);
+	T_INT(sp_xapi_user_arg("@me", b, 2, &who), -1);
+	T_INT(sp_xapi_user_arg("@", b, sizeof(b), &who), -1);
+	T_INT(sp_xapi_user_arg("a b", b, sizeof(b), &who), -1);
+	T_INT(sp_xapi_user_arg("sixteen_chars_xx", b, sizeof(b), &who), -1);
+	T_INT(sp_xapi_user_arg("12345678901234567890", b, sizeof(b), &who),
+	    -1);
 	T_INT(sp_xapi_space_arg("1ypKdEXvkMLGW", b, sizeof(b)), 0);
 	T_STR(b, "1ypKdEXvkMLGW");
 	T_INT(sp_xapi_space_arg("https://x.com/i/spaces/1ypKdEXvkMLGW?s=20", b,
