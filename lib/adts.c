@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "adts.h"
+#include "id3r.h"
 #include "strnum.h"
 #include "banned.h"
 
@@ -81,32 +82,10 @@ sp_adts_header(const uint8_t *b, size_t n, struct sp_adts_frame *f)
 }
 
 static uint32_t
-syncsafe(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 21 | (uint32_t)b[1] << 14 |
-	    (uint32_t)b[2] << 7 | b[3];
-}
-
-static uint32_t
 be32(const uint8_t *b)
 {
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 	    (uint32_t)b[2] << 8 | b[3];
-}
-
-int
-sp_id3_size(const uint8_t *b, size_t n, size_t *total)
-{
-	/* Tag flags undefined in v2.2, v2.3, v2.4 must be clear. */
-	static const uint8_t undef[5] = { 0, 0, 0x3F, 0x1F, 0x0F };
-
-	if (n < 10 || memcmp(b, "ID3", 3) != 0 || b[3] < 2 || b[3] > 4 ||
-	    b[4] == 0xFF || (b[5] & undef[b[3]]) != 0 ||
-	    ((b[6] | b[7] | b[8] | b[9]) & 0x80) != 0)
-		return -1;
-	*total = 10 + (size_t)syncsafe(b + 6) +
-	    (b[3] == 4 && (b[5] & 0x10) ? 10 : 0);
-	return 0;
 }
 
 /*
@@ -325,7 +304,7 @@ tag_start(struct sp_adts *p, const uint8_t *q, size_t total)
 	p->tag_flags = q[5];
 	p->tag_seen = 10;
 	p->tag_rest = total - 10;
-	p->body_left = syncsafe(q + 6);
+	p->body_left = sp_id3_syncsafe(q + 6);
 	p->skip = 0;
 	p->state = ST_TAG;
 	/*
@@ -367,116 +346,6 @@ tag_end(struct sp_adts *p)
 		p->on_tag(p->ctx, t);
 }
 
-static void
-put(char *dst, size_t cap, size_t *len, uint32_t c, int *full)
-{
-	size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-	unsigned sh = 6 * (n - 1);
-
-	if (*full || *len + n >= cap) {
-		*full = 1;
-		return;
-	}
-	if (n == 1)
-		dst[(*len)++] = (char)c;
-	else {
-		dst[(*len)++] = (char)((0xF0u << (4 - n)) | (c >> sh));
-		while (sh > 0) {
-			sh -= 6;
-			dst[(*len)++] = (char)(0x80 | ((c >> sh) & 0x3F));
-		}
-	}
-	dst[*len] = '\0';
-}
-
-/* One UTF-8 character at s: its length, *c (U+FFFD if malformed). */
-static size_t
-utf8_next(const uint8_t *s, size_t n, uint32_t *c)
-{
-	uint32_t v = s[0], min;
-	size_t len, i;
-
-	if (v < 0x80) {
-		*c = v;
-		return 1;
-	}
-	if (v >= 0xC2 && v <= 0xDF)
-		len = 2, v &= 0x1F, min = 0x80;
-	else if (v >= 0xE0 && v <= 0xEF)
-		len = 3, v &= 0x0F, min = 0x800;
-	else if (v >= 0xF0 && v <= 0xF4)
-		len = 4, v &= 0x07, min = 0x10000;
-	else
-		goto bad;
-	if (len > n)
-		goto bad;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		goto bad;
-	*c = v;
-	return len;
-bad:
-	*c = 0xFFFD;
-	return 1;
-}
-
-/*
- * Decode one string in ID3 text encoding enc (0 Latin-1, 1 UTF-16 with a
- * BOM, 2 UTF-16BE, 3 UTF-8) from s, up to its terminator or the end, into
- * dst as UTF-8, cut to cap.  Returns the bytes of s used, terminator
- * included; sets *full when dst was too small.
- */
-static size_t
-id3_text(unsigned enc, const uint8_t *s, size_t n, char *dst, size_t cap,
-    int *full)
-{
-	size_t i = 0, len = 0;
-	uint32_t c, lo;
-	int le = 0;
-
-	dst[0] = '\0';
-	if (enc == 1 || enc == 2) {
-		if (enc == 1 && n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-		    (s[0] == 0xFE && s[1] == 0xFF))) {
-			le = s[0] == 0xFF;
-			i = 2;
-		}
-		for (; i + 1 < n; i += 2) {
-			c = le ? s[i] | (uint32_t)s[i + 1] << 8 :
-			    (uint32_t)s[i] << 8 | s[i + 1];
-			if (c == 0)
-				return i + 2;
-			if (c >= 0xD800 && c <= 0xDBFF && i + 3 < n) {
-				lo = le ? s[i + 2] | (uint32_t)s[i + 3] << 8 :
-				    (uint32_t)s[i + 2] << 8 | s[i + 3];
-				if (lo >= 0xDC00 && lo <= 0xDFFF) {
-					c = 0x10000 + ((c - 0xD800) << 10) +
-					    (lo - 0xDC00);
-					i += 2;
-				}
-			}
-			if (c >= 0xD800 && c <= 0xDFFF)
-				c = 0xFFFD;
-			put(dst, cap, &len, c, full);
-		}
-		return n;
-	}
-	while (i < n) {
-		if (s[i] == 0)
-			return i + 1;
-		if (enc == 3)
-			i += utf8_next(s + i, n - i, &c);
-		else
-			c = s[i++];
-		put(dst, cap, &len, c, full);
-	}
-	return n;
-}
-
 /* The "ntp" member of a JSONMetadata text, if it is a number. */
 static int
 json_ntp(const char *s, double *v)
@@ -504,21 +373,14 @@ id3_frame(struct sp_adts *p, const uint8_t *q, size_t n, int cut_short)
 	uint8_t *d = p->scratch;
 	const char *errstr;
 	char desc[64], *dst;
-	size_t i, j, skip = 0;
+	size_t i, skip = 0;
 	unsigned bit;
 	int full = 0;
 	double v;
 
 	memcpy(d, q, n);
-	if (t->version == 4 && (p->fr_flags & F24_UNSYNC)) {
-		/* Undo unsynchronisation: FF 00 was written for FF. */
-		for (i = j = 0; i < n; i++) {
-			d[j++] = d[i];
-			if (d[i] == 0xFF && i + 1 < n && d[i + 1] == 0)
-				i++;
-		}
-		n = j;
-	}
+	if (t->version == 4 && (p->fr_flags & F24_UNSYNC))
+		n = sp_id3_unsync(d, n);
 	if (t->version == 3)
 		skip = (p->fr_flags & F23_GROUP) ? 1 : 0;
 	else
@@ -545,7 +407,8 @@ id3_frame(struct sp_adts *p, const uint8_t *q, size_t n, int cut_short)
 	if (strcmp(p->fr_id, "TIT3") == 0) {
 		if (t->have & SP_ID3_TIT3)
 			return;
-		id3_text(d[0], d + 1, n - 1, t->tit3, sizeof(t->tit3), &full);
+		sp_id3_text(d[0], d + 1, n - 1, t->tit3, sizeof(t->tit3),
+		    &full);
 		t->have |= SP_ID3_TIT3;
 		if (sp_strtod(t->tit3, 0, 1e12, &v, &errstr) == 0) {
 			t->tit3_ntp = v;
@@ -553,7 +416,8 @@ id3_frame(struct sp_adts *p, const uint8_t *q, size_t n, int cut_short)
 		}
 	} else {
 		/* TXXX: encoding, description, value. */
-		i = 1 + id3_text(d[0], d + 1, n - 1, desc, sizeof(desc), &full);
+		i = 1 + sp_id3_text(d[0], d + 1, n - 1, desc, sizeof(desc),
+		    &full);
 		if (full)
 			return;
 		if (strcmp(desc, "JSONMetadata") == 0)
@@ -566,7 +430,7 @@ id3_frame(struct sp_adts *p, const uint8_t *q, size_t n, int cut_short)
 			return;
 		if (t->have & bit)
 			return;
-		id3_text(d[0], d + i, n - i, dst, SP_ID3_TEXTMAX, &full);
+		sp_id3_text(d[0], d + i, n - i, dst, SP_ID3_TEXTMAX, &full);
 		t->have |= bit;
 		if (bit == SP_ID3_JSON && !full && !cut_short &&
 		    json_ntp(t->json, &v) == 0) {
@@ -641,7 +505,7 @@ tag_step(struct sp_adts *p, const uint8_t *q, size_t n, int eof, size_t *k)
 		else if ((q[0] | q[1] | q[2] | q[3]) & 0x80)
 			return tag_bad(p, k);
 		else
-			size = syncsafe(q);
+			size = sp_id3_syncsafe(q);
 		if (size < 4 || size > p->body_left)
 			return tag_bad(p, k);
 		p->skip = size;
@@ -667,7 +531,7 @@ tag_step(struct sp_adts *p, const uint8_t *q, size_t n, int eof, size_t *k)
 		else if ((q[4] | q[5] | q[6] | q[7]) & 0x80)
 			return tag_bad(p, k);
 		else
-			size = syncsafe(q + 4);
+			size = sp_id3_syncsafe(q + 4);
 		if (size > p->body_left - 10)
 			return tag_bad(p, k);
 		memcpy(p->fr_id, q, 4);

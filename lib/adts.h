@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "id3r.h"	/* sp_id3_size and the other ID3v2 basics */
+
 /*
  * Bytes the parser holds back between calls: one whole frame (at most
  * 8191 bytes) and the start of what follows it, which proves the sync.
@@ -168,12 +170,6 @@ int	sp_adts_finish(struct sp_adts *p);
 
 /* Parse the frame header at b: 0, or -1 when it is not one. */
 int	sp_adts_header(const uint8_t *b, size_t n, struct sp_adts_frame *f);
-
-/*
- * Parse the ID3v2 tag header at b: 0 with *total the whole tag's size
- * (header, body and any footer), or -1 when it is not one.
- */
-int	sp_id3_size(const uint8_t *b, size_t n, size_t *total);
 
 /* The sample rate of an index, or 0 for 13-15. */
 unsigned sp_adts_rate(unsigned sr_index);

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "adts.h"
 #include "decode.h"
+#include "id3r.h"
 #include "json.h"
 #include "loudness.h"
 #include "mp4.h"
@@ -347,6 +348,143 @@ probe_other(struct sp_decoder *d, json_t *rec, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The ID3v2 tags at the start of fp (the first SP_ID3R_READMAX bytes of
+ * each) and, with v1, an ID3v1 tag at its end, into t.  Returns the bytes
+ * the ID3v2 tags take; *tail is 128 with an ID3v1 tag; *big is set when a
+ * tag was read only in part, *cut when the file ends inside one.
+ */
+static uint64_t
+read_id3(FILE *fp, int v1, struct sp_id3r *t, uint64_t *tail, int *big,
+    int *cut)
+{
+	uint8_t head[10], last[128], *buf;
+	uint64_t off = 0;
+	size_t total, n, got;
+	int i;
+
+	*tail = 0;
+	*big = *cut = 0;
+	/* As the decoder's sniffer: tags after tags, up to 64 of them. */
+	for (i = 0; i < 64; i++) {
+		if (fseeko(fp, (off_t)off, SEEK_SET) != 0 ||
+		    fread(head, 1, sizeof(head), fp) != sizeof(head) ||
+		    sp_id3_size(head, sizeof(head), &total) != 0)
+			break;
+		n = total < SP_ID3R_READMAX ? total : SP_ID3R_READMAX;
+		buf = sp_xmalloc(n);
+		memcpy(buf, head, sizeof(head));
+		got = sizeof(head) + fread(buf + sizeof(head), 1,
+		    n - sizeof(head), fp);
+		sp_id3r_parse(t, buf, got);
+		free(buf);
+		*big |= n < total;
+		*cut |= got < n;
+		off += total;
+	}
+	if (v1 && fseeko(fp, -(off_t)sizeof(last), SEEK_END) == 0 &&
+	    fread(last, 1, sizeof(last), fp) == sizeof(last) &&
+	    sp_id3r_v1(t, last, sizeof(last)) == 0)
+		*tail = sizeof(last);
+	return off;
+}
+
+/*
+ * The average bitrate of an MPEG audio stream of the given bytes after
+ * lead.  A Xing/Info or VBRI frame counts the frames and bytes after it:
+ * exact when it agrees with the file.  Otherwise the bytes over the
+ * decoded duration.  0 when neither is known.
+ */
+static double
+mpeg_bitrate(FILE *fp, uint64_t lead, uint64_t bytes, double duration)
+{
+	uint8_t buf[8192];
+	struct sp_mp3_info x;
+	size_t n;
+
+	if (fseeko(fp, (off_t)lead, SEEK_SET) == 0 &&
+	    (n = fread(buf, 1, sizeof(buf), fp)) > 0 &&
+	    sp_mp3_info(buf, n, &x) == 0 && x.kind[0] != '\0' &&
+	    x.frames > 0 && x.bytes > x.frame.length &&
+	    x.offset + x.bytes <= bytes)
+		return (double)(x.bytes - x.frame.length) * 8 *
+		    x.frame.sample_rate / ((double)x.frames * x.frame.samples);
+	return duration > 0 ? (double)bytes * 8 / duration : 0;
+}
+
+/* X's tags in Spaces audio, summed up in hydra and started_at. */
+static int
+spaces_key(const char *k)
+{
+	return strcmp(k, "jsonmetadata") == 0 ||
+	    strcmp(k, "hydraparticipants") == 0 ||
+	    strcmp(k, "hydraaudiolevel") == 0;
+}
+
+/*
+ * The ID3 tags of an ADTS, MP3 or other file: its tags and chapters in
+ * the shapes of MP4 and Opus (chapters also with their end), and for MPEG
+ * audio the bitrate.  The ADTS parser has its own warnings for its tags.
+ */
+static void
+probe_id3(FILE *fp, json_t *rec, const char *format)
+{
+	struct sp_id3r t;
+	json_t *tags, *ch, *c;
+	const struct sp_id3r_chapter *p;
+	uint64_t lead, tail, size;
+	off_t end;
+	double br;
+	size_t k;
+	int adts = strcmp(format, "adts") == 0, big, cut;
+	int mpeg = strcmp(format, "mp3") == 0 || strcmp(format, "mp2") == 0 ||
+	    strcmp(format, "mp1") == 0;
+
+	sp_id3r_init(&t);
+	lead = read_id3(fp, adts || mpeg, &t, &tail, &big, &cut);
+	if (mpeg && fseeko(fp, 0, SEEK_END) == 0 && (end = ftello(fp)) > 0 &&
+	    (size = (uint64_t)end) > lead + tail) {
+		br = mpeg_bitrate(fp, lead, size - lead - tail,
+		    json_number_value(json_object_get(rec, "duration")));
+		if (br > 0)
+			json_object_set_new(rec, "bitrate",
+			    json_integer((json_int_t)llround(br)));
+	}
+	tags = json_object();
+	for (k = 0; k < t.ntags; k++)
+		if (!adts || !spaces_key(t.tags[k].key))
+			set_str(tags, t.tags[k].key, t.tags[k].value);
+	if (json_object_size(tags))
+		json_object_set(rec, "tags", tags);
+	json_decref(tags);
+	if (t.nchapters) {
+		ch = json_array();
+		for (k = 0; k < t.nchapters; k++) {
+			p = &t.chapters[k];
+			c = json_pack("{s:f}", "start", p->start / 1000.0);
+			/* FFFFFFFF: not given (as for the byte offsets). */
+			if (p->end >= p->start && p->end != UINT32_MAX)
+				json_object_set_new(c, "end",
+				    json_real(p->end / 1000.0));
+			json_object_set_new(c, "title", json_string(p->title));
+			set_str(c, "url", p->url);
+			json_array_append_new(ch, c);
+		}
+		json_object_set_new(rec, "chapters", ch);
+	}
+	if (!adts) {
+		if (cut)
+			warn_in(rec, "an ID3 tag runs past the end");
+		if (big)
+			warn_in(rec, "an ID3 tag over 16 MiB: only its first "
+			    "16 MiB are read");
+		if (t.errors & SP_ID3R_EBAD)
+			warn_in(rec, "an ID3 tag is malformed; its frames "
+			    "after the damage are passed over");
+	}
+	sp_id3r_release(&t);
+}
+
 /* Each speech stretch the segmenter finds, as a clip record. */
 struct stretches {
 	json_t		*clips;
@@ -457,18 +595,21 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
 	format = sp_decode_info(d)->format;
 	rec = sp_rec_new("media", NULL);
 	json_object_set_new(rec, "path", json_string(name));
-	if (strcmp(format, "adts") != 0 && strcmp(format, "mp4") != 0 &&
-	    strcmp(format, "opus") != 0)
-		rc = probe_other(d, rec, err, errlen);
-	else if ((fp = fopen(path, "rb")) == NULL)
+	if ((fp = fopen(path, "rb")) == NULL)
 		rc = sp_fail(err, errlen, "cannot open: %s", strerror(errno));
 	else {
 		if (strcmp(format, "adts") == 0)
 			rc = probe_adts(fp, rec, err, errlen);
 		else if (strcmp(format, "mp4") == 0)
 			rc = probe_mp4(fp, rec, err, errlen);
-		else
+		else if (strcmp(format, "opus") == 0)
 			rc = probe_opus(fp, rec, err, errlen);
+		else
+			rc = probe_other(d, rec, err, errlen);
+		/* MP4 and Opus have tags of their own; the rest may be ID3. */
+		if (rc == 0 && strcmp(format, "mp4") != 0 &&
+		    strcmp(format, "opus") != 0)
+			probe_id3(fp, rec, format);
 		fclose(fp);
 	}
 	sp_decode_close(d);

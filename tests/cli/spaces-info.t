@@ -176,4 +176,198 @@ t_case 'usage errors and a full stdout' '
 	[ $? -eq 3 ] && err_has "write error"
 '
 
+# id3_oracle FILE: what python3-mutagen reads of FILE's ID3v2 tag, in the
+# shape of spaces-info: {"tags": {...}, "chapters": [[start_ms, end_ms,
+# title], ...]}, chapters in the order of the top-level CTOC (nested ones
+# followed), then the unlisted ones by start.
+id3_oracle() {
+	/usr/bin/python3 - "$1" <<-EOF
+	import json, sys
+	from mutagen.id3 import ID3
+	t = ID3(sys.argv[1])
+	names = {"TIT2": "title", "TPE1": "artist", "TALB": "album",
+	    "TPE2": "album_artist", "TCOM": "composer", "TCON": "genre",
+	    "TRCK": "track", "TPOS": "disc", "TPUB": "publisher",
+	    "TCOP": "copyright", "TENC": "encoded_by", "TSSE": "encoder",
+	    "TLAN": "language", "TDRC": "date", "TYER": "date"}
+	tags = {}
+	for f in t.values():
+	    k = f.FrameID
+	    if k in names:
+	        k = names[k]
+	    elif k in ("TXXX", "COMM"):
+	        k = f.desc.lower() or "comment"
+	    else:
+	        continue
+	    v = "; ".join(str(x) for x in f.text if str(x))
+	    if v and k not in tags:
+	        tags[k] = v
+	chaps = {c.element_id: c for c in t.getall("CHAP")}
+	tocs = {c.element_id: c for c in t.getall("CTOC")}
+	order, seen = [], set()
+	def walk(toc):
+	    if toc.element_id in seen:
+	        return
+	    seen.add(toc.element_id)
+	    for k in toc.child_element_ids:
+	        if k in chaps and k not in order:
+	            order.append(k)
+	        elif k in tocs:
+	            walk(tocs[k])
+	for c in tocs.values():
+	    if c.flags & 2:
+	        walk(c)
+	        break
+	rest = sorted((c for k, c in chaps.items() if k not in order),
+	    key=lambda c: c.start_time)
+	out = []
+	for c in [chaps[k] for k in order] + rest:
+	    title = c.sub_frames["TIT2"].text[0] if "TIT2" in c.sub_frames else ""
+	    out.append([c.start_time, c.end_time, title])
+	print(json.dumps({"tags": tags, "chapters": out}, sort_keys=True,
+	    ensure_ascii=False, separators=(",", ":")))
+	EOF
+}
+
+# id3_ours: the same from spaces-info's record in ./out.
+id3_ours() {
+	jq -c -S "{tags: (.tags // {}), chapters: [(.chapters // [])[] |
+	    [(.start * 1000 | round), (.end * 1000 | round), .title]]}" out
+}
+
+t_case 'MP3 from spaces-clip: tags and chapters = mutagen, ffprobe' '
+	printf "0 Opening\n1.2 Middle\n2.5 End part\n" >ch.txt &&
+	spaces-clip --title "Episode 1" --artist Host --album Show \
+	    --comment "Notes here" --chapters ch.txt -o c.mp3 \
+	    "$AAC/speech-3s.aac" 2>/dev/null &&
+	run spaces-info -j c.mp3 &&
+	status 0 && err_empty &&
+	id3_oracle c.mp3 >want && id3_ours >got && diff -u want got &&
+	jq_is "[.tags.title, .tags.artist, .tags.album, .tags.comment, (.chapters | length)]" \
+	    "[\"Episode 1\",\"Host\",\"Show\",\"Notes here\",3]" &&
+	ffprobe -v error -show_chapters -of json c.mp3 |
+	    jq -c "[.chapters[] | [(.start_time | tonumber * 1000 | round),
+	    (.end_time | tonumber * 1000 | round), .tags.title]] | sort" >want &&
+	jq -c "[.chapters[] | [(.start * 1000 | round), (.end * 1000 | round),
+	    .title]] | sort" out >got &&
+	diff -u want got &&
+	[ "$(jq -r .tags.title out)" = "$(ffprobe -v error -show_entries format_tags=title -of csv=p=0 c.mp3)" ]
+'
+
+t_case 'MP3 bitrate from the Xing/Info frame or bytes over duration = mutagen' '
+	spaces-clip --bitrate 64 -o c.mp3 "$AAC/speech-3s.aac" 2>/dev/null &&
+	for f in c.mp3 "$PCM/stereo-44k.mp3" "$PCM/noxing-44k.mp3"; do
+		run spaces-info -j "$f" && status 0 || exit 1
+		ours=$(jq .bitrate out)
+		want=$(/usr/bin/python3 -c "import sys, mutagen.mp3; print(mutagen.mp3.MP3(sys.argv[1]).info.bitrate)" "$f")
+		awk -v a="$ours" -v b="$want" "BEGIN { exit !(a > 0 && (a - b) ^ 2 <= (b / 100) ^ 2) }" ||
+		    { echo "$f: ours $ours, mutagen $want"; exit 1; }
+	done &&
+	run spaces-info -j c.mp3 && jq_is .bitrate 64000
+'
+
+t_case 'MP3 tags as others write them: ID3v2.3 UTF-16, v2.4, TXXX, COMM, nested CTOC' '
+	for v in 3 4; do
+		cp "$PCM/stereo-44k.mp3" m$v.mp3 &&
+		/usr/bin/python3 - m$v.mp3 $v <<-EOF || exit 1
+		import sys
+		from mutagen.id3 import (ID3, TIT2, TPE1, TALB, COMM, TXXX, CHAP,
+		    CTOC, TCON, TRCK, TYER, TDRC, WXXX)
+		t = ID3()
+		t.add(TIT2(encoding=1, text=["\u00c9pisode \u00fcn\u00efcode \U0001d11e"]))
+		t.add(TPE1(encoding=1, text=["Host A", "Host B"]))
+		t.add(TALB(encoding=0, text=["Caf\u00e9"]))
+		t.add(TCON(encoding=0, text=["Podcast"]))
+		t.add(TRCK(encoding=0, text=["7/9"]))
+		t.add(TDRC(encoding=0, text=["2024-05-01"]))
+		t.add(COMM(encoding=1, lang="eng", desc="", text=["A comment"]))
+		t.add(COMM(encoding=1, lang="eng", desc="Notes", text=["described"]))
+		t.add(TXXX(encoding=1, desc="Podcast_GUID", text=["abc-123"]))
+		def chap(i, a, b, title):
+		    return CHAP(element_id=i, start_time=a, end_time=b,
+		        sub_frames=[TIT2(encoding=1, text=[title])])
+		t.add(chap("intro", 0, 1000, "Intro"))
+		t.add(chap("p1", 1000, 1800, "Part one"))
+		t.add(chap("p2", 1800, 2000, "Part two"))
+		t.add(chap("extra", 1500, 1600, "Extra, not listed"))
+		t.add(CTOC(element_id="toc", flags=3, child_element_ids=["intro", "part"]))
+		t.add(CTOC(element_id="part", flags=1, child_element_ids=["p1", "p2"]))
+		t.save(sys.argv[1], v2_version=int(sys.argv[2]))
+		EOF
+		run spaces-info -j m$v.mp3 && status 0 && err_empty || exit 1
+		id3_oracle m$v.mp3 >want && id3_ours >got && diff -u want got || exit 1
+		jq -e "[.tags.title, .tags.album, .tags.podcast_guid, .tags.notes, [.chapters[].title]] ==
+		    [\"\u00c9pisode \u00fcn\u00efcode \ud834\udd1e\", \"Caf\u00e9\", \"abc-123\", \"described\",
+		    [\"Intro\", \"Part one\", \"Part two\", \"Extra, not listed\"]]" out >/dev/null ||
+		    { cat out; exit 1; }
+	done
+'
+
+t_case 'an MP3 with only an ID3v1 tag' '
+	cp "$PCM/noxing-44k.mp3" v1.mp3 &&
+	/usr/bin/python3 - v1.mp3 <<-EOF &&
+	import sys
+	from mutagen.id3 import ID3, TIT2, TPE1, TDRC, TRCK, delete
+	t = ID3()
+	t.add(TIT2(encoding=0, text=["Old school"]))
+	t.add(TPE1(encoding=0, text=["Somebody"]))
+	t.add(TDRC(encoding=0, text=["1999"]))
+	t.add(TRCK(encoding=0, text=["3"]))
+	t.save(sys.argv[1], v1=2)
+	delete(sys.argv[1], delete_v1=False, delete_v2=True)
+	EOF
+	[ "$(tail -c 128 v1.mp3 | head -c 3)" = TAG ] &&
+	[ "$(head -c 3 v1.mp3)" != ID3 ] &&
+	run spaces-info -j v1.mp3 &&
+	status 0 &&
+	jq_is .tags "{\"title\":\"Old school\",\"artist\":\"Somebody\",\"date\":\"1999\",\"track\":\"3\"}" &&
+	jq_is .samples "$(decoded v1.mp3)"
+'
+
+t_case 'ADTS that begins with an ID3v2 tag: its title; Spaces tags stay out of tags' '
+	cp "$AAC/speech-3s.aac" t.aac &&
+	/usr/bin/python3 -c "
+import sys
+from mutagen.id3 import ID3, TIT2, TXXX
+t = ID3()
+t.add(TIT2(encoding=3, text=[\"Recorded talk\"]))
+t.add(TXXX(encoding=3, desc=\"HydraAudioLevel\", text=[\"[3]\"]))
+t.save(sys.argv[1])" t.aac &&
+	run spaces-info -j t.aac &&
+	status 0 &&
+	jq_is "[.container, .frames, .id3_tags, .tags]" \
+	    "[\"adts\",142,1,{\"title\":\"Recorded talk\"}]" &&
+	run spaces-info -j "$AAC/space-chunks.aac" &&
+	jq_is "has(\"tags\")" false
+'
+
+t_case 'a damaged ID3 tag: a warning, the frames before the damage kept' '
+	printf "0 One\n1 Two\n2 Three\n" >ch.txt &&
+	spaces-clip --title Damaged --chapters ch.txt -o c.mp3 \
+	    "$AAC/speech-3s.aac" 2>/dev/null &&
+	/usr/bin/python3 - c.mp3 <<-EOF &&
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	i = b.index(b"CHAP", b.index(b"CHAP") + 1)
+	b[i + 1] = 0x01
+	open(sys.argv[1], "wb").write(b)
+	EOF
+	run spaces-info -j c.mp3 &&
+	status 0 &&
+	err_has "ID3 tag is malformed" &&
+	jq_is "[.tags.title, [.chapters[].title]]" "[\"Damaged\",[\"One\"]]"
+'
+
+t_case 'the summary shows MP3 tags and chapters' '
+	printf "0 Opening\n1.5 Close\n" >ch.txt &&
+	spaces-clip --title "Episode 1" --chapters ch.txt -o c.mp3 \
+	    "$AAC/speech-3s.aac" 2>/dev/null &&
+	run spaces-info --table c.mp3 &&
+	status 0 &&
+	out_has "^c.mp3: mp3 mp3, 48000 Hz, 2 channels, .* kb/s$" &&
+	out_has "^  tags: title .Episode 1., encoder .spaces.$" &&
+	out_has "^  chapter 0:00.000  Opening$" &&
+	out_has "^  chapter 0:01.500  Close$"
+'
+
 t_end
