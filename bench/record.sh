@@ -2,8 +2,11 @@
 # record.sh: spaces-record against `ffmpeg -i replay.m3u8 -c copy out.m4a`
 # on a 3-hour replay (3600 chunks of 3 s) served by the loopback mock
 # (tests/servers/hls-mock.py long), and the ffmpeg output's duration
-# error against ours (ours is frames x 1024, exact).  Both are bounded by
-# the mock (one Python process) as much as by themselves.
+# error against ours (ours is frames x 1024, exact).  The mock serves each
+# connection from its own thread, keeps it alive and has its answers made
+# before the first request, so that neither tool waits for it: a note says
+# how busy it was (its CPU time over the time both tools' runs took; one
+# Python process holds one core at most, so near 100 % it is the limit).
 
 python3 "$top/tests/servers/hls-mock.py" long "$bench_tmp/rport" \
     "$bench_tmp/rlog" 3600 >/dev/null 2>&1 &
@@ -14,9 +17,26 @@ while [ ! -s "$bench_tmp/rport" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 ru=http://127.0.0.1:$(cat "$bench_tmp/rport")/audio-space/playlist_1.m3u8
+
+# mock_cpu: the mock's user and system time so far, in clock ticks.
+mock_cpu() {
+	awk '{ print $14 + $15 }' "/proc/$rmock/stat" 2>/dev/null || echo 0
+}
+c0=$(mock_cpu)
+t0=$(date +%s.%N)
 row "record: 3 h replay, 3600 chunks" \
     "spaces-record -q -f -o $bench_tmp/ours.m4a --playlist $ru" \
     "ffmpeg -v error -y -i $ru -c copy $bench_tmp/peer.m4a"
+t1=$(date +%s.%N)
+c1=$(mock_cpu)
+awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v t="$t0" -v u="$t1" \
+    -v n="$(wc -l <"$bench_tmp/rlog")" 'BEGIN {
+	s = c / hz
+	printf "  the mock: %.2f s of CPU for %d requests (%.0f us each), ",
+	    s, n, n ? s / n * 1e6 : 0
+	printf "busy %.0f %% of the %.1f s both tools ran\n",
+	    100 * s / (u - t), u - t
+}'
 dts() {
 	ffprobe -v error -select_streams a:0 -show_entries stream=duration_ts \
 	    -of default=nw=1:nk=1 "$1"

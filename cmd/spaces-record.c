@@ -984,6 +984,17 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 			return SP_EXIT_OK;
 		}
 	}
+	/* A template may name directories, as yt-dlp's do: make them. */
+	if (strchr(out, '/') != NULL) {
+		char *dir = sp_xstrndup(out, (size_t)(strrchr(out, '/') - out));
+
+		rc = *dir != '\0' ? sp_mkdirs(dir) : 0;
+		if (rc != 0)
+			sp_warn("cannot make directory '%s'", dir);
+		free(dir);
+		if (rc != 0)
+			return SP_EXIT_ENV;
+	}
 	rc = sp_journal_open(&r->j, out, err, sizeof(err));
 	if (rc == SP_JOURNAL_LOCKED) {
 		if (!r->quiet)

@@ -23,6 +23,17 @@
 
 #define JOURNAL_MAGIC	"spaces-record journal 1\n"
 #define AAC_FRAME	1024	/* samples in an ADTS frame */
+#define SYNC_MS		1000	/* journal lines at most this late */
+
+/* Monotonic milliseconds. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* What the frame callback collects. */
 struct clean {
@@ -207,6 +218,8 @@ load(struct sp_journal *j, char *err, size_t errlen)
 		}
 	}
 	free(buf);
+	j->synced = j->n;
+	j->synced_ms = mono_ms();
 	/* An assembly that consumed nothing yet starts again later. */
 	if (j->afmt[0] && j->adone == 0) {
 		keep = first_mark;
@@ -271,6 +284,10 @@ sp_journal_open(struct sp_journal *j, const char *out, char *err,
 void
 sp_journal_close(struct sp_journal *j)
 {
+	char err[1];
+
+	if (j->pfd != -1 && j->jfd != -1)
+		(void)sp_journal_sync(j, err, sizeof(err));
 	if (j->pfd != -1)
 		close(j->pfd);
 	if (j->jfd != -1)
@@ -286,6 +303,7 @@ sp_journal_close(struct sp_journal *j)
 void
 sp_journal_remove(struct sp_journal *j)
 {
+	j->synced = j->n;	/* nothing left worth a sync */
 	/* The journal last: while it is there, the .part is resumable. */
 	if (j->part)
 		unlink(j->part);
@@ -326,30 +344,50 @@ write_all(int fd, const void *buf, size_t n)
 }
 
 int
+sp_journal_sync(struct sp_journal *j, char *err, size_t errlen)
+{
+	char *buf;
+	size_t i, len = 0;
+	const struct sp_jent *e;
+
+	j->synced_ms = mono_ms();
+	if (j->synced == j->n)
+		return 0;
+	/* The bytes are on disk before the lines that vouch for them. */
+	if (fdatasync(j->pfd) != 0)
+		return sp_fail(err, errlen, "cannot write '%s': %s", j->part,
+		    strerror(errno));
+	buf = sp_xmalloc((j->n - j->synced) * 128);
+	for (i = j->synced; i < j->n; i++) {
+		e = &j->e[i];
+		len += (size_t)snprintf(buf + len, 128, "%" PRIu64 " %" PRIu64
+		    " %" PRIu64 " %" PRIu64, e->seq, e->off, e->len,
+		    e->frames);
+		if (e->ntp_ms > 0)
+			len += (size_t)snprintf(buf + len, 128, " %" PRId64,
+			    e->ntp_ms);
+		buf[len++] = '\n';
+	}
+	i = write_all(j->jfd, buf, len) != 0;
+	free(buf);
+	if (i)
+		return sp_fail(err, errlen, "cannot write '%s': %s", j->path,
+		    strerror(errno));
+	j->synced = j->n;
+	return 0;
+}
+
+int
 sp_journal_add(struct sp_journal *j, uint64_t seq, const struct sp_chunk *c,
     char *err, size_t errlen)
 {
-	char line[128];
-	int k;
-
 	if (sp_journal_find(j, seq) != NULL)
 		return 0;
 	if (j->afmt[0])
 		return sp_fail(err, errlen, "'%s': being assembled: no more "
 		    "chunks", j->path);
-	/* The bytes are on disk before the line that vouches for them. */
-	if (write_all(j->pfd, c->data, c->len) != 0 || fdatasync(j->pfd) != 0)
+	if (write_all(j->pfd, c->data, c->len) != 0)
 		return sp_fail(err, errlen, "cannot write '%s': %s", j->part,
-		    strerror(errno));
-	if (c->ntp_ms > 0)
-		k = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %zu %"
-		    PRIu64 " %" PRId64 "\n", seq, j->end, c->len, c->frames,
-		    c->ntp_ms);
-	else
-		k = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %zu %"
-		    PRIu64 "\n", seq, j->end, c->len, c->frames);
-	if (write_all(j->jfd, line, (size_t)k) != 0)
-		return sp_fail(err, errlen, "cannot write '%s': %s", j->path,
 		    strerror(errno));
 	if (j->n == j->cap) {
 		j->cap = j->cap ? j->cap * 2 : 64;
@@ -363,7 +401,9 @@ sp_journal_add(struct sp_journal *j, uint64_t seq, const struct sp_chunk *c,
 	j->n++;
 	j->end += c->len;
 	j->frames += c->frames;
-	return 0;
+	/* One sync a second at most: a crash costs a second of chunks. */
+	return mono_ms() - j->synced_ms >= SYNC_MS ? sp_journal_sync(j, err,
+	    errlen) : 0;
 }
 
 static int
@@ -372,6 +412,14 @@ by_seq(const void *a, const void *b)
 	const struct sp_jent *x = a, *y = b;
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+by_off(const void *a, const void *b)
+{
+	const struct sp_jent *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
 }
 
 int64_t
@@ -403,6 +451,7 @@ sp_journal_started(const struct sp_journal *j, unsigned rate)
 
 /* Sync the .asm past window, mark it, punch window out of .part. */
 #define WINDOW	(8u << 20)
+#define VBUF	(1u << 20)	/* the .asm's stdio buffer */
 
 /* One assembly. */
 struct asmb {
@@ -503,9 +552,11 @@ mark(struct asmb *a, FILE *out, size_t from, size_t k, char *err,
     size_t errlen)
 {
 	struct sp_journal *j = a->j;
+	struct sp_jent *w;
 	char line[160];
+	uint64_t end;
 	off_t pos;
-	size_t i;
+	size_t i, m;
 	int n;
 
 	if (fflush(out) != 0 || fdatasync(fileno(out)) != 0 ||
@@ -524,11 +575,21 @@ mark(struct asmb *a, FILE *out, size_t from, size_t k, char *err,
 	 * shared with a chunk still to come stays until the last window,
 	 * which gives back the whole file.
 	 */
-	if (k == j->n && k > 0)
+	if (k == j->n && k > 0) {
 		punch(j->pfd, 0, j->end);
-	else
-		for (i = from; i < k; i++)
-			punch(j->pfd, a->e[i].off, a->e[i].len);
+		return 0;
+	}
+	/* The window's ranges in .part order, neighbours as one hole. */
+	w = sp_xreallocarray(NULL, k - from + 1, sizeof(*w));
+	memcpy(w, a->e + from, (k - from) * sizeof(*w));
+	qsort(w, k - from, sizeof(*w), by_off);
+	for (i = 0; i < k - from; i = m) {
+		end = w[i].off + w[i].len;
+		for (m = i + 1; m < k - from && w[m].off == end; m++)
+			end += w[m].len;
+		punch(j->pfd, w[i].off, end - w[i].off);
+	}
+	free(w);
 	return 0;
 }
 
@@ -627,12 +688,15 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 	struct asmb a;
 	struct stat st;
 	FILE *out = NULL;
+	char *vbuf;
 	int rc = -1;
 
 	*samples = 0;
 	*rate = 0;
 	if (j->n == 0)
 		return sp_fail(err, errlen, "no audio captured");
+	if (sp_journal_sync(j, err, errlen) != 0)
+		return -1;
 	if (j->afmt[0] && strcmp(j->afmt, format) != 0)
 		return sp_fail(err, errlen, "'%s': an assembly as %s is under "
 		    "way: run again with --format %s", j->path, j->afmt,
@@ -640,6 +704,8 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 	memset(&a, 0, sizeof(a));
 	a.j = j;
 	a.m4a = strcmp(format, "m4a") == 0;
+	/* glibc takes a size only with a buffer: few writes, big ones. */
+	vbuf = sp_xmalloc(VBUF);
 	a.e = sp_xreallocarray(NULL, j->n, sizeof(*a.e));
 	memcpy(a.e, j->e, j->n * sizeof(*a.e));
 	qsort(a.e, j->n, sizeof(*a.e), by_seq);
@@ -650,6 +716,7 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 			    j->apath, strerror(errno));
 			goto out;
 		}
+		setvbuf(out, vbuf, _IOFBF, VBUF);
 		if (assemble_new(&a, out, t ? t : &none, err, errlen) != 0)
 			goto out;
 	} else if (j->adone < j->n || stat(j->apath, &st) == 0) {
@@ -660,6 +727,7 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 			    strerror(errno));
 			goto out;
 		}
+		setvbuf(out, vbuf, _IOFBF, VBUF);
 		if ((uint64_t)st.st_size < j->abytes) {
 			sp_fail(err, errlen, "'%s' is shorter than its journal "
 			    "says", j->apath);
@@ -690,6 +758,7 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 out:
 	if (out != NULL)
 		fclose(out);
+	free(vbuf);
 	free(a.buf);
 	free(a.e);
 	return rc;
@@ -782,6 +851,9 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 		if (left > 0)
 			sp_http_multi_run(m);
 		sp_http_multi_free(m);
+		if (!fe->fatal && sp_journal_sync(fe->journal, fe->ferr,
+		    sizeof(fe->ferr)) != 0)
+			fe->fatal = 1;
 		if (fe->fatal) {
 			free(jobs);
 			return sp_fail(err, errlen, "%s", fe->ferr);

@@ -56,6 +56,8 @@ struct sp_journal {
 	size_t		 n, cap;
 	uint64_t	 end;		/* bytes of .part in use */
 	uint64_t	 frames;	/* in all entries */
+	size_t		 synced;	/* entries whose lines are written */
+	int64_t		 synced_ms;	/* when, monotonic */
 	/* The assembly, when one has begun: */
 	char		 afmt[8];	/* "m4a", "aac"; "": none */
 	size_t		 adone;		/* chunks in .asm, in seq order */
@@ -75,17 +77,23 @@ enum {
  */
 int	sp_journal_open(struct sp_journal *j, const char *out, char *err,
 	    size_t errlen);
-/* Release j (the lock too), keeping the files. */
+/* Sync, then release j (the lock too), keeping the files. */
 void	sp_journal_close(struct sp_journal *j);
 /* Remove the working files, then close. */
 void	sp_journal_remove(struct sp_journal *j);
 /* The entry for seq (borrowed), or NULL. */
 const struct sp_jent *sp_journal_find(const struct sp_journal *j,
 	    uint64_t seq);
-/* Append c as chunk seq: data synced before its journal line.  0, or -1
- * with err (also once an assembly has begun). */
+/*
+ * Append c as chunk seq to .part; its journal line follows at the next
+ * sync, which comes a second after the last one at most (so a crash
+ * costs a second of chunks, not a sync per chunk).  0, or -1 with err
+ * (also once an assembly has begun).
+ */
 int	sp_journal_add(struct sp_journal *j, uint64_t seq,
 	    const struct sp_chunk *c, char *err, size_t errlen);
+/* Sync .part, then write the lines of the chunks added since.  0/-1. */
+int	sp_journal_sync(struct sp_journal *j, char *err, size_t errlen);
 
 /*
  * The wall clock of the first sample in sequence order, Unix ms, from

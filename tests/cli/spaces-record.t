@@ -1,7 +1,7 @@
 #!/bin/sh
 # spaces-record against a loopback HLS server (tests/servers/hls-mock.py):
-# replay and live capture, chunk faults, the live/replay seam, gaps,
-# resume after kill -9, the overlap lock.
+# replay and live capture, chunk faults and abrupt disconnects, the
+# live/replay seam, gaps, resume after kill -9, the overlap lock.
 . "${0%/*}/../lib.sh"
 
 MOCK=$TOP/tests/servers/hls-mock.py
@@ -235,11 +235,15 @@ t_case 'no server: a network failure, exit 3' '
 	err_one_line
 '
 
-t_case 'an output directory that does not exist: exit 3' '
+t_case 'the output template directories are made; one that cannot be: exit 3' '
 	mock ok &&
-	run spaces-record -o no/such/dir/out.m4a --playlist "$U/playlist_1.m3u8" &&
+	run spaces-record -o new/dir/out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	same_m4a new/dir/out.m4a &&
+	: >file &&
+	run spaces-record -o file/out.m4a --playlist "$U/playlist_1.m3u8" &&
 	status 3 &&
-	err_has "cannot open"
+	err_has "cannot make directory .file."
 '
 
 t_case 'usage errors: exit 2' '
@@ -443,6 +447,147 @@ t_case 'a 403 on the playlist: a clear error, exit 3' '
 	err_has "HTTP 403" &&
 	err_one_line &&
 	[ ! -e out.m4a ]
+'
+
+t_case 'disconnect: resets mid-chunk and mid-playlist, a cut at a frame edge: refetched, exact' '
+	mock disconnect &&
+	run spaces-record -o out.aac --format aac --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	same_aac out.aac &&
+	asks "playlist_1.m3u8" 2 &&
+	asks "_0_a.aac" 1 &&
+	asks "_1_a.aac" 2 &&
+	asks "_2_a.aac" 1 &&
+	asks "_3_a.aac" 2 &&
+	asks "_4_a.aac" 1 &&
+	asks "_5_a.aac" 2 &&
+	asks "_6_a.aac" 2
+'
+
+t_case 'disconnect: -v tells each refetch; the M4A is exact' '
+	mock disconnect &&
+	run spaces-record -v -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	same_m4a out.m4a &&
+	err_has "reset by peer: retrying in" &&
+	err_has "chunk 1: .*reset by peer (attempt 1)" &&
+	err_has "chunk 3: truncated response (attempt 1)" &&
+	err_has "chunk 6: .*reset by peer (attempt 1)" &&
+	! grep -q "(attempt 2)" err
+'
+
+t_case 'disconnect: the live playlist reset mid-body: retried, still live, exact' '
+	mock disconnect &&
+	run spaces-record -j -o out.m4a --playlist "$U/dynamic_playlist.m3u8?type=live" &&
+	status 0 &&
+	jq_is "[.chunks, .samples, .gaps]" "[7,143360,0]" &&
+	same_m4a out.m4a &&
+	! grep -q "going on with the replay" err &&
+	[ "$(grep -c "dynamic_playlist.m3u8" log)" -ge 3 ] &&
+	asks "_0_a.aac?type=live" 1 &&
+	asks "_1_a.aac?type=live" 2 &&
+	asks "_0_a.aac\$" 0
+'
+
+t_case 'kill -9 while assembling: the rerun finishes it, no request, the same file' '
+	mock long &&
+	run spaces-record -o ref.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	n=$(wc -l <log) &&
+	caught=0 && tries=0 &&
+	while [ $caught -eq 0 ] && [ $tries -lt 5 ]; do
+		tries=$((tries + 1))
+		rm -f out.m4a*
+		spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" \
+		    >/dev/null 2>&1 &
+		pid=$!
+		i=0
+		while [ $i -lt 2000 ] && kill -0 $pid 2>/dev/null; do
+			if grep -q "^= m4a [1-9]" out.m4a.journal 2>/dev/null; then
+				kill -9 $pid; caught=1; break
+			fi
+			i=$((i + 1))
+		done
+		wait $pid || true
+	done &&
+	[ $caught -eq 1 ] && [ ! -e out.m4a ] && [ -e out.m4a.asm ] &&
+	cp log log1 &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	err_has "resuming the assembly of 3600 chunks" &&
+	cmp log log1 &&
+	cmp out.m4a ref.m4a &&
+	[ ! -e out.m4a.asm ] && [ ! -e out.m4a.journal ] && [ ! -e out.m4a.part ]
+'
+
+t_case 'the disk holds the output plus a window, not the chunks beside it' '
+	mock long &&
+	{ while :; do du -sk . | cut -f 1; sleep 0.01; done >du.log & } &&
+	mon=$! &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	kill $mon &&
+	status 0 &&
+	out_kb=$(du -k out.m4a | cut -f 1) &&
+	peak=$(sort -n du.log | tail -n 1) &&
+	echo "output $out_kb KiB, peak $peak KiB" &&
+	[ "$peak" -lt $((out_kb + 32768)) ]
+'
+
+t_case '-j: the audio entry, with its first sample wall clock from the NTP tags' '
+	mock ok &&
+	run spaces-record -j -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	jq_is ".audio[0].started_at" "\"2022-03-22T19:26:22.898Z\"" &&
+	jq_is ".audio[0].path" "\"out.m4a\"" &&
+	jq_is ".audio[0].bytes" "$(wc -c <out.m4a)" &&
+	jq_is ".audio[0].duration == .duration" true &&
+	python3 - "$U" >raw.aac <<-PY &&
+	import sys, urllib.request as u
+	base = sys.argv[1]
+	for n in u.urlopen(base + "/playlist_1.m3u8").read().decode().split():
+	    if n.startswith("chunk"):
+	        sys.stdout.buffer.write(u.urlopen(base + "/" + n).read())
+	PY
+	spaces-info -j raw.aac 2>/dev/null | jq -r .started_at >want &&
+	echo 2022-03-22T19:26:22.898Z | cmp - want
+'
+
+t_case '--max-duration on a replay: the first D, in whole chunks' '
+	mock ok &&
+	run spaces-record -j --max-duration 2 -o out.aac --format aac \
+	    --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	err_has "max-duration reached" &&
+	jq_is ".stopped" true &&
+	jq_is ".chunks" 5 &&
+	head -c $(wc -c <out.aac) expect.aac | cmp - out.aac
+'
+
+t_case 'on a terminal: a status line (state, chunks, MB, missing); none with -q' '
+	mock ok &&
+	script -qec "spaces-record -o out.m4a --playlist $U/playlist_1.m3u8" \
+	    /dev/null >tty.out &&
+	tr "\r" "\n" <tty.out >lines &&
+	grep -q "^replay  0:00:0[0-9]  7/7 chunks  0\.[0-9] MB  0 missing" lines &&
+	grep -q "^finishing " lines &&
+	rm out.m4a &&
+	script -qec "spaces-record -q -o out.m4a --playlist $U/playlist_1.m3u8" \
+	    /dev/null >tty.out &&
+	! grep -q "chunks" tty.out &&
+	rm out.m4a &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	! grep -q "chunks" err
+'
+
+t_case 'a chunk that is 429: the retry waits as long as Retry-After says' '
+	mock ratelimit &&
+	t0=$(date +%s.%N) &&
+	run spaces-record --format aac -o out.aac --playlist "$U/playlist_1.m3u8" &&
+	t1=$(date +%s.%N) &&
+	status 0 &&
+	same_aac out.aac &&
+	asks "_2_a.aac" 2 &&
+	awk -v a="$t0" -v b="$t1" "BEGIN { exit !(b - a >= 2) }"
 '
 
 t_end

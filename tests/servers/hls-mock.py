@@ -5,7 +5,10 @@
 
 Listens on 127.0.0.1 on a free port, writes the port to PORTFILE, logs
 one line per request to LOGFILE ("GET PATH?QUERY"), and exits by itself
-after LIFETIME seconds (default 60).  Beside PORTFILE it writes
+after LIFETIME seconds (default 60).  Connections are served at once,
+each by a thread, kept alive (HTTP/1.1, Content-Length); a request's log
+line is written before its answer, so a client that has its answer sees
+the line.  Beside PORTFILE it writes
 expect.aac (every chunk's ADTS frames in sequence order: what a
 recorder must capture) and expect.frames (their count).
 
@@ -33,11 +36,20 @@ Scenarios:
             playlist is 404 at first, then short (chunks 0-3), then whole
   burst     chunks 1 and 2 are 403 once, chunk 4 is 429 twice
             (Retry-After: 0), then all fine
+  ratelimit chunk 2 is 429 once, Retry-After: 2
   forbidden every playlist is 403
   long      (for bench/record.sh) the replay playlist lists 3600 chunks
             of 3 s each (every one all of speech-3s.aac): 3 hours
   endless   the live playlist never ends: its window stops at the last
             chunk and stays there
+  disconnect  abrupt disconnects, each on the first request for the
+            path, then all fine: the replay playlist is reset (RST:
+            SO_LINGER 0) halfway through its body; chunk 1 is reset in
+            the middle of a frame; chunk 3 is cut by a clean close right
+            after its fifth frame (the bytes so far are whole frames:
+            only the Content-Length tells); chunk 5 is reset before any
+            answer; chunk 6 is reset right after its headers; the live
+            playlist is reset halfway through on its second request
 
 In every scenario it also serves the two web endpoints of reference
 §3.2-3.3, which answer only with the cookies auth_token and ct0=CT0 and
@@ -59,6 +71,7 @@ the header x-csrf-token: CT0 (else 403 and a JSON error):
 """
 import json
 import os
+import socket
 import struct
 import sys
 import threading
@@ -155,7 +168,21 @@ SPACES = {
 
 
 LONG_N = 3600
+LONG_ANSWERS = {}
 LONG_BODY = priv(0x1C9DDE382) + b"".join(FRAMES)
+
+
+def answer(status, body, ctype, extra=()):
+    """A whole response, status line to body, as one bytes object."""
+    head = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Status")),
+            "Content-Type: " + ctype,
+            "Content-Length: %d" % len(body)]
+    head += ["%s: %s" % kv for kv in extra]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden",
+           404: "Not Found", 429: "Too Many Requests"}
 
 
 def long_playlist():
@@ -185,38 +212,75 @@ def playlist(seqs, live, end):
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: without TCP_NODELAY each
-    # kept-alive response waits for a delayed ACK (40 ms).
+    # Many small answers on kept-alive connections: none should wait
+    # for a delayed ACK (40 ms).
     disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass
 
-    def send(self, status, body, ctype="application/octet-stream"):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def parse_request(self):
+        """The request line and headers, without http.client's email
+        parser (a tenth of the time a request takes here): clients under
+        benchmark should wait for themselves, not for the mock."""
+        line = str(self.raw_requestline, "latin-1").rstrip("\r\n")
+        self.requestline = line
+        words = line.split()
+        if len(words) != 3 or not words[2].startswith("HTTP/1."):
+            self.request_version = "HTTP/0.9"
+            self.close_connection = True
+            self.send_error(400, "Bad request")
+            return False
+        self.command, self.path, self.request_version = words
+        self.headers = {}
+        while True:
+            h = self.rfile.readline(65537)
+            if h in (b"\r\n", b"\n", b""):
+                break
+            k, _, v = str(h, "latin-1").partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        conn = self.headers.get("connection", "").lower()
+        self.close_connection = (conn == "close" or
+                                 (words[2] == "HTTP/1.0" and
+                                  conn != "keep-alive"))
+        return True
+
+    def send(self, status, body, ctype="application/octet-stream",
+             extra=()):
+        self.wfile.write(answer(status, body, ctype, extra))
+
+    def cut(self, data, reset):
+        """Send the first bytes of an answer, then drop the connection:
+        with an RST (SO_LINGER 0) when reset, else a clean close (FIN)."""
+        if data:
+            self.wfile.write(data)
+        self.close_connection = True
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            # rfile and wfile hold the socket open: close the descriptor
+            # itself, now, so the RST goes out before anything else.
+            os.close(self.connection.detach())
+        else:
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def do_GET(self):
+        if SC == "long":
+            return self.fast()
         u = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(u.query)
         with lock:
-            with open(LOG, "a") as f:
-                f.write("GET %s\n" % self.path)
+            os.write(LOGFD, b"GET %s\n" % self.path.encode("latin-1"))
             counts[u.path] = counts.get(u.path, 0) + 1
             n = counts[u.path]
         name = u.path.rsplit("/", 1)[-1]
         m3u = "application/vnd.apple.mpegurl"
         if u.path.startswith("/i/api/"):
             return self.web(u, q)
-        if SC == "long":
-            if u.path == "/audio-space/playlist_1.m3u8":
-                return self.send(200, long_playlist(), m3u)
-            if name.startswith("chunk_") and name.endswith("_a.aac"):
-                return self.send(200, LONG_BODY, "audio/aac")
-            return self.send(404, b"no such thing")
+        if SC == "disconnect":
+            got = self.disconnect(u.path, name, n)
+            if got is not None:
+                return self.cut(*got)
         if SC == "forbidden" and u.path.endswith(".m3u8"):
             return self.send(403, b"forbidden")
         if u.path == "/audio-space/playlist_1.m3u8":
@@ -255,11 +319,9 @@ class H(BaseHTTPRequestHandler):
             if SC == "burst" and c in (1, 2) and n == 1:
                 return self.send(403, b"forbidden")
             if SC == "burst" and c == 4 and n <= 2:
-                self.send_response(429)
-                self.send_header("Retry-After", "0")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
+                return self.send(429, b"", extra=[("Retry-After", "0")])
+            if SC == "ratelimit" and c == 2 and n == 1:
+                return self.send(429, b"", extra=[("Retry-After", "2")])
             if SC == "gap" and c == 3:
                 return self.send(404, b"gone")
             if SC == "live" and live and c == 3:
@@ -267,20 +329,58 @@ class H(BaseHTTPRequestHandler):
             if SC == "faults" and c == 4 and n <= 2:
                 return self.send(404, b"not yet")
             if SC == "faults" and c == 2 and n == 1:
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(CHUNKS[c])))
-                self.end_headers()
-                self.wfile.write(CHUNKS[c][:len(CHUNKS[c]) // 2])
-                self.wfile.flush()
-                self.close_connection = True
-                return
+                whole = answer(200, CHUNKS[c], "audio/aac")
+                head = len(whole) - len(CHUNKS[c])
+                return self.cut(whole[:head + len(CHUNKS[c]) // 2], False)
             return self.send(200, CHUNKS[c], "audio/aac")
         return self.send(404, b"no such thing")
 
+    def fast(self):
+        """The long scenario: answers made once, the log line only."""
+        with lock:
+            os.write(LOGFD, b"GET %s\n" % self.path.encode("latin-1"))
+        path = self.path.partition("?")[0]
+        if path == "/audio-space/playlist_1.m3u8":
+            self.wfile.write(LONG_ANSWERS["playlist"])
+        elif path.startswith("/audio-space/chunk_") and \
+                path.endswith("_a.aac"):
+            self.wfile.write(LONG_ANSWERS["chunk"])
+        else:
+            self.send(404, b"no such thing")
+
+    def disconnect(self, path, name, n):
+        """The disconnect scenario: (bytes to send, reset) for a request
+        to cut, else None."""
+        m3u = "application/vnd.apple.mpegurl"
+        if path == "/audio-space/playlist_1.m3u8" and n == 1:
+            whole = answer(200, playlist(range(NCHUNKS), False, True), m3u)
+            return whole[:len(whole) // 2], True
+        if path == "/audio-space/dynamic_playlist.m3u8" and n == 2:
+            whole = answer(200, playlist(range(3), True, False), m3u)
+            return whole[:len(whole) // 2], True
+        if name not in NAMES or n != 1:
+            return None
+        c = NAMES.index(name)
+        whole = answer(200, CHUNKS[c], "audio/aac")
+        head = len(whole) - len(CHUNKS[c])
+        if c == 1:
+            # Past the tag and some frames, inside the next frame.
+            cut = head + len(CHUNKS[c]) - len(FRAMES[c * PER + 12]) // 2 - \
+                sum(len(f) for f in FRAMES[c * PER + 13:(c + 1) * PER])
+            return whole[:cut], True
+        if c == 3:
+            cut = head + len(priv(0)) + \
+                sum(len(f) for f in FRAMES[c * PER:c * PER + 5])
+            return whole[:cut], False
+        if c == 5:
+            return b"", True
+        if c == 6:
+            return whole[:head], True
+        return None
 
     def authed(self):
         jar = {}
-        for part in (self.headers.get("Cookie") or "").split(";"):
+        for part in self.headers.get("cookie", "").split(";"):
             k, _, v = part.strip().partition("=")
             jar[k] = v
         return ("auth_token" in jar and jar.get("ct0") == CT0 and
@@ -332,22 +432,31 @@ class H(BaseHTTPRequestHandler):
 
 
 class S(ThreadingHTTPServer):
+    # ThreadingHTTPServer's 5 is short for a client opening its
+    # connections all at once.
+    request_queue_size = 64
+    daemon_threads = True
+
     def handle_error(self, request, client_address):
         pass
 
 
 def main():
-    global SC, LOG
-    SC, LOG = sys.argv[1], sys.argv[3]
+    global SC, LOGFD
+    SC, log = sys.argv[1], sys.argv[3]
     lifetime = float(sys.argv[4]) if len(sys.argv) > 4 else 60
     d = os.path.dirname(os.path.abspath(sys.argv[2]))
     with open(os.path.join(d, "expect.aac"), "wb") as f:
         f.write(b"".join(FRAMES[:NCHUNKS * PER]))
     with open(os.path.join(d, "expect.frames"), "w") as f:
         f.write("%d\n" % (NCHUNKS * PER))
-    open(LOG, "a").close()
+    # One descriptor for the run: O_APPEND makes each line one write.
+    LOGFD = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    if SC == "long":
+        LONG_ANSWERS["playlist"] = answer(200, long_playlist(),
+                                          "application/vnd.apple.mpegurl")
+        LONG_ANSWERS["chunk"] = answer(200, LONG_BODY, "audio/aac")
     srv = S(("127.0.0.1", 0), H)
-    srv.daemon_threads = True
     threading.Timer(lifetime, srv.shutdown).start()
     tmp = sys.argv[2] + ".tmp"
     with open(tmp, "w") as f:
