@@ -29,16 +29,6 @@ enum { ST_TOP, ST_TAG };			/* p->state */
 enum { TS_EXT, TS_FRAME, TS_KEEP, TS_SKIP, TS_REST };	/* p->tstate */
 enum { STEP_GO, STEP_NEED, STEP_DONE };
 
-/* Frame format flags we act on, v2.3 and v2.4 spellings. */
-#define F23_COMPRESS	0x80
-#define F23_ENCRYPT	0x40
-#define F23_GROUP	0x20
-#define F24_GROUP	0x40
-#define F24_COMPRESS	0x08
-#define F24_ENCRYPT	0x04
-#define F24_UNSYNC	0x02
-#define F24_DLI		0x01
-
 #define PTS_OWNER	"com.apple.streaming.transportStreamTimestamp"
 
 static const unsigned rates[16] = {
@@ -375,17 +365,13 @@ id3_frame(struct sp_adts *p, const uint8_t *q, size_t n, int cut_short)
 	char desc[64], *dst;
 	size_t i, skip = 0;
 	unsigned bit;
-	int full = 0;
+	int full = 0, unsync;
 	double v;
 
 	memcpy(d, q, n);
-	if (t->version == 4 && (p->fr_flags & F24_UNSYNC))
+	skip = (size_t)sp_id3_frame_skip(t->version, p->fr_flags, &unsync);
+	if (unsync)
 		n = sp_id3_unsync(d, n);
-	if (t->version == 3)
-		skip = (p->fr_flags & F23_GROUP) ? 1 : 0;
-	else
-		skip = ((p->fr_flags & F24_GROUP) ? 1 : 0) +
-		    ((p->fr_flags & F24_DLI) ? 4 : 0);
 	if (n < skip + 1)
 		return;
 	d += skip;
@@ -449,9 +435,7 @@ wanted(const struct sp_adts *p)
 	if (strcmp(p->fr_id, "PRIV") != 0 && strcmp(p->fr_id, "TIT3") != 0 &&
 	    strcmp(p->fr_id, "TXXX") != 0)
 		return 0;
-	if (p->tag.version == 3)
-		return !(p->fr_flags & (F23_COMPRESS | F23_ENCRYPT));
-	return !(p->fr_flags & (F24_COMPRESS | F24_ENCRYPT));
+	return sp_id3_frame_skip(p->tag.version, p->fr_flags, NULL) >= 0;
 }
 
 static void
@@ -539,7 +523,7 @@ tag_step(struct sp_adts *p, const uint8_t *q, size_t n, int eof, size_t *k)
 		p->fr_flags = q[9];
 		/* A v2.4 tag's unsynchronisation flag covers every frame. */
 		if (p->tag.version == 4 && (p->tag_flags & 0x80))
-			p->fr_flags |= F24_UNSYNC;
+			p->fr_flags |= SP_ID3_F24_UNSYNC;
 		tag_used(p, 10);
 		*k = 10;
 		if (wanted(p)) {

@@ -27,8 +27,22 @@
 #define F24_GROUP	0x40
 #define F24_COMPRESS	0x08
 #define F24_ENCRYPT	0x04
-#define F24_UNSYNC	0x02
+#define F24_UNSYNC	SP_ID3_F24_UNSYNC
 #define F24_DLI		0x01
+
+int
+sp_id3_frame_skip(unsigned version, unsigned flags, int *unsync)
+{
+	if (unsync != NULL)
+		*unsync = version == 4 && (flags & F24_UNSYNC);
+	if (version == 3)
+		return flags & (F23_COMPRESS | F23_ENCRYPT) ? -1 :
+		    (flags & F23_GROUP) ? 1 : 0;
+	if (version == 4)
+		return flags & (F24_COMPRESS | F24_ENCRYPT) ? -1 :
+		    ((flags & F24_GROUP) ? 1 : 0) + ((flags & F24_DLI) ? 4 : 0);
+	return 0;
+}
 /* CTOC flags. */
 #define TOC_TOP		0x02
 
@@ -446,25 +460,19 @@ static int
 payload(struct rd *r, const struct fhead *h, const uint8_t *p, int sub,
     uint8_t **copy, const uint8_t **d, size_t *dn)
 {
-	size_t n = h->size, skip = 0;
+	size_t n = h->size, skip;
+	int k, unsync;
 
 	*copy = NULL;
-	if (r->v == 3) {
-		if (h->flags & (F23_COMPRESS | F23_ENCRYPT))
-			goto unread;
-		skip = (h->flags & F23_GROUP) ? 1 : 0;
-	} else if (r->v == 4) {
-		if (h->flags & (F24_COMPRESS | F24_ENCRYPT))
-			goto unread;
-		/* A CHAP's data was undone already, subframes and all. */
-		if ((h->flags & F24_UNSYNC) || (r->unsync_all && !sub)) {
-			*copy = sp_xmalloc(n ? n : 1);
-			memcpy(*copy, p, n);
-			n = sp_id3_unsync(*copy, n);
-			p = *copy;
-		}
-		skip = ((h->flags & F24_GROUP) ? 1 : 0) +
-		    ((h->flags & F24_DLI) ? 4 : 0);
+	if ((k = sp_id3_frame_skip(r->v, h->flags, &unsync)) < 0)
+		goto unread;
+	skip = (size_t)k;
+	/* A CHAP's data was undone already, subframes and all. */
+	if (r->v == 4 && (unsync || (r->unsync_all && !sub))) {
+		*copy = sp_xmalloc(n ? n : 1);
+		memcpy(*copy, p, n);
+		n = sp_id3_unsync(*copy, n);
+		p = *copy;
 	}
 	if (n < skip) {
 		r->t->errors |= SP_ID3R_EBAD;

@@ -103,6 +103,15 @@ uint32_t sp_id3_syncsafe(const uint8_t *b);
 size_t	sp_id3_unsync(uint8_t *d, size_t n);
 
 /*
+ * A frame of a version 3 or 4 tag with format flags flags: -1 when its
+ * data cannot be read (compressed or encrypted), else the bytes before
+ * the data (group id, data length indicator).  *unsync (may be NULL) is
+ * set when the frame alone is unsynchronised (v2.4).
+ */
+int	sp_id3_frame_skip(unsigned version, unsigned flags, int *unsync);
+#define SP_ID3_F24_UNSYNC	0x02	/* that frame format flag */
+
+/*
  * Decode one string in ID3 text encoding enc (0 Latin-1, 1 UTF-16 with a
  * BOM, 2 UTF-16BE, 3 UTF-8; malformed input gives U+FFFD) from s, up to
  * its terminator or the end, into dst (cap > 0 bytes) as NUL-terminated

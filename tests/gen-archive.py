@@ -262,12 +262,11 @@ def jpeg_chunks(size, rng):
     yield b"\xff\xd9"
 
 
-def scan_adts(b, what):
-    """Count ADTS raw data blocks (1024 samples each), skipping ID3v2 tags
-    wherever they are, resyncing over junk (the space-chunks.aac fixture
-    holds a partial header on purpose); returns (blocks, rate, junk bytes)."""
-    i, blocks, rate, junk = 0, 0, None, 0
-    n = len(b)
+def walk_adts(b):
+    """The ADTS frames of b as (start, length), in order, skipping ID3v2
+    tags wherever they are and resyncing over junk (the space-chunks.aac
+    fixture holds a partial header on purpose); junk bytes are (i, 0)."""
+    i, n = 0, len(b)
     while i < n:
         if b[i:i + 3] == b"ID3" and i + 10 <= n:
             sz = ((b[i + 6] << 21) | (b[i + 7] << 14) | (b[i + 8] << 7)
@@ -278,15 +277,26 @@ def scan_adts(b, what):
             flen = ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5)
             sfi = (b[i + 2] >> 2) & 0xF
             if flen >= 7 and i + flen <= n and sfi < len(ADTS_RATES):
-                r = ADTS_RATES[sfi]
-                if rate is not None and r != rate:
-                    die("%s: sample rate changes (%d, %d)" % (what, rate, r))
-                rate = r
-                blocks += (b[i + 6] & 3) + 1
+                yield i, flen
                 i += flen
                 continue
-        junk += 1
+        yield i, 0
         i += 1
+
+
+def scan_adts(b, what):
+    """Count ADTS raw data blocks (1024 samples each): (blocks, rate, junk
+    bytes)."""
+    blocks, rate, junk = 0, None, 0
+    for i, flen in walk_adts(b):
+        if not flen:
+            junk += 1
+            continue
+        r = ADTS_RATES[(b[i + 2] >> 2) & 0xF]
+        if rate is not None and r != rate:
+            die("%s: sample rate changes (%d, %d)" % (what, rate, r))
+        rate = r
+        blocks += (b[i + 6] & 3) + 1
     if not blocks:
         die("%s: no ADTS frames" % what)
     return blocks, rate, junk
@@ -301,21 +311,7 @@ PTS0 = 0x1C9DDE382                      # the first PTS of space-chunks.aac
 
 def adts_frames(b):
     """The ADTS frames of b, in order, without its ID3 tags and junk."""
-    out, i, n = [], 0, len(b)
-    while i < n:
-        if b[i:i + 3] == b"ID3" and i + 10 <= n:
-            sz = ((b[i + 6] << 21) | (b[i + 7] << 14) | (b[i + 8] << 7)
-                  | b[i + 9])
-            i += 10 + sz + (10 if b[i + 5] & 0x10 else 0)
-            continue
-        if b[i] == 0xFF and i + 7 <= n and (b[i + 1] & 0xF6) == 0xF0:
-            flen = ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5)
-            if flen >= 7 and i + flen <= n:
-                out.append(b[i:i + flen])
-                i += flen
-                continue
-        i += 1
-    return out
+    return [b[i:i + flen] for i, flen in walk_adts(b) if flen]
 
 
 def id3v24(frames):
