@@ -88,6 +88,7 @@ struct job {
 	char		*id;		/* Space id, or NULL */
 	char		*playlist;	/* the stream (owned), once known */
 	char		*title, *creator, *creator_name;	/* or NULL */
+	char		*creator_id;				/* or NULL */
 	long long	 started_at;	/* Unix ms; 0: unknown */
 };
 
@@ -560,6 +561,7 @@ job_free(struct job *jb)
 	free(jb->title);
 	free(jb->creator);
 	free(jb->creator_name);
+	free(jb->creator_id);
 }
 
 static void
@@ -609,6 +611,8 @@ read_records(struct job **jobs, size_t *n, size_t *cap)
 		memset(jb, 0, sizeof(*jb));
 		jb->id = sp_xstrdup(id);
 		set_str(&jb->title, sp_json_str(rec, "title"));
+		if (sp_json_id(rec, "creator_id", buf, sizeof(buf)) == 0)
+			set_str(&jb->creator_id, buf);
 		c = json_object_get(rec, "creator");
 		if (json_is_object(c)) {
 			set_str(&jb->creator, sp_json_str(c, "username"));
@@ -712,6 +716,7 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 	set_str(&jb->title, s.title);
 	set_str(&jb->creator, s.creator_screen_name);
 	set_str(&jb->creator_name, s.creator_name);
+	set_str(&jb->creator_id, s.creator_id);
 	if (s.started_at)
 		jb->started_at = s.started_at;
 	switch (sp_xweb_phase(&s)) {
@@ -883,6 +888,9 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 		json_object_set_new(rec, "id", json_string(jb->id));
 	if (jb->title != NULL)
 		json_object_set_new(rec, "title", json_string(jb->title));
+	if (jb->creator_id != NULL)
+		json_object_set_new(rec, "creator_id",
+		    json_string(jb->creator_id));
 	if (jb->creator != NULL || jb->creator_name != NULL) {
 		c = json_object();
 		if (jb->creator != NULL)

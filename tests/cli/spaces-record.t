@@ -288,8 +288,8 @@ t_case 'a Space URL: resolved with the cookies, tagged, templated' '
 	    https://x.com/i/spaces/1ypKdEXvkMLGW &&
 	status 0 &&
 	err_empty &&
-	jq_is "[.id, .title, .creator.username, .creator.name, .started_at, .path, .chunks, .gaps]" \
-	    "[\"1ypKdEXvkMLGW\",\"Mock / Space\",\"host\",\"Host Name\",\"2024-07-05T15:17:34.637Z\",\"2024-07-05 Mock _ Space 1ypKdEXvkMLGW.m4a\",7,0]" &&
+	jq_is "[.id, .title, .creator_id, .creator.username, .creator.name, .started_at, .path, .chunks, .gaps]" \
+	    "[\"1ypKdEXvkMLGW\",\"Mock / Space\",\"2244994945\",\"host\",\"Host Name\",\"2024-07-05T15:17:34.637Z\",\"2024-07-05 Mock _ Space 1ypKdEXvkMLGW.m4a\",7,0]" &&
 	f="2024-07-05 Mock _ Space 1ypKdEXvkMLGW.m4a" &&
 	same_m4a "$f" &&
 	ffprobe -v error -show_entries format_tags=title,artist,date,comment \
