@@ -25,7 +25,8 @@
 static const char *const usage_lines[] = {
 	CAL "add [--tz ZONE] [--duration D]" IND "[--rrule RULE | --every SPEC] "
 	    "[--until DATE | --count N]" IND "--title T START",
-	CAL "list [-j] [--table] [--from DATE]" IND "[--to DATE|+duration]",
+	CAL "list [-j] [--table] [--from DATE|-duration]" IND
+	    "[--to DATE|+duration]",
 	CAL "remove UID",
 	CAL "skip UID DATE",
 	CAL "log [--space ID --at TIME" IND "[--duration D] [--title T]] [-]",
@@ -153,6 +154,17 @@ instant_arg(const char *opt, const char *s, const char *tz)
 		sp_errx(SP_EXIT_USAGE, "%s '%s': not a date or an ISO 8601 "
 		    "time", opt, s);
 	return ms;
+}
+
+/* "+90m" or "-2w": the duration after the sign, in ms, or exit 2. */
+static int64_t
+span_arg(const char *opt, const char *s)
+{
+	double secs;
+
+	if (sp_parse_duration(s + 1, &secs) != 0)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': not a duration", opt, s);
+	return (int64_t)(secs * 1000);
 }
 
 /*
@@ -291,19 +303,17 @@ cmd_list(struct opts *o, int argc, char **argv)
 	size_t n;
 	const char *tz = sp_sched_system_tz();
 	int64_t from, to;
-	double span;
 
 	if (argc != 0)
 		usage();
-	from = o->from ? instant_arg("--from", o->from, tz) : now_ms();
+	from = now_ms();
+	if (o->from != NULL)
+		from = o->from[0] == '-' ? from - span_arg("--from", o->from) :
+		    instant_arg("--from", o->from, tz);
 	to = from + LIST_SPAN;
-	if (o->to != NULL && o->to[0] == '+') {
-		if (sp_parse_duration(o->to + 1, &span) != 0)
-			sp_errx(SP_EXIT_USAGE, "--to '%s': not a duration",
-			    o->to);
-		to = from + (int64_t)(span * 1000);
-	} else if (o->to != NULL)
-		to = instant_arg("--to", o->to, tz);
+	if (o->to != NULL)
+		to = o->to[0] == '+' ? from + span_arg("--to", o->to) :
+		    instant_arg("--to", o->to, tz);
 	if (to < from)
 		sp_errx(SP_EXIT_USAGE, "--to is before --from");
 	open_cal(&s, o->calendar, 0);

@@ -215,6 +215,15 @@ add_host(struct space *s, const char *id)
 }
 
 static void
+push_space(struct sp_facts *f, const struct space *s)
+{
+	if (f->nspaces == f->capspaces)
+		f->spaces = sp_xreallocarray(f->spaces, f->capspaces =
+		    f->capspaces ? f->capspaces * 2 : 64, sizeof(*f->spaces));
+	f->spaces[f->nspaces++] = *s;
+}
+
+static void
 add_space(struct sp_facts *f, const json_t *rec)
 {
 	struct space s;
@@ -241,18 +250,28 @@ add_space(struct sp_facts *f, const json_t *rec)
 	json_array_foreach(json_object_get(rec, "host_ids"), i, v)
 		if (sp_json_idv(v, id, sizeof(id)) == 0)
 			add_host(&s, id);
-	if (f->nspaces == f->capspaces)
-		f->spaces = sp_xreallocarray(f->spaces, f->capspaces =
-		    f->capspaces ? f->capspaces * 2 : 64, sizeof(*f->spaces));
-	f->spaces[f->nspaces++] = s;
+	push_space(f, &s);
 }
 
 static void
 add_occurrence(struct sp_facts *f, const json_t *rec)
 {
 	struct occurrence o;
+	struct space sp;
 	const char *uid = sp_json_str(rec, "uid");
+	char id[64];
 
+	if (sp_json_id(rec, "space_id", id, sizeof(id)) == 0) {
+		/* A Space logged as hosted (spaces-schedule log), not a plan. */
+		f->space_records++;
+		memset(&sp, 0, sizeof(sp));
+		if (rec_instant(rec, "start", &sp.start) != 0 ||
+		    sp.start < f->space_from || sp.start >= f->o->as_of)
+			return;
+		sp.id = sp_xstrdup(id);
+		push_space(f, &sp);
+		return;
+	}
 	f->occ_records++;
 	if (rec_instant(rec, "start", &o.start) != 0)
 		return;

@@ -129,6 +129,28 @@ t_case 'cadence: a week with 1 Space fails, 2 pass (advisory)' '
 	[ "$(crit cadence from)" = "\"8 Spaces hosted in 4 weeks to 2026-W46\"" ]
 '
 
+t_case 'cadence: Spaces logged in the schedule count as hosted, once each' '
+	logged() {
+		printf '"'"'{"type":"occurrence","uid":"log-%s@spaces","start":"%s","space_id":"%s","source":"schedule"}\n'"'"' \
+		    "$1" "$2" "$1"
+	}
+	{ user 6000; plan 13 2
+	  space a 2026-10-20T18:00:00.000Z; logged b 2026-10-22T18:00:00.000Z
+	  logged c 2026-10-27T18:00:00.000Z; logged d 2026-10-29T18:00:00.000Z
+	  space e 2026-11-03T18:00:00.000Z; logged e 2026-11-03T18:00:00.000Z
+	  logged f 2026-11-05T18:00:00.000Z
+	  logged g 2026-11-10T18:00:00.000Z; logged h 2026-11-12T18:00:00.000Z
+	} >facts &&
+	run spaces-eligibility --as-of $ASOF facts &&
+	[ "$(crit cadence status)" = "\"pass\"" ] &&
+	[ "$(crit cadence from)" = "\"8 Spaces hosted in 4 weeks to 2026-W46\"" ] &&
+	[ "$(crit commitment status)" = "\"pass\"" ] &&
+	{ user 6000; logged b 2026-10-22T18:00:00.000Z; } >facts &&
+	run spaces-eligibility --as-of $ASOF facts &&
+	[ "$(crit cadence status)" = "\"fail\"" ] &&
+	[ "$(crit commitment status)" = "\"unknown\"" ]
+'
+
 # A rule set whose cadence counts, for exit statuses.
 cadence_rules() {
 	cat >cadence.json <<-EOF

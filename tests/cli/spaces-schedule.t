@@ -194,6 +194,11 @@ t_case 'list defaults to the next 14 weeks, --to +D is relative; a table' '
 	run spaces-schedule list --to +soon &&
 	status 2 &&
 	err_has "not a duration" &&
+	ago=$(date -u -d @$((now - 3 * 86400)) +%Y-%m-%dT%H:%M:00Z) &&
+	spaces-schedule log --space 1ypKdEXvkMLGW --at "$ago" --title hosted &&
+	run spaces-schedule list --from -1w --to +2w &&
+	jqs_is "[.[].title]" "[\"hosted\",\"soon\"]" &&
+	jqs_is "[.[].space_id]" "[\"1ypKdEXvkMLGW\",null]" &&
 	run spaces-schedule list --table &&
 	out_has "soon" &&
 	! grep -q "{" out
