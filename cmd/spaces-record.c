@@ -927,10 +927,10 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 	emit(rec);
 }
 
-/* Capture every chunk of jb's stream into the journal: 0, or -1. */
+/* Capture every chunk of the stream into the journal: 0, or -1. */
 static int
 capture(struct rec *r, const struct opts *o, const char *playlist,
-    const char *out, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	struct sp_hls pl;
 	const char *replay = o->replay;
@@ -1026,7 +1026,7 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		if (r->j.n > 0 && !r->quiet)
 			sp_warnx("'%s': resuming after %zu chunks", out,
 			    r->j.n);
-		if (capture(r, o, jb->playlist, out, err, sizeof(err)) != 0)
+		if (capture(r, o, jb->playlist, err, sizeof(err)) != 0)
 			goto fatal;
 		if (r->stopped && !r->quiet)
 			sp_warnx("'%s': --max-duration reached: keeping what "
