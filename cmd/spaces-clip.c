@@ -67,13 +67,15 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-/* The output formats, and which of them stream to a pipe. */
-static const struct {
+/* The output formats: which of them stream to a pipe, and which are
+ * lossy (decoded, they are not the samples encoded). */
+static const struct format {
 	const char	*name;
 	int		 streams;
+	int		 lossy;
 } formats[] = {
-	{ "m4a", 0 }, { "aac", 1 }, { "opus", 1 }, { "mp3", 1 },
-	{ "flac", 0 }, { "wav", 1 },
+	{ "m4a", 0, 1 }, { "aac", 1, 1 }, { "opus", 1, 1 }, { "mp3", 1, 1 },
+	{ "flac", 0, 0 }, { "wav", 1, 0 },
 };
 
 struct run {
@@ -160,15 +162,17 @@ pick_format(const char *fmt, const char *out)
 	    "aac, opus, mp3, flac, wav)", fmt);
 }
 
-static int
-streams(const char *fmt)
+/* The entry of fmt; NULL for a name not in the table, which pick_format
+ * never returns. */
+static const struct format *
+format_of(const char *fmt)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(formats[i].name, fmt) == 0)
-			return formats[i].streams;
-	return 0;
+			return &formats[i];
+	return NULL;
 }
 
 static void
@@ -243,11 +247,40 @@ on_progress(void *ctx, uint64_t done)
 	sp_progress_update(ctx, done);
 }
 
-/* The transcode path into fp. */
+/* The processing the run asks for. */
+static void
+render_opts(struct run *r, struct sp_render_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->mono = r->mono;
+	ro->fade_in = r->fade_in;
+	ro->fade_out = r->fade_out;
+	ro->normalise = r->normalise;
+	ro->target = r->target;
+	ro->ceiling = r->ceiling;
+	ro->progress = on_progress;
+	ro->ctx = &r->bar;
+}
+
+/* The encoder for the run (its Opus tags are the caller's). */
+static void
+enc_opts(const struct run *r, const struct sp_render_opts *ro,
+    struct sp_enc_opts *eo)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->format = strcmp(r->format, "opus") == 0 ? SP_ENC_OPUS :
+	    strcmp(r->format, "mp3") == 0 ? SP_ENC_MP3 :
+	    strcmp(r->format, "flac") == 0 ? SP_ENC_FLAC : SP_ENC_WAV;
+	eo->rate = r->rate;
+	eo->channels = sp_render_channels(r->dec, ro);
+	eo->bitrate = r->bitrate;
+}
+
+/* The transcode path into fp; with gain (not NULL), at that gain. */
 static int
 transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
-    const struct sp_chapters *ch, FILE *fp, struct sp_render_result *res,
-    char *err, size_t errlen)
+    const struct sp_chapters *ch, FILE *fp, const double *gain,
+    struct sp_render_result *res, char *err, size_t errlen)
 {
 	struct sp_render_opts ro;
 	struct sp_enc_opts eo;
@@ -258,24 +291,14 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	size_t len;
 	int rc;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.mono = r->mono;
-	ro.fade_in = r->fade_in;
-	ro.fade_out = r->fade_out;
-	ro.normalise = r->normalise;
-	ro.target = r->target;
-	ro.ceiling = r->ceiling;
-	ro.progress = on_progress;
-	ro.ctx = &r->bar;
-	sp_progress_init(&r->bar, "transcode", (end - start) * (r->normalise ?
-	    2 : 1), r->quiet);
-	memset(&eo, 0, sizeof(eo));
-	eo.format = strcmp(r->format, "opus") == 0 ? SP_ENC_OPUS :
-	    strcmp(r->format, "mp3") == 0 ? SP_ENC_MP3 :
-	    strcmp(r->format, "flac") == 0 ? SP_ENC_FLAC : SP_ENC_WAV;
-	eo.rate = r->rate;
-	eo.channels = sp_render_channels(r->dec, &ro);
-	eo.bitrate = r->bitrate;
+	render_opts(r, &ro);
+	if (gain) {
+		ro.gain_given = 1;
+		ro.gain = *gain;
+	}
+	sp_progress_init(&r->bar, gain ? "correct" : "transcode",
+	    sp_render_work(&ro, end - start), r->quiet);
+	enc_opts(r, &ro, &eo);
 	opus_tags(r, title, ch, &ot);
 	eo.opus_tags = &ot;
 	if (eo.format == SP_ENC_MP3) {
@@ -310,6 +333,109 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	return rc;
 }
 
+/* Decode and measure the file written at path, n samples long. */
+static int
+measure(struct run *r, const char *path, uint64_t n,
+    struct sp_loudness_result *m, char *err, size_t errlen)
+{
+	int rc;
+
+	sp_progress_init(&r->bar, "measure", n, r->quiet);
+	rc = sp_render_measure(path, on_progress, &r->bar, m, err, errlen);
+	sp_progress_end(&r->bar);
+	return rc;
+}
+
+/*
+ * A lossy file at a loudness, in out: the encoder moved its loudness and
+ * peaks, so measure what was written, and when it is off the target or
+ * over the ceiling (sp_render_correct), encode once more, into a second
+ * temporary file, and keep the better of the two in out.  fin: what the
+ * file kept measures; res->gain its gain; *encodes 1 or 2.  0, or the exit
+ * status of a failure, with err.
+ */
+static int
+settle(struct run *r, uint64_t start, uint64_t end, const char *title,
+    const struct sp_chapters *ch, struct sp_atomic *out,
+    struct sp_render_result *res, struct sp_loudness_result *fin,
+    int *encodes, char *err, size_t errlen)
+{
+	struct sp_render_opts ro;
+	struct sp_enc_opts eo;
+	struct sp_render_result again;
+	struct sp_loudness_result m;
+	struct sp_atomic alt, t;
+	uint64_t n;
+	double next;
+	int rc;
+
+	render_opts(r, &ro);
+	enc_opts(r, &ro, &eo);
+	n = sp_encode_output_frames(&eo, end - start);
+	if (measure(r, out->tmp, n, fin, err, errlen) != 0)
+		return SP_EXIT_ENV;
+	if (!sp_render_correct(&ro, res->gain, fin, &next))
+		return 0;
+	if (sp_atomic_open(&alt, out->path, out->force) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return errno == EEXIST ? SP_EXIT_NO : SP_EXIT_ENV;
+	}
+	if (transcode(r, start, end, title, ch, alt.fp, &next, &again, err,
+	    errlen) != 0 || measure(r, alt.tmp, n, &m, err, errlen) != 0) {
+		rc = ferror(alt.fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
+		sp_atomic_abort(&alt);
+		return rc;
+	}
+	*encodes = 2;
+	if (sp_render_better(&ro, fin, &m)) {
+		t = *out;
+		*out = alt;
+		alt = t;
+		*fin = m;
+		res->gain = next;
+	}
+	sp_atomic_abort(&alt);
+	return 0;
+}
+
+/* A note when a clip at a loudness misses its target or its ceiling. */
+static void
+loudness_note(struct run *r, const char *path,
+    const struct sp_loudness_result *m)
+{
+	struct sp_render_opts ro;
+	double miss = r->target - m->integrated;
+	int capped;
+
+	if (r->quiet || !isfinite(m->integrated))
+		return;
+	render_opts(r, &ro);
+	if (sp_render_over(&ro, m->true_peak))
+		sp_warnx("'%s': its true peak is %.2f dBTP after encoding, over "
+		    "the ceiling %.1f dBTP; a lower --true-peak leaves the "
+		    "encoder room", path, m->true_peak, r->ceiling);
+	if (fabs(miss) <= SP_RENDER_TOLERANCE)
+		return;
+	/* Short of the target only where the ceiling forbids more gain. */
+	sp_render_aim(&ro, 0, m, 0, &capped);
+	if (capped && miss > 0)
+		sp_warnx("'%s': the true-peak ceiling %.1f dBTP holds it at "
+		    "%.1f LUFS, %.1f LU short of %.1f", path, r->ceiling,
+		    m->integrated, miss, r->target);
+	else
+		sp_warnx("'%s': it measures %.1f LUFS after encoding, %.1f LU "
+		    "%s the target %.1f", path, m->integrated, fabs(miss),
+		    miss > 0 ? "under" : "over", r->target);
+}
+
+/* key: v to 0.01, unless v is not finite (the loudness of silence). */
+static void
+set_db(json_t *rec, const char *key, double v)
+{
+	if (isfinite(v))
+		json_object_set_new(rec, key, json_real(round(v * 100) / 100));
+}
+
 /* Cut one clip into its output; print its record with -j. */
 static void
 one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
@@ -320,11 +446,12 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	struct sp_cut_result cr;
 	struct sp_cut_meta meta;
 	struct sp_render_result rr;
+	struct sp_loudness_result fin;
 	const char *title = r->title ? r->title : c->title;
 	uint64_t start, end;
 	FILE *fp, *jf;
 	json_t *rec;
-	int rc;
+	int fail = 0, encodes = 1;
 
 	start = (uint64_t)llround(c->start * r->rate);
 	end = c->end < 0 ? r->total : (uint64_t)llround(c->end * r->rate);
@@ -363,6 +490,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	sp_chapters_clip(&r->chapters, c->start, (double)end / r->rate, &ch);
 	memset(&cr, 0, sizeof(cr));
 	memset(&rr, 0, sizeof(rr));
+	/* A failed write leaves its mark on the stream; else the input. */
 	if (r->cut) {
 		meta.title = title;
 		meta.artist = r->artist;
@@ -370,20 +498,29 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.comment = r->comment;
 		meta.date = NULL;
 		meta.chapters = &ch;
-		rc = sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
-		    sizeof(err));
+		if (sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
+		    sizeof(err)) != 0)
+			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
 	} else {
-		rc = transcode(r, start, end, title, &ch, fp, &rr, err,
-		    sizeof(err));
+		if (transcode(r, start, end, title, &ch, fp, NULL, &rr, err,
+		    sizeof(err)) != 0)
+			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
+		/* What the file holds: the samples as scaled, where lossless. */
+		fin.integrated = rr.loudness + rr.gain;
+		fin.true_peak = rr.true_peak + rr.gain;
+		/* A pipe cannot be read back. */
+		if (!fail && rr.measured && format_of(r->format)->lossy &&
+		    out.tmp)
+			fail = settle(r, start, end, title, &ch, &out, &rr, &fin,
+			    &encodes, err, sizeof(err));
 		cr.start = start;
 		cr.end = end;
 		cr.out_samples = rr.samples;
 		cr.exact = 1;
 	}
-	if (rc != 0) {
-		/* A failed write leaves its mark on the stream; else the input. */
+	if (fail) {
 		sp_warnx("'%s': %s", path, err);
-		worse(r, ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE);
+		worse(r, fail);
 		sp_atomic_abort(&out);
 		sp_chapters_release(&ch);
 		free(path);
@@ -400,10 +537,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		sp_warnx("'%s': raw ADTS is frame-accurate only: it runs from "
 		    "%s to %s", path, sp_fmt_duration((double)cr.start / r->rate,
 		    a), sp_fmt_duration((double)cr.end / r->rate, b));
-	if (rr.measured && rr.missed > 0.05 && !r->quiet)
-		sp_warnx("'%s': the true-peak ceiling %.1f dBTP holds it at "
-		    "%.1f LUFS, %.1f LU short of %.1f", path, r->ceiling,
-		    r->target - rr.missed, rr.missed, r->target);
+	if (rr.measured)
+		loudness_note(r, path, &fin);
 	if (r->chjson) {
 		char *jp = many ? sp_clip_name(r->chjson, index, c->title,
 		    c->start, err, sizeof(err)) : sp_xstrdup(r->chjson);
@@ -439,9 +574,13 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    "format", r->format, "path", path);
 		if (title)
 			json_object_set_new(rec, "title", json_string(title));
-		if (rr.measured)
-			json_object_set_new(rec, "gain", json_real(round(rr.gain *
-			    100) / 100));
+		if (rr.measured) {
+			set_db(rec, "gain", rr.gain);
+			set_db(rec, "loudness", fin.integrated);
+			set_db(rec, "true_peak", fin.true_peak);
+			json_object_set_new(rec, "encodes",
+			    json_integer(encodes));
+		}
 		if (sp_ndjson_write(stdout, rec) != 0)
 			sp_err(SP_EXIT_ENV, "write error");
 		json_decref(rec);
@@ -563,7 +702,7 @@ main(int argc, char *argv[])
 	if ((r.format = pick_format(r.format, r.output)) == NULL)
 		sp_errx(SP_EXIT_USAGE, "-o '%s': give --format (m4a, aac, "
 		    "opus, mp3, flac, wav)", r.output);
-	if (strcmp(r.output, "-") == 0 && !streams(r.format))
+	if (strcmp(r.output, "-") == 0 && !format_of(r.format)->streams)
 		sp_errx(SP_EXIT_USAGE, "%s cannot go to a pipe: %s; use aac, "
 		    "opus, mp3 or wav for -o -", r.format,
 		    strcmp(r.format, "m4a") == 0 ? "an M4A's index (moov) is "

@@ -96,6 +96,115 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* A meter for what is written (mono counted once), or NULL with err. */
+static struct sp_loudness *
+meter(unsigned channels, unsigned rate, char *err, size_t errlen)
+{
+	struct sp_loudness *l = sp_loudness_new(channels, rate, 0);
+
+	if (l == NULL)
+		sp_fail(err, errlen, "cannot measure loudness at %u Hz, %u "
+		    "channels", rate, channels);
+	return l;
+}
+
+uint64_t
+sp_render_work(const struct sp_render_opts *o, uint64_t n)
+{
+	return o->normalise && !o->gain_given ? 2 * n : n;
+}
+
+double
+sp_render_aim(const struct sp_render_opts *o, double gain,
+    const struct sp_loudness_result *m, double margin, int *capped)
+{
+	double next;
+
+	*capped = 0;
+	if (!isfinite(m->integrated))
+		return gain;
+	next = gain + o->target - m->integrated;
+	/* A linear gain only: the ceiling caps it. */
+	if (isfinite(m->true_peak) &&
+	    m->true_peak + next - gain > o->ceiling - margin) {
+		next = gain + o->ceiling - margin - m->true_peak;
+		*capped = 1;
+	}
+	return next;
+}
+
+int
+sp_render_over(const struct sp_render_opts *o, double true_peak)
+{
+	/* The records and notes print dB to two decimals. */
+	return true_peak > o->ceiling + 0.005;
+}
+
+int
+sp_render_correct(const struct sp_render_opts *o, double gain,
+    const struct sp_loudness_result *m, double *next)
+{
+	int capped;
+
+	*next = sp_render_aim(o, gain, m, SP_RENDER_MARGIN, &capped);
+	if (!isfinite(m->integrated))
+		return 0;
+	return sp_render_over(o, m->true_peak) ||
+	    fabs(*next - gain) > SP_RENDER_TOLERANCE;
+}
+
+int
+sp_render_better(const struct sp_render_opts *o,
+    const struct sp_loudness_result *a, const struct sp_loudness_result *b)
+{
+	int over_a = sp_render_over(o, a->true_peak);
+	int over_b = sp_render_over(o, b->true_peak);
+
+	if (over_a != over_b)
+		return over_a;
+	if (over_a)
+		return b->true_peak < a->true_peak;
+	return fabs(b->integrated - o->target) <
+	    fabs(a->integrated - o->target);
+}
+
+int
+sp_render_measure(const char *path, void (*progress)(void *, uint64_t),
+    void *ctx, struct sp_loudness_result *m, char *err, size_t errlen)
+{
+	const struct sp_decode_info *i;
+	struct sp_decoder *d;
+	struct sp_loudness *l;
+	uint64_t done = 0;
+	float *buf;
+	long got = 0;
+	int rc = 0;
+
+	if ((d = sp_decode_open(path, err, errlen)) == NULL)
+		return -1;
+	i = sp_decode_info(d);
+	if ((l = meter(i->channels, i->sample_rate, err, errlen)) == NULL) {
+		sp_decode_close(d);
+		return -1;
+	}
+	buf = sp_xcalloc((size_t)CHUNK * i->channels, sizeof(*buf));
+	while (rc == 0 && (got = sp_decode_read(d, buf, CHUNK)) > 0) {
+		if (sp_loudness_add(l, buf, (size_t)got) != 0)
+			rc = sp_fail(err, errlen, "the loudness meter failed");
+		done += (uint64_t)got;
+		if (progress)
+			progress(ctx, done);
+	}
+	free(buf);
+	if (rc == 0 && got < 0)
+		rc = sp_fail(err, errlen, "%s", sp_decode_error(d));
+	if (rc == 0 && sp_loudness_get(l, m) != 0)
+		rc = sp_fail(err, errlen, "the loudness meter failed");
+	sp_loudness_free(l);
+	sp_decode_close(d);
+	return rc;
+}
+
 int
 sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
     const struct sp_render_opts *o, struct sp_encoder *e,
@@ -104,18 +213,17 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 	const struct sp_decode_info *i = sp_decode_info(d);
 	struct sp_loudness_result lr;
 	struct sp_loudness *m;
-	double gain = 0;
+	double gain = o->normalise && o->gain_given ? o->gain : 0;
 	uint64_t done;
+	int capped;
 
 	memset(r, 0, sizeof(*r));
 	if (start >= end)
 		return sp_fail(err, errlen, "an empty clip");
-	if (o->normalise) {
-		m = sp_loudness_new(sp_render_channels(d, o), i->sample_rate,
-		    0);
-		if (m == NULL)
-			return sp_fail(err, errlen, "cannot measure loudness at "
-			    "%u Hz", i->sample_rate);
+	if (o->normalise && !o->gain_given) {
+		if ((m = meter(sp_render_channels(d, o), i->sample_rate, err,
+		    errlen)) == NULL)
+			return -1;
 		if (pass(d, start, end, o, 1.0, m, NULL, 0, &done, err,
 		    errlen) != 0) {
 			sp_loudness_free(m);
@@ -129,19 +237,12 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 		r->measured = 1;
 		r->loudness = lr.integrated;
 		r->true_peak = lr.true_peak;
-		if (isfinite(lr.integrated)) {
-			gain = o->target - lr.integrated;
-			/* A linear gain only: the ceiling caps it. */
-			if (isfinite(lr.true_peak) &&
-			    lr.true_peak + gain > o->ceiling) {
-				gain = o->ceiling - lr.true_peak;
-				r->missed = o->target - (lr.integrated + gain);
-			}
-		}
-		r->gain = gain;
+		gain = sp_render_aim(o, 0, &lr, 0, &capped);
 	}
+	r->gain = gain;
 	if (pass(d, start, end, o, pow(10, gain / 20), NULL, e,
-	    o->normalise ? end - start : 0, &done, err, errlen) != 0)
+	    sp_render_work(o, end - start) - (end - start), &done, err,
+	    errlen) != 0)
 		return -1;
 	r->samples = done;
 	return 0;
