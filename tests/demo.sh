@@ -49,6 +49,9 @@ SPACES_SCHEDULE=$work/schedule.ics
 export SPACES_SCHEDULE
 a=audio/2022-03-22-1ypKdEXvkMLGW.aac
 
+note "The commands; 'spaces NAME' runs spaces-NAME, as git does."
+step 'spaces help'
+
 note "The sample: $zip, an X data archive of a host with" \
     "6210 followers and two Spaces, whose audio is 68 s of speech." \
     "Say it is 1 April 2022.  Files go to $work," \
