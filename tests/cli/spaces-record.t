@@ -530,7 +530,14 @@ t_case 'the disk holds the output plus a window, not the chunks beside it' '
 	out_kb=$(du -k out.m4a | cut -f 1) &&
 	peak=$(sort -n du.log | tail -n 1) &&
 	echo "output $out_kb KiB, peak $peak KiB" &&
-	[ "$peak" -lt $((out_kb + 32768)) ]
+	# Where the file system cannot punch holes (the manual says so),
+	# .part keeps its space until the end: the output twice at most.
+	head -c 65536 /dev/zero >probe &&
+	if fallocate -p -o 0 -l 65536 probe 2>/dev/null; then
+		[ "$peak" -lt $((out_kb + 32768)) ]
+	else
+		[ "$peak" -lt $((2 * out_kb + 32768)) ]
+	fi
 '
 
 t_case '-j: the audio entry, with its first sample wall clock from the NTP tags' '
