@@ -176,24 +176,11 @@ field(void *ctx, const char *key)
 	return NULL;
 }
 
-/* Copy bytes to stdout; a closed pipe ends us quietly (SIGPIPE). */
-static int
-put_stdout(const void *buf, size_t n)
-{
-	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
-}
-
 static int
 copy_spool(FILE *fp)
 {
-	char buf[BLOCK];
-	size_t n;
-
 	rewind(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (put_stdout(buf, n) != 0)
-			return -1;
-	return ferror(fp) ? -1 : 0;
+	return sp_copy(fp, stdout);
 }
 
 /* -o -: write every spooled part whose turn has come. */

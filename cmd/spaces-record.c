@@ -524,6 +524,8 @@ gaps(struct rec *r, int json)
 /* What the options say, for every operand. */
 struct opts {
 	int		 json, force, wait;
+	int		 to_stdout;		/* -o -: working files named
+						   by the default template */
 	const char	*tmpl, *format, *replay;
 	const char	*cookies, *web, *query_id, *features;
 	const char	*const *headers;	/* for the web endpoints */
@@ -966,7 +968,26 @@ capture(struct rec *r, const struct opts *o, const char *playlist,
 	return rc;
 }
 
-/* Record one job to out.  An exit status, after any message. */
+/* Copy the file at path to stdout: 0, or -1 with err. */
+static int
+to_stdout(const char *path, char *err, size_t errlen)
+{
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return sp_fail(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+	rc = sp_copy(fp, stdout) != 0 || fflush(stdout) != 0;
+	fclose(fp);
+	return rc ? sp_fail(err, errlen, "write error: %s", strerror(errno)) :
+	    0;
+}
+
+/*
+ * Record one job to out (with -o -, the name of its working files).  An
+ * exit status, after any message.
+ */
 static int
 record(struct rec *r, const struct opts *o, const struct job *jb,
     const char *out)
@@ -981,7 +1002,7 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	int rc, status = SP_EXIT_OK, opus = strcmp(o->format, "opus") == 0;
 
 	/* A finished output is not recorded again (cron runs often). */
-	if (!o->force && stat(out, &st) == 0) {
+	if (!o->force && !o->to_stdout && stat(out, &st) == 0) {
 		char *jp = sp_xasprintf("%s.journal", out);
 		int have = access(jp, F_OK) == 0;
 
@@ -1051,10 +1072,18 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		    &rate, err, sizeof(err)) != 0)
 			goto fatal;
 		start = sp_journal_started(&r->j, rate);
-		if (to_opus(r->j.apath, out, &tags, o->force, &samples, err,
-		    sizeof(err)) != 0)
+		if (to_opus(r->j.apath, o->to_stdout ? "-" : out, &tags,
+		    o->force, &samples, err, sizeof(err)) != 0)
 			goto fatal;
 		rate = 48000;
+	} else if (o->to_stdout) {
+		/* Assembled beside the working files, then poured out. */
+		if (sp_journal_assemble(&r->j, o->format, &tags, NULL, 1,
+		    &samples, &rate, err, sizeof(err)) != 0)
+			goto fatal;
+		start = sp_journal_started(&r->j, rate);
+		if (to_stdout(r->j.apath, err, sizeof(err)) != 0)
+			goto fatal;
 	} else {
 		if (sp_journal_assemble(&r->j, o->format, &tags, out, o->force,
 		    &samples, &rate, err, sizeof(err)) != 0)
@@ -1181,6 +1210,12 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((argc == 0) == (playlist == NULL))
 		usage();
+	if (strcmp(o.tmpl, "-") == 0) {
+		if (o.json)
+			sp_errx(SP_EXIT_USAGE, "-o - and -j both want stdout");
+		o.to_stdout = 1;
+		o.tmpl = "%(id)s.%(ext)s";
+	}
 	if (sp_template_check(o.tmpl, keys, err, sizeof(err)) != 0)
 		sp_errx(SP_EXIT_USAGE, "-o '%s': %s", o.tmpl, err);
 	if (o.cookies == NULL && (o.cookies = getenv("SPACES_COOKIES")) !=
@@ -1215,6 +1250,9 @@ main(int argc, char *argv[])
 		jobs[njobs++].id = sp_xstrdup(sid);
 	}
 
+	if (o.to_stdout && njobs > 1)
+		sp_errx(SP_EXIT_USAGE, "-o - writes one recording, not %zu",
+		    njobs);
 	ho.retries = (int)env_num("SPACES_RETRIES", 0, 20, SP_HTTP_RETRIES);
 	ho.backoff = env_num("SPACES_BACKOFF", 0.001, 60, SP_HTTP_BACKOFF);
 	ho.low_speed_time = (long)env_num("SPACES_TIMEOUT", 1, 3600,

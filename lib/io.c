@@ -184,12 +184,23 @@ sp_close_stdout(void)
 	return -1;
 }
 
+int
+sp_copy(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
+}
+
 char *
 sp_spool(FILE *fp)
 {
 	const char *dir = getenv("TMPDIR");
-	char *path, buf[65536];
-	size_t n;
+	char *path;
 	int fd, e, bad;
 	FILE *out;
 
@@ -204,11 +215,8 @@ sp_spool(FILE *fp)
 		errno = e;
 		return NULL;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
+	bad = sp_copy(fp, out) != 0;
 	e = errno;
-	bad = ferror(fp) || ferror(out);
 	if (fclose(out) != 0 && !bad) {
 		bad = 1;
 		e = errno;

@@ -46,6 +46,10 @@ void	sp_atomic_abort(struct sp_atomic *a);
  */
 int	sp_close_stdout(void);
 
+/* Copy the rest of from to to: 0, or -1 with errno (a read or write
+ * error; neither file is flushed or closed). */
+int	sp_copy(FILE *from, FILE *to);
+
 /*
  * Copy all of fp (a pipe) into a new temporary file in $TMPDIR (or /tmp),
  * for readers that must seek.  Returns its path (new; the caller unlinks

@@ -597,4 +597,19 @@ t_case 'a chunk that is 429: the retry waits as long as Retry-After says' '
 	awk -v a="$t0" -v b="$t1" "BEGIN { exit !(b - a >= 2) }"
 '
 
+t_case '-o -: the recording on stdout, no file left; not with -j or two Spaces' '
+	mock ok &&
+	spaces-record -o - --format aac --playlist "$U/playlist_1.m3u8" >o.aac 2>err &&
+	same_aac o.aac &&
+	spaces-record -o - --playlist "$U/playlist_1.m3u8" >o.m4a 2>err &&
+	[ "$(ls | sort | tr "\n" " ")" = "err expect.aac expect.frames log mock.out o.aac o.m4a port " ] &&
+	same_m4a o.m4a &&
+	run spaces-record -j -o - --playlist "$U/playlist_1.m3u8" &&
+	status 2 &&
+	err_has "both want stdout" &&
+	run spaces-record -o - 1ypKdEXvkMLGW 1LiveSpace001 &&
+	status 2 &&
+	err_has "one recording"
+'
+
 t_end
