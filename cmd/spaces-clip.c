@@ -13,6 +13,7 @@
 #include "cut.h"
 #include "decode.h"
 #include "encode.h"
+#include "args.h"
 #include "err.h"
 #include "id3w.h"
 #include "io.h"
@@ -20,7 +21,6 @@
 #include "oggopus.h"
 #include "progress.h"
 #include "render.h"
-#include "strnum.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -128,18 +128,6 @@ time_arg(const char *opt, const char *s)
 	if (sp_parse_duration(s, &v) != 0)
 		sp_errx(SP_EXIT_USAGE, "%s '%s': not a time (90, 1:30, "
 		    "01:02:03.250, 1h2m3.5s)", opt, s);
-	return v;
-}
-
-static double
-number_arg(const char *opt, const char *s, double min, double max)
-{
-	const char *errstr;
-	double v;
-
-	if (sp_strtod(s, min, max, &v, &errstr) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%g to %g)", opt, s,
-		    errstr, min, max);
 	return v;
 }
 
@@ -643,7 +631,7 @@ main(int argc, char *argv[])
 			r.artist = optarg;
 			break;
 		case OPT_BITRATE:
-			r.bitrate = (unsigned)number_arg("--bitrate", optarg, 6,
+			r.bitrate = (unsigned)sp_arg_num("--bitrate", optarg, 6,
 			    510);
 			break;
 		case OPT_CHAPTERS:
@@ -669,7 +657,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LOUDNESS:
 			r.normalise = 1;
-			r.target = number_arg("--loudness", optarg, -70, -5);
+			r.target = sp_arg_num("--loudness", optarg, -70, -5);
 			break;
 		case OPT_MONO:
 			r.mono = 1;
@@ -681,7 +669,7 @@ main(int argc, char *argv[])
 			r.title = optarg;
 			break;
 		case OPT_TRUE_PEAK:
-			r.ceiling = number_arg("--true-peak", optarg, -20, 0);
+			r.ceiling = sp_arg_num("--true-peak", optarg, -20, 0);
 			break;
 		case OPT_VERSION:
 			printf("spaces-clip %s\n", SP_VERSION);

@@ -8,11 +8,11 @@
 
 #include "country.h"
 #include "eligibility.h"
+#include "args.h"
 #include "err.h"
 #include "io.h"
 #include "json.h"
 #include "rules.h"
-#include "strnum.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -55,18 +55,6 @@ usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(SP_EXIT_USAGE);
-}
-
-static long long
-number_arg(const char *opt, const char *s, long long min, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	if (sp_strtoll(s, min, max, &v, &errstr) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%lld to %lld)", opt, s,
-		    errstr, min, max);
-	return v;
 }
 
 /* A cell of the table; the json value shown as text. */
@@ -289,7 +277,7 @@ main(int argc, char *argv[])
 			verbose = 1;
 			break;
 		case OPT_AGE:
-			age = number_arg("--age", optarg, 0, 150);
+			age = sp_arg_int("--age", optarg, 0, 150);
 			break;
 		case OPT_AS_OF:
 			as_of = optarg;
@@ -307,7 +295,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case OPT_FOLLOWERS:
-			followers = number_arg("--followers", optarg, 0,
+			followers = sp_arg_int("--followers", optarg, 0,
 			    1000000000000LL);
 			break;
 		case OPT_LIST:
@@ -326,7 +314,7 @@ main(int argc, char *argv[])
 			printf("spaces-eligibility %s\n", SP_VERSION);
 			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case OPT_WEEKS:
-			weeks = (int)number_arg("--weeks", optarg, 1, 520);
+			weeks = (int)sp_arg_int("--weeks", optarg, 1, 520);
 			break;
 		default:
 			usage();

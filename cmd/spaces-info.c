@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "err.h"
 #include "io.h"
 #include "json.h"
 #include "probe.h"
 #include "segment.h"
-#include "strnum.h"
 #include "timefmt.h"
 #include "banned.h"
 
@@ -146,7 +146,7 @@ int
 main(int argc, char *argv[])
 {
 	struct sp_probe_opts o;
-	const char *errstr, *name;
+	const char *name;
 	char err[512], *spool = NULL;
 	json_t *m, *clips, *c;
 	size_t k;
@@ -187,9 +187,8 @@ main(int argc, char *argv[])
 			table = 1;
 			break;
 		case OPT_THRESHOLD:
-			if (sp_strtod(optarg, -120, 0, &o.threshold, &errstr))
-				sp_errx(SP_EXIT_USAGE, "--threshold '%s': %s "
-				    "(-120 to 0 dBFS)", optarg, errstr);
+			o.threshold = sp_arg_num("--threshold", optarg, -120,
+			    0);
 			break;
 		case OPT_VERSION:
 			printf("spaces-info %s\n", SP_VERSION);

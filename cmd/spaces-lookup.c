@@ -7,11 +7,11 @@
 
 #include <curl/curl.h>
 
+#include "args.h"
 #include "err.h"
 #include "http.h"
 #include "io.h"
 #include "json.h"
-#include "strnum.h"
 #include "xapi.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -78,20 +78,6 @@ read_token(const char *path)
 	sp_close_in(fp);
 	explicit_bzero(buf, sizeof(buf));
 	return p;
-}
-
-static long
-env_num(const char *name, long min, long max, long def)
-{
-	const char *s = getenv(name), *errstr;
-	long long v;
-
-	if (s == NULL || *s == '\0')
-		return def;
-	if (sp_strtoll(s, min, max, &v, &errstr) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%ld to %ld)", name, s,
-		    errstr, min, max);
-	return (long)v;
 }
 
 static void
@@ -289,11 +275,7 @@ main(int argc, char *argv[])
 		    "or give --token-file");
 	if ((base = getenv("SPACES_API_URL")) == NULL || *base == '\0')
 		base = SP_XAPI_URL;
-	ho.low_speed_time = env_num("SPACES_TIMEOUT", 1, 3600,
-	    SP_HTTP_LOW_SPEED_TIME);
-	ho.connect_timeout = ho.low_speed_time < SP_HTTP_CONNECT_TIMEOUT ?
-	    ho.low_speed_time : SP_HTTP_CONNECT_TIMEOUT;
-	ho.retries = (int)env_num("SPACES_RETRIES", 0, 20, SP_HTTP_RETRIES);
+	sp_http_env(&ho);
 	ho.verbose = verbose ? verbose_cb : NULL;
 	ho.notice = notice_cb;
 	ho.wait_429 = sp_xapi_wait_429;

@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "encode.h"
+#include "args.h"
 #include "err.h"
 #include "hls.h"
 #include "http.h"
@@ -22,7 +23,6 @@
 #include "oggopus.h"
 #include "progress.h"
 #include "recorder.h"
-#include "strnum.h"
 #include "template.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -97,20 +97,6 @@ usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(SP_EXIT_USAGE);
-}
-
-static double
-env_num(const char *name, double min, double max, double def)
-{
-	const char *s = getenv(name), *errstr;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return def;
-	if (sp_strtod(s, min, max, &v, &errstr) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%g to %g)", name, s,
-		    errstr, min, max);
-	return v;
 }
 
 static void
@@ -1132,9 +1118,8 @@ main(int argc, char *argv[])
 	struct opts o;
 	struct job *jobs = NULL;
 	struct tvals tv;
-	const char *playlist = NULL, *errstr, *bearer;
+	const char *playlist = NULL, *bearer;
 	char err[1024], *out, *id, *ct0 = NULL, *hdr[8], date[SP_INSTANT_LEN];
-	long long v;
 	size_t i, njobs = 0, cap = 0, nh = 0;
 	int ch, jobn = 4, rc, status = SP_EXIT_OK, stdin_used = 0;
 	time_t tnow;
@@ -1180,10 +1165,7 @@ main(int argc, char *argv[])
 			o.format = optarg;
 			break;
 		case OPT_JOBS:
-			if (sp_strtoll(optarg, 1, 64, &v, &errstr) != 0)
-				sp_errx(SP_EXIT_USAGE, "--jobs '%s': %s (1 to "
-				    "64)", optarg, errstr);
-			jobn = (int)v;
+			jobn = (int)sp_arg_int("--jobs", optarg, 1, 64);
 			break;
 		case OPT_MAXDUR:
 			if (sp_parse_duration(optarg, &r.max_dur) != 0 ||
@@ -1253,19 +1235,14 @@ main(int argc, char *argv[])
 	if (o.to_stdout && njobs > 1)
 		sp_errx(SP_EXIT_USAGE, "-o - writes one recording, not %zu",
 		    njobs);
-	ho.retries = (int)env_num("SPACES_RETRIES", 0, 20, SP_HTTP_RETRIES);
-	ho.backoff = env_num("SPACES_BACKOFF", 0.001, 60, SP_HTTP_BACKOFF);
-	ho.low_speed_time = (long)env_num("SPACES_TIMEOUT", 1, 3600,
-	    SP_HTTP_LOW_SPEED_TIME);
-	ho.connect_timeout = ho.low_speed_time < SP_HTTP_CONNECT_TIMEOUT ?
-	    ho.low_speed_time : SP_HTTP_CONNECT_TIMEOUT;
+	sp_http_env(&ho);
 	ho.verbose = r.verbose ? verbose_web_cb : NULL;
 	ho.notice = notice_cb;
 	ho.ctx = &r;
-	o.tries = (int)env_num("SPACES_REPLAY_TRIES", 1, 1000, 20);
-	o.replay_wait = env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
-	o.wait_poll = env_num("SPACES_WAIT_POLL", 0.01, 3600, 30);
-	o.wait_max = env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
+	o.tries = (int)sp_env_int("SPACES_REPLAY_TRIES", 1, 1000, 20);
+	o.replay_wait = sp_env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
+	o.wait_poll = sp_env_num("SPACES_WAIT_POLL", 0.01, 3600, 30);
+	o.wait_max = sp_env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
 	o.web = getenv("SPACES_WEB_URL");
 	if (o.web == NULL || *o.web == '\0')
 		o.web = "https://x.com";

@@ -7,11 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "err.h"
 #include "io.h"
 #include "json.h"
 #include "schedule.h"
-#include "strnum.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -120,18 +120,6 @@ usage(void)
 {
 	print_usage(stderr, cur_cmd, 0);
 	exit(SP_EXIT_USAGE);
-}
-
-static long long
-number_arg(const char *opt, const char *s, long long min, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	if (sp_strtoll(s, min, max, &v, &errstr) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s '%s': %s (%lld to %lld)", opt, s,
-		    errstr, min, max);
-	return v;
 }
 
 static double
@@ -696,7 +684,7 @@ main(int argc, char *argv[])
 			o.at = optarg;
 			break;
 		case OPT_COUNT:
-			o.count = (int)number_arg("--count", optarg, 1, 100000);
+			o.count = (int)sp_arg_int("--count", optarg, 1, 100000);
 			break;
 		case OPT_DURATION:
 			o.duration = duration_arg("--duration", optarg,
@@ -710,7 +698,7 @@ main(int argc, char *argv[])
 			o.from = optarg;
 			break;
 		case OPT_MIN:
-			o.min = (int)number_arg("--min", optarg, 0, 1000);
+			o.min = (int)sp_arg_int("--min", optarg, 0, 1000);
 			break;
 		case OPT_RRULE:
 			o.rrule = optarg;
@@ -737,7 +725,7 @@ main(int argc, char *argv[])
 			o.until = optarg;
 			break;
 		case OPT_WEEKS:
-			o.weeks = (int)number_arg("--weeks", optarg, 1, 520);
+			o.weeks = (int)sp_arg_int("--weeks", optarg, 1, 520);
 			break;
 		case OPT_WITHIN:
 			o.within = duration_arg("--within", optarg,
