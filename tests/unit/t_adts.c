@@ -4,6 +4,7 @@
 
 #include "adts.h"
 #include "t.h"
+#include "tbuf.h"
 
 /* What the callbacks saw. */
 struct seen {
@@ -115,23 +116,6 @@ splits_agree(const uint8_t *b, size_t n)
 	return 1;
 }
 
-/* A stream under construction. */
-static uint8_t B[1 << 20];
-static size_t BN;
-
-static void
-put(const void *p, size_t n)
-{
-	memcpy(B + BN, p, n);
-	BN += n;
-}
-
-static void
-putc8(unsigned c)
-{
-	B[BN++] = (uint8_t)c;
-}
-
 /*
  * An ADTS frame of len bytes, header included; raw is the number of raw
  * data blocks minus one.  The payload holds no byte that starts an item.
@@ -158,24 +142,6 @@ static void
 lc(unsigned len)
 {
 	frame(0, 0, 1, 3, 2, len, 0);
-}
-
-static void
-syncsafe(uint32_t n)
-{
-	putc8(n >> 21 & 0x7F);
-	putc8(n >> 14 & 0x7F);
-	putc8(n >> 7 & 0x7F);
-	putc8(n & 0x7F);
-}
-
-static void
-be32(uint32_t n)
-{
-	putc8(n >> 24);
-	putc8(n >> 16 & 0xFF);
-	putc8(n >> 8 & 0xFF);
-	putc8(n & 0xFF);
 }
 
 /* An ID3v2.<v> tag header with a body of size bytes. */
@@ -499,15 +465,6 @@ static size_t tagpos, frpos;
 static unsigned tagv;
 
 static void
-syncsafe_at(uint8_t *b, uint32_t n)
-{
-	b[0] = n >> 21 & 0x7F;
-	b[1] = n >> 14 & 0x7F;
-	b[2] = n >> 7 & 0x7F;
-	b[3] = n & 0x7F;
-}
-
-static void
 tag_open(unsigned v)
 {
 	tagpos = BN;
@@ -524,7 +481,7 @@ tag_close(unsigned flags)
 	B[tagpos + 3] = tagv;
 	B[tagpos + 4] = 0;
 	B[tagpos + 5] = flags;
-	syncsafe_at(B + tagpos + 6, size);
+	syncsafe_at(tagpos + 6, size);
 	if (flags & 0x10) {
 		put("3DI\4\0", 5);
 		putc8(flags);
@@ -546,7 +503,7 @@ fr_close(unsigned flags)
 	uint32_t size = BN - frpos - 10;
 
 	if (tagv == 4)
-		syncsafe_at(B + frpos + 4, size);
+		syncsafe_at(frpos + 4, size);
 	else {
 		B[frpos + 4] = size >> 24;
 		B[frpos + 5] = size >> 16 & 0xFF;

@@ -7,50 +7,12 @@
 #include "id3r.h"
 #include "id3w.h"
 #include "t.h"
+#include "tbuf.h"
 
-/* A tag under construction. */
-static uint8_t B[4 << 20];
-static size_t BN, tagpos;
+/* A tag under construction, in tbuf.h's B. */
+static size_t tagpos;
 static unsigned tagv;
 static struct sp_id3r T;
-
-static void
-put(const void *p, size_t n)
-{
-	memcpy(B + BN, p, n);
-	BN += n;
-}
-
-static void
-putc8(unsigned c)
-{
-	B[BN++] = (uint8_t)c;
-}
-
-static void
-syncsafe_at(size_t at, uint32_t n)
-{
-	B[at] = n >> 21 & 0x7F;
-	B[at + 1] = n >> 14 & 0x7F;
-	B[at + 2] = n >> 7 & 0x7F;
-	B[at + 3] = n & 0x7F;
-}
-
-static void
-be32_at(size_t at, uint32_t n)
-{
-	B[at] = n >> 24;
-	B[at + 1] = n >> 16 & 0xFF;
-	B[at + 2] = n >> 8 & 0xFF;
-	B[at + 3] = n & 0xFF;
-}
-
-static void
-be32(uint32_t n)
-{
-	BN += 4;
-	be32_at(BN - 4, n);
-}
 
 /* An ID3v2.<v> tag; tag_close fills in its size. */
 static void
