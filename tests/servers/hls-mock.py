@@ -77,7 +77,10 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loopback import serve  # noqa: E402
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 NCHUNKS = 7
@@ -431,16 +434,6 @@ class H(BaseHTTPRequestHandler):
         return self.send(404, b'{"errors":[{"message":"no"}]}', js)
 
 
-class S(ThreadingHTTPServer):
-    # ThreadingHTTPServer's 5 is short for a client opening its
-    # connections all at once.
-    request_queue_size = 64
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def main():
     global SC, LOGFD
     SC, log = sys.argv[1], sys.argv[3]
@@ -456,14 +449,7 @@ def main():
         LONG_ANSWERS["playlist"] = answer(200, long_playlist(),
                                           "application/vnd.apple.mpegurl")
         LONG_ANSWERS["chunk"] = answer(200, LONG_BODY, "audio/aac")
-    srv = S(("127.0.0.1", 0), H)
-    threading.Timer(lifetime, srv.shutdown).start()
-    tmp = sys.argv[2] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, sys.argv[2])
-    srv.serve_forever()
-    srv.server_close()
+    serve(H, sys.argv[2], lifetime)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,15 @@ Scenarios:
   slowok      ok after a 1 s pause (for parallel transfers)
 """
 import json
+import os
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loopback import serve  # noqa: E402
 
 TOKEN = "test-token-s3cr3t"
 # A wrapper may add tokens: the dict is shared, unlike a rebound name.
@@ -328,25 +332,10 @@ class H(BaseHTTPRequestHandler):
         return self.send(st, body, rl)
 
 
-class S(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A client that hangs up (a timeout test, a size limit) is normal.
-        pass
-
-
 def main():
     lifetime = float(sys.argv[4]) if len(sys.argv) > 4 else 60
-    srv = S(("127.0.0.1", 0), H)
-    srv.daemon_threads = True
     # Bounded: the server ends by itself even if nobody stops it.
-    threading.Timer(lifetime, srv.shutdown).start()
-    tmp = sys.argv[2] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    import os
-    os.rename(tmp, sys.argv[2])
-    srv.serve_forever()
-    srv.server_close()
+    serve(H, sys.argv[2], lifetime)
 
 
 if __name__ == "__main__":
