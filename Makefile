@@ -34,12 +34,16 @@ PKGS = libcurl jansson opus ogg opusfile sndfile libarchive libical libebur128 \
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lfaad -lm
 
-SP_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
+SP_CFLAGS = -std=c11 -D_GNU_SOURCE $(LIBINC) $(PKG_CFLAGS) \
 	-DSP_VERSION='"$(VERSION)"' -DSP_RULESDIR='"$(RULESDIR)"' \
 	$(WARN) $(if $(WERROR),-Werror) $(SANFLAGS) $(CFLAGS)
 SP_LDFLAGS = -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
-LIBSRC = $(sort $(wildcard lib/*.c))
+# lib/ is layered, bottom to top; a module uses only its own folder and
+# the folders below it (lib/README; tests/cli/source.t checks it).
+LAYERS = base media x plan
+LIBINC = $(LAYERS:%=-Ilib/%)
+LIBSRC = $(sort $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c)))
 CMDS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/spaces.c cmd/spaces-*.c)))
 UNITS = $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/t_*.c)))
 FUZZERS = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
@@ -104,7 +108,7 @@ bench:
 
 # make fuzz FUZZ_SECONDS=N runs every harness for N seconds.
 FUZZ_SECONDS = 60
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -DSP_RULESDIR='"$(RULESDIR)"' \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(LIBINC) -g -O1 -DSP_RULESDIR='"$(RULESDIR)"' \
 	-fsanitize=fuzzer,address,undefined
 fuzz:
 	@sh .ci/deps fuzz

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "args.h"
 #include "err.h"
 #include "http.h"
 #include "strnum.h"
@@ -712,4 +713,16 @@ sp_http_escape(const char *s)
 	o = sp_xstrdup(c);
 	curl_free(c);
 	return o;
+}
+
+void
+sp_http_env(struct sp_http_opts *o)
+{
+	o->retries = (int)sp_env_int("SPACES_RETRIES", 0, 20,
+	    SP_HTTP_RETRIES);
+	o->backoff = sp_env_num("SPACES_BACKOFF", 0.001, 60, SP_HTTP_BACKOFF);
+	o->low_speed_time = (long)sp_env_int("SPACES_TIMEOUT", 1, 3600,
+	    SP_HTTP_LOW_SPEED_TIME);
+	o->connect_timeout = o->low_speed_time < SP_HTTP_CONNECT_TIMEOUT ?
+	    o->low_speed_time : SP_HTTP_CONNECT_TIMEOUT;
 }

@@ -130,4 +130,11 @@ char	*sp_http_redact(const char *line);
  */
 char	*sp_http_escape(const char *s);
 
+/*
+ * The network settings every command takes from the environment:
+ * SPACES_RETRIES, SPACES_BACKOFF and SPACES_TIMEOUT (which also bounds
+ * the connect timeout), into o.
+ */
+void	sp_http_env(struct sp_http_opts *o);
+
 #endif

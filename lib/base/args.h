@@ -2,8 +2,6 @@
 #ifndef SP_ARGS_H
 #define SP_ARGS_H
 
-struct sp_http_opts;
-
 /*
  * The number s given as name (an option or a variable), in [min, max]:
  * else a usage error naming it, its value and the range (exit 2).
@@ -16,12 +14,5 @@ double	sp_arg_num(const char *name, const char *s, double min, double max);
 long long sp_env_int(const char *name, long long min, long long max,
 	    long long def);
 double	sp_env_num(const char *name, double min, double max, double def);
-
-/*
- * The network settings every command takes from the environment:
- * SPACES_RETRIES, SPACES_BACKOFF and SPACES_TIMEOUT (which also bounds
- * the connect timeout), into o.
- */
-void	sp_http_env(struct sp_http_opts *o);
 
 #endif
