@@ -137,11 +137,12 @@ install: all
 	for c in $(CMDS); do \
 		install -m 755 $(O)/bin/$$c $(DESTDIR)$(BINDIR)/$$c && \
 		install -m 644 man/$$c.1 $(DESTDIR)$(MANDIR)/man1/$$c.1 && \
-		install -m 644 completions/$$c.bash $(DESTDIR)$(BASHDIR)/$$c && \
-		install -m 644 completions/_$$c $(DESTDIR)$(ZSHDIR)/_$$c && \
-		install -m 644 completions/$$c.fish \
+		install -m 644 completions/spaces.bash \
+		    $(DESTDIR)$(BASHDIR)/$$c && \
+		install -m 644 completions/spaces.fish \
 		    $(DESTDIR)$(FISHDIR)/$$c.fish || exit 1; \
 	done
+	install -m 644 completions/_spaces $(DESTDIR)$(ZSHDIR)/_spaces
 	install -m 644 man/spaces.7 $(DESTDIR)$(MANDIR)/man7/spaces.7
 	for r in $(RULES); do \
 		install -m 644 $$r $(DESTDIR)$(RULESDIR)/ || exit 1; \
@@ -150,9 +151,9 @@ install: all
 uninstall:
 	for c in $(CMDS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
-		    $(DESTDIR)$(BASHDIR)/$$c $(DESTDIR)$(ZSHDIR)/_$$c \
-		    $(DESTDIR)$(FISHDIR)/$$c.fish; \
+		    $(DESTDIR)$(BASHDIR)/$$c $(DESTDIR)$(FISHDIR)/$$c.fish; \
 	done
+	rm -f $(DESTDIR)$(ZSHDIR)/_spaces
 	rm -f $(DESTDIR)$(MANDIR)/man7/spaces.7
 	for r in $(RULES); do rm -f $(DESTDIR)$(RULESDIR)/$${r##*/}; done
 	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/spaces 2>/dev/null

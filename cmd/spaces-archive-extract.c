@@ -13,6 +13,7 @@
 #include "err.h"
 #include "io.h"
 #include "json.h"
+#include "options.h"
 #include "progress.h"
 #include "template.h"
 #include "timefmt.h"
@@ -24,25 +25,38 @@
 
 #define BLOCK (64 * 1024)
 
-static const char usage_text[] =
-"usage: spaces-archive-extract [-fjlq] [-C dir] [-o template] [-s id]... [--data type]\n"
-"                              [--table] archive.zip|- ...\n";
+enum { OPT_DATA = 256, OPT_TABLE };
 
-enum { OPT_DATA = 256, OPT_TABLE, OPT_VERSION };
+static const struct sp_opt optlist[] = {
+	{ 'f', "force", NULL, SP_VAL_NONE, NULL, "replace files that exist" },
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print NDJSON records, even on a terminal" },
+	{ 'l', "list", NULL, SP_VAL_NONE, NULL,
+	    "list the account and its Spaces, extract nothing" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL,
+	    "no progress bar, no table of the files extracted" },
+	{ 'C', "directory", "dir", SP_VAL_DIR, NULL,
+	    "write the audio files in this directory" },
+	{ 'o', "output", "template", SP_VAL_TEXT,
+	    "- space-%(id)s_%(part)d.aac %(date)s-%(id)s_%(part)d.aac "
+	    "%(id)s_%(part)02d.aac",
+	    "name the audio files after this template (- for stdout)" },
+	{ 's', "space", "id", SP_VAL_TEXT, NULL,
+	    "only this Space (repeatable)" },
+	{ OPT_DATA, "data", "type", SP_VAL_CHOICE,
+	    "account ageinfo follower following profile spaces-metadata "
+	    "tweets direct-messages like personalization",
+	    "print the items of one data type as NDJSON" },
+	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
+	    "print the table even when not on a terminal" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
 
-static const struct option longopts[] = {
-	{ "data",	required_argument,	NULL, OPT_DATA },
-	{ "directory",	required_argument,	NULL, 'C' },
-	{ "force",	no_argument,		NULL, 'f' },
-	{ "help",	no_argument,		NULL, 'h' },
-	{ "json",	no_argument,		NULL, 'j' },
-	{ "list",	no_argument,		NULL, 'l' },
-	{ "output",	required_argument,	NULL, 'o' },
-	{ "quiet",	no_argument,		NULL, 'q' },
-	{ "space",	required_argument,	NULL, 's' },
-	{ "table",	no_argument,		NULL, OPT_TABLE },
-	{ "version",	no_argument,		NULL, OPT_VERSION },
-	{ NULL,		0,			NULL, 0 }
+static struct sp_opts optspec = {
+	"spaces-archive-extract",
+	"spaces-archive-extract [-fjlq] [-C dir] [-o template] [-s id]... "
+	"[--data type] [--table] archive.zip|- ...",
+	optlist, SP_VAL_FILE, "zip -", 0, NULL, NULL, NULL
 };
 
 #define DEFAULT_TEMPLATE "space-%(id)s_%(part)d.aac"
@@ -82,8 +96,7 @@ struct run {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 static void
@@ -565,8 +578,7 @@ main(int argc, char *argv[])
 	memset(&r, 0, sizeof(r));
 	r.dir = ".";
 	r.tmpl = DEFAULT_TEMPLATE;
-	while ((ch = getopt_long(argc, argv, "C:fhjlo:qs:", longopts,
-	    NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
 		case 'C':
 			r.dir = optarg;
@@ -574,9 +586,6 @@ main(int argc, char *argv[])
 		case 'f':
 			r.force = 1;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			r.json = 1;
 			break;
@@ -603,9 +612,6 @@ main(int argc, char *argv[])
 		case OPT_TABLE:
 			table = 1;
 			break;
-		case OPT_VERSION:
-			printf("spaces-archive-extract %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
 			usage();
 		}

@@ -19,52 +19,73 @@
 #include "io.h"
 #include "json.h"
 #include "oggopus.h"
+#include "options.h"
 #include "progress.h"
 #include "render.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
 
-static const char usage_text[] =
-"usage: spaces-clip [-fjq] [-s start] [-e end | -d duration] [-o output] [--clips file|-]\n"
-"                   [--format fmt] [--reencode] [--bitrate kbps] [--mono]\n"
-"                   [--fade-in S] [--fade-out S] [--loudness LUFS] [--true-peak DBTP]\n"
-"                   [--title T] [--artist A] [--album A] [--comment C]\n"
-"                   [--chapters file] [--chapters-json out.json] input|-\n";
-
 enum {
 	OPT_ALBUM = 256, OPT_ARTIST, OPT_BITRATE, OPT_CHAPTERS, OPT_CHJSON,
 	OPT_CLIPS, OPT_COMMENT, OPT_FADE_IN, OPT_FADE_OUT, OPT_FORMAT,
-	OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK,
-	OPT_VERSION
+	OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK
 };
 
-static const struct option longopts[] = {
-	{ "album",		required_argument,	NULL, OPT_ALBUM },
-	{ "artist",		required_argument,	NULL, OPT_ARTIST },
-	{ "bitrate",		required_argument,	NULL, OPT_BITRATE },
-	{ "chapters",		required_argument,	NULL, OPT_CHAPTERS },
-	{ "chapters-json",	required_argument,	NULL, OPT_CHJSON },
-	{ "clips",		required_argument,	NULL, OPT_CLIPS },
-	{ "comment",		required_argument,	NULL, OPT_COMMENT },
-	{ "duration",		required_argument,	NULL, 'd' },
-	{ "end",		required_argument,	NULL, 'e' },
-	{ "fade-in",		required_argument,	NULL, OPT_FADE_IN },
-	{ "fade-out",		required_argument,	NULL, OPT_FADE_OUT },
-	{ "force",		no_argument,		NULL, 'f' },
-	{ "format",		required_argument,	NULL, OPT_FORMAT },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "loudness",		required_argument,	NULL, OPT_LOUDNESS },
-	{ "mono",		no_argument,		NULL, OPT_MONO },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "reencode",		no_argument,		NULL, OPT_REENCODE },
-	{ "start",		required_argument,	NULL, 's' },
-	{ "title",		required_argument,	NULL, OPT_TITLE },
-	{ "true-peak",		required_argument,	NULL, OPT_TRUE_PEAK },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ NULL,			0,			NULL, 0 }
+#define TIMES	"0 30 1:30 10:00 1:00:00 1h2m3.5s"
+
+static const struct sp_opt optlist[] = {
+	{ 'f', "force", NULL, SP_VAL_NONE, NULL, "replace outputs that exist" },
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print a clip record per output" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL, "print no notes on stderr" },
+	{ 's', "start", "start", SP_VAL_DURATION, TIMES,
+	    "start the clip here" },
+	{ 'e', "end", "end", SP_VAL_DURATION, TIMES, "end the clip here" },
+	{ 'd', "duration", "duration", SP_VAL_DURATION, TIMES,
+	    "make the clip this long" },
+	{ 'o', "output", "output", SP_VAL_FILE,
+	    "m4a aac opus mp3 flac wav -",
+	    "output file, template (%n %02n %t %s) or -" },
+	{ OPT_CLIPS, "clips", "file|-", SP_VAL_FILE, "txt ndjson json -",
+	    "cut the clips listed in a file (or -)" },
+	{ OPT_FORMAT, "format", "fmt", SP_VAL_CHOICE,
+	    "m4a aac opus mp3 flac wav", "output format" },
+	{ OPT_REENCODE, "reencode", NULL, SP_VAL_NONE, NULL,
+	    "decode and encode even when a lossless cut is possible" },
+	{ OPT_BITRATE, "bitrate", "kbps", SP_VAL_NUMBER,
+	    "24 32 48 64 96 128 192", "bitrate in kb/s (6-510)" },
+	{ OPT_MONO, "mono", NULL, SP_VAL_NONE, NULL,
+	    "mix the channels to one" },
+	{ OPT_FADE_IN, "fade-in", "S", SP_VAL_DURATION, "0.5 1 2 3",
+	    "fade in over the first S seconds" },
+	{ OPT_FADE_OUT, "fade-out", "S", SP_VAL_DURATION, "0.5 1 2 3",
+	    "fade out over the last S seconds" },
+	{ OPT_LOUDNESS, "loudness", "LUFS", SP_VAL_NUMBER, "-16 -19 -23",
+	    "loudness in LUFS (-16 stereo, -19 mono)" },
+	{ OPT_TRUE_PEAK, "true-peak", "DBTP", SP_VAL_NUMBER, "-1 -1.5 -2",
+	    "true-peak ceiling in dBTP (-1)" },
+	{ OPT_TITLE, "title", "T", SP_VAL_TEXT, NULL, "the title tag" },
+	{ OPT_ARTIST, "artist", "A", SP_VAL_TEXT, NULL, "the artist tag" },
+	{ OPT_ALBUM, "album", "A", SP_VAL_TEXT, NULL, "the album tag" },
+	{ OPT_COMMENT, "comment", "C", SP_VAL_TEXT, NULL, "the comment tag" },
+	{ OPT_CHAPTERS, "chapters", "file", SP_VAL_FILE, "txt json -",
+	    "read the chapters from a file (or -)" },
+	{ OPT_CHJSON, "chapters-json", "out.json", SP_VAL_FILE, "json",
+	    "write Podcasting 2.0 JSON chapters here" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
+
+static struct sp_opts optspec = {
+	"spaces-clip",
+	"spaces-clip [-fjq] [-s start] [-e end | -d duration] [-o output] "
+	"[--clips file|-] [--format fmt] [--reencode] [--bitrate kbps] "
+	"[--mono] [--fade-in S] [--fade-out S] [--loudness LUFS] "
+	"[--true-peak DBTP] [--title T] [--artist A] [--album A] "
+	"[--comment C] [--chapters file] [--chapters-json out.json] input|-",
+	optlist, SP_VAL_FILE,
+	"aac ts m4a m4b mp4 opus ogg oga wav flac mp3 aif aiff aifc -",
+	0, NULL, NULL, NULL
 };
 
 /* The output formats: which of them stream to a pipe, and which are
@@ -109,8 +130,7 @@ drop_spool(void)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 static void
@@ -597,8 +617,7 @@ main(int argc, char *argv[])
 	r.ceiling = -1;
 	sp_chapters_init(&r.chapters);
 	sp_cliplist_init(&clips);
-	while ((ch = getopt_long(argc, argv, "d:e:fhjo:qs:", longopts,
-	    NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
 		case 'd':
 			dur = optarg;
@@ -609,9 +628,6 @@ main(int argc, char *argv[])
 		case 'f':
 			r.force = 1;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			r.json = 1;
 			break;
@@ -671,9 +687,6 @@ main(int argc, char *argv[])
 		case OPT_TRUE_PEAK:
 			r.ceiling = sp_arg_num("--true-peak", optarg, -20, 0);
 			break;
-		case OPT_VERSION:
-			printf("spaces-clip %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
 			usage();
 		}

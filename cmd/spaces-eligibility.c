@@ -12,6 +12,7 @@
 #include "err.h"
 #include "io.h"
 #include "json.h"
+#include "options.h"
 #include "rules.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -19,42 +20,83 @@
 
 #define EXIT_UNDETERMINED 4
 
-static const char usage_text[] =
-"usage: spaces-eligibility [-jqv] [-p programme] [-r rules.json] [--list-programs]\n"
-"                          [--table] [--followers N] [--country CC]\n"
-"                          [--age N | --birth-date DATE] [--as-of DATE] [--weeks N]\n"
-"                          [--tz ZONE] [file ...]\n";
-
 enum {
 	OPT_AGE = 256, OPT_AS_OF, OPT_BIRTH_DATE, OPT_COUNTRY, OPT_FOLLOWERS,
-	OPT_LIST, OPT_TABLE, OPT_TZ, OPT_VERSION, OPT_WEEKS
+	OPT_LIST, OPT_TABLE, OPT_TZ, OPT_WEEKS
 };
 
-static const struct option longopts[] = {
-	{ "age",		required_argument,	NULL, OPT_AGE },
-	{ "as-of",		required_argument,	NULL, OPT_AS_OF },
-	{ "birth-date",		required_argument,	NULL, OPT_BIRTH_DATE },
-	{ "country",		required_argument,	NULL, OPT_COUNTRY },
-	{ "followers",		required_argument,	NULL, OPT_FOLLOWERS },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "list-programs",	no_argument,		NULL, OPT_LIST },
-	{ "program",		required_argument,	NULL, 'p' },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "rules",		required_argument,	NULL, 'r' },
-	{ "table",		no_argument,		NULL, OPT_TABLE },
-	{ "tz",			required_argument,	NULL, OPT_TZ },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "weeks",		required_argument,	NULL, OPT_WEEKS },
-	{ NULL,			0,			NULL, 0 }
+static const struct sp_opt optlist[] = {
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print an NDJSON verdict record" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL,
+	    "print nothing, just the exit status" },
+	{ 'v', "verbose", NULL, SP_VAL_NONE, NULL,
+	    "add weekly counts, descriptions and sources" },
+	{ 'p', "program", "programme", SP_VAL_CHOICE, NULL,
+	    "the programme to check" },
+	{ 'r', "rules", "rules.json", SP_VAL_FILE, "json",
+	    "use this rule file" },
+	{ OPT_LIST, "list-programs", NULL, SP_VAL_NONE, NULL,
+	    "list the rule sets found and exit" },
+	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
+	    "print the table even when not on a terminal" },
+	{ OPT_FOLLOWERS, "followers", "N", SP_VAL_NUMBER, NULL,
+	    "the number of followers" },
+	{ OPT_COUNTRY, "country", "CC", SP_VAL_TEXT, "US",
+	    "the country: an ISO 3166 code or a name" },
+	{ OPT_AGE, "age", "N", SP_VAL_NUMBER, NULL,
+	    "the age in years at the --as-of date" },
+	{ OPT_BIRTH_DATE, "birth-date", "DATE", SP_VAL_TIME, NULL,
+	    "the birth date, YYYY-MM-DD" },
+	{ OPT_AS_OF, "as-of", "DATE", SP_VAL_TIME, NULL,
+	    "the day the verdict is for" },
+	{ OPT_WEEKS, "weeks", "N", SP_VAL_NUMBER, NULL,
+	    "the number of complete ISO weeks to look back over" },
+	{ OPT_TZ, "tz", "ZONE", SP_VAL_CHOICE, NULL, "the IANA time zone" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
 };
+
+static void more(int, FILE *);
+
+static struct sp_opts optspec = {
+	"spaces-eligibility",
+	"spaces-eligibility [-jqv] [-p programme] [-r rules.json] "
+	"[--list-programs] [--table] [--followers N] [--country CC] "
+	"[--age N | --birth-date DATE] [--as-of DATE] [--weeks N] [--tz ZONE] "
+	"[file ...]",
+	optlist, SP_VAL_FILE, "ndjson json", 0, more, NULL, NULL
+};
+
+/*
+ * For --complete: the programmes of the rule files found, each family
+ * once (-p takes either), and the zones.
+ */
+static void
+more(int id, FILE *fp)
+{
+	struct sp_rules *list;
+	size_t i, j, n;
+
+	if (id == 'p') {
+		sp_rules_list(&list, &n, NULL);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(list[j].family, list[i].family) == 0)
+					break;
+			if (j == i && strcmp(list[i].family,
+			    list[i].program) != 0)
+				fprintf(fp, "%s\n", list[i].family);
+			fprintf(fp, "%s\n", list[i].program);
+		}
+		sp_rules_list_free(list, n);
+	} else if (id == OPT_TZ)
+		sp_opt_zones(fp);
+}
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 /* A cell of the table; the json value shown as text. */
@@ -255,11 +297,8 @@ main(int argc, char *argv[])
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
 	sp_io_init();
-	while ((ch = getopt_long(argc, argv, "hjp:qr:v", longopts, NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			json = 1;
 			break;
@@ -310,9 +349,6 @@ main(int argc, char *argv[])
 				sp_errx(SP_EXIT_USAGE, "--tz '%s': unknown time "
 				    "zone", tz);
 			break;
-		case OPT_VERSION:
-			printf("spaces-eligibility %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case OPT_WEEKS:
 			weeks = (int)sp_arg_int("--weeks", optarg, 1, 520);
 			break;

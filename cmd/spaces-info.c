@@ -1,5 +1,4 @@
 /* spaces-info: what is in an audio file: exact duration, codec, loudness. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,40 +9,46 @@
 #include "err.h"
 #include "io.h"
 #include "json.h"
+#include "options.h"
 #include "probe.h"
 #include "segment.h"
 #include "timefmt.h"
 #include "banned.h"
 
-static const char usage_text[] =
-"usage: spaces-info [-jq] [--loudness] [--silences] [--min-silence S] [--threshold DB]\n"
-"                   [--min-speech S] [--table] file|- ...\n";
-
 enum {
 	OPT_LOUDNESS = 256, OPT_MIN_SILENCE, OPT_MIN_SPEECH, OPT_SILENCES,
-	OPT_TABLE, OPT_THRESHOLD, OPT_VERSION
+	OPT_TABLE, OPT_THRESHOLD
 };
 
-static const struct option longopts[] = {
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "loudness",		no_argument,		NULL, OPT_LOUDNESS },
-	{ "min-silence",	required_argument,	NULL, OPT_MIN_SILENCE },
-	{ "min-speech",		required_argument,	NULL, OPT_MIN_SPEECH },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "silences",		no_argument,		NULL, OPT_SILENCES },
-	{ "table",		no_argument,		NULL, OPT_TABLE },
-	{ "threshold",		required_argument,	NULL, OPT_THRESHOLD },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ NULL,			0,			NULL, 0 }
+static const struct sp_opt optlist[] = {
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print NDJSON records, even on a terminal" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL,
+	    "print no warnings on stderr" },
+	{ OPT_LOUDNESS, "loudness", NULL, SP_VAL_NONE, NULL,
+	    "add the EBU R128 loudness (LUFS, LU, dBTP)" },
+	{ OPT_SILENCES, "silences", NULL, SP_VAL_NONE, NULL,
+	    "print a clip record per stretch of speech" },
+	{ OPT_MIN_SILENCE, "min-silence", "S", SP_VAL_DURATION,
+	    "0.3 0.5 700ms 1s 2s", "a silence must last this long to split "
+	    "(0.5)" },
+	{ OPT_THRESHOLD, "threshold", "DB", SP_VAL_NUMBER, "-60 -50 -40 -30",
+	    "dBFS below which it is silence (-40)" },
+	{ OPT_MIN_SPEECH, "min-speech", "S", SP_VAL_DURATION, "0.1 0.3 0.5 1s",
+	    "drop shorter stretches of speech (0.3)" },
+	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
+	    "print the summary even when not on a terminal" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
-}
+static struct sp_opts optspec = {
+	"spaces-info",
+	"spaces-info [-jq] [--loudness] [--silences] [--min-silence S] "
+	"[--threshold DB] [--min-speech S] [--table] file|- ...",
+	optlist, SP_VAL_FILE,
+	"aac ts m4a m4b mp4 opus ogg oga wav flac mp3 aif aiff aifc -",
+	0, NULL, NULL, NULL
+};
 
 static double
 duration_arg(const char *opt, const char *s)
@@ -160,11 +165,8 @@ main(int argc, char *argv[])
 	o.threshold = SP_SEGMENT_THRESHOLD;
 	o.min_silence = SP_SEGMENT_MIN_SILENCE;
 	o.min_speech = SP_SEGMENT_MIN_SPEECH;
-	while ((ch = getopt_long(argc, argv, "hjq", longopts, NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			json = 1;
 			break;
@@ -190,16 +192,13 @@ main(int argc, char *argv[])
 			o.threshold = sp_arg_num("--threshold", optarg, -120,
 			    0);
 			break;
-		case OPT_VERSION:
-			printf("spaces-info %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
-			usage();
+			sp_opt_usage_exit(&optspec);
 		}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage();
+		sp_opt_usage_exit(&optspec);
 	for (i = 0; i < argc; i++)
 		stdin_ops += strcmp(argv[i], "-") == 0;
 	if (stdin_ops > 1)

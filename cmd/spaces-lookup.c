@@ -12,35 +12,48 @@
 #include "http.h"
 #include "io.h"
 #include "json.h"
+#include "options.h"
 #include "xapi.h"
 #include "xalloc.h"
 #include "banned.h"
 
-static const char usage_text[] =
-"usage: spaces-lookup [-jqv] [--token-file F] [--state live|scheduled|all] [--no-wait]\n"
-"                     [--table] (--space ID ... | --creator USER ... | --search QUERY |\n"
-"                     --user USER ...)\n";
-
 enum {
 	OPT_CREATOR = 256, OPT_NO_WAIT, OPT_SEARCH, OPT_SPACE, OPT_STATE,
-	OPT_TABLE, OPT_TOKEN_FILE, OPT_USER, OPT_VERSION
+	OPT_TABLE, OPT_TOKEN_FILE, OPT_USER
 };
 
-static const struct option longopts[] = {
-	{ "creator",		no_argument,		NULL, OPT_CREATOR },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "no-wait",		no_argument,		NULL, OPT_NO_WAIT },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "search",		required_argument,	NULL, OPT_SEARCH },
-	{ "space",		no_argument,		NULL, OPT_SPACE },
-	{ "state",		required_argument,	NULL, OPT_STATE },
-	{ "table",		no_argument,		NULL, OPT_TABLE },
-	{ "token-file",		required_argument,	NULL, OPT_TOKEN_FILE },
-	{ "user",		no_argument,		NULL, OPT_USER },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ NULL,			0,			NULL, 0 }
+static const struct sp_opt optlist[] = {
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print NDJSON records, even on a terminal" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL,
+	    "print nothing, just the exit status" },
+	{ 'v', "verbose", NULL, SP_VAL_NONE, NULL,
+	    "show the requests, secrets redacted" },
+	{ OPT_TOKEN_FILE, "token-file", "F", SP_VAL_FILE, NULL,
+	    "read the bearer token from a file" },
+	{ OPT_STATE, "state", "live|scheduled|all", SP_VAL_CHOICE,
+	    "live scheduled all", "keep the Spaces in this state" },
+	{ OPT_NO_WAIT, "no-wait", NULL, SP_VAL_NONE, NULL,
+	    "fail at once when rate limited" },
+	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
+	    "print the table even when not on a terminal" },
+	{ OPT_SPACE, "space", NULL, SP_VAL_NONE, NULL,
+	    "look up Space ids" },
+	{ OPT_CREATOR, "creator", NULL, SP_VAL_NONE, NULL,
+	    "look up the Spaces these users host" },
+	{ OPT_SEARCH, "search", "QUERY", SP_VAL_TEXT, NULL,
+	    "search Space titles" },
+	{ OPT_USER, "user", NULL, SP_VAL_NONE, NULL,
+	    "look up users (@handle, handle, id or @me)" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
+
+static struct sp_opts optspec = {
+	"spaces-lookup",
+	"spaces-lookup [-jqv] [--token-file F] [--state live|scheduled|all] "
+	"[--no-wait] [--table] (--space ID ... | --creator USER ... | "
+	"--search QUERY | --user USER ...)",
+	optlist, SP_VAL_TEXT, "@me", 0, NULL, NULL, NULL
 };
 
 /* What the hooks need. */
@@ -53,8 +66,7 @@ struct ctx {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 /* The first line of a token file, without its line end; new, or NULL. */
@@ -192,11 +204,8 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	memset(&ho, 0, sizeof(ho));
 	ho.retries = -1;
-	while ((ch = getopt_long(argc, argv, "hjqv", longopts, NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			c.json = 1;
 			break;
@@ -237,9 +246,6 @@ main(int argc, char *argv[])
 		case OPT_TOKEN_FILE:
 			token_file = optarg;
 			break;
-		case OPT_VERSION:
-			printf("spaces-lookup %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
 			usage();
 		}

@@ -21,6 +21,7 @@
 #include "io.h"
 #include "json.h"
 #include "oggopus.h"
+#include "options.h"
 #include "progress.h"
 #include "recorder.h"
 #include "template.h"
@@ -29,34 +30,46 @@
 #include "xweb.h"
 #include "banned.h"
 
-static const char usage_text[] =
-"usage: spaces-record [-fjqv] [-o template] [-c cookies.txt] [--wait]\n"
-"                     [--max-duration D] [--jobs N] [--format m4a|aac|opus]\n"
-"                     space-url|space-id|- ...\n"
-"       spaces-record [-fjqv] [-o template] [--max-duration D] [--jobs N]\n"
-"                     [--format m4a|aac|opus] [--replay URL] --playlist URL\n";
-
 enum {
 	OPT_FORMAT = 256, OPT_JOBS, OPT_MAXDUR, OPT_PLAYLIST, OPT_REPLAY,
-	OPT_VERSION, OPT_WAIT
+	OPT_WAIT
 };
 
-static const struct option longopts[] = {
-	{ "cookies",		required_argument,	NULL, 'c' },
-	{ "force",		no_argument,		NULL, 'f' },
-	{ "format",		required_argument,	NULL, OPT_FORMAT },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "jobs",		required_argument,	NULL, OPT_JOBS },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "max-duration",	required_argument,	NULL, OPT_MAXDUR },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "playlist",		required_argument,	NULL, OPT_PLAYLIST },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "replay",		required_argument,	NULL, OPT_REPLAY },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "wait",		no_argument,		NULL, OPT_WAIT },
-	{ NULL,			0,			NULL, 0 }
+static const struct sp_opt optlist[] = {
+	{ 'f', "force", NULL, SP_VAL_NONE, NULL, "replace an existing output" },
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL,
+	    "print space and gap records" },
+	{ 'q', "quiet", NULL, SP_VAL_NONE, NULL, "print no notices" },
+	{ 'v', "verbose", NULL, SP_VAL_NONE, NULL,
+	    "show the requests and failed chunks" },
+	{ 'o', "output", "template", SP_VAL_TEXT,
+	    "- %(id)s.m4a %(date)s-%(id)s.m4a %(title)s.m4a",
+	    "the output file name template (- for stdout)" },
+	{ 'c', "cookies", "cookies.txt", SP_VAL_FILE, "txt",
+	    "the cookies of a logged-in session" },
+	{ OPT_WAIT, "wait", NULL, SP_VAL_NONE, NULL,
+	    "wait for a scheduled Space to start" },
+	{ OPT_MAXDUR, "max-duration", "D", SP_VAL_DURATION, "30m 1h 2h 4h",
+	    "stop a live capture after this long" },
+	{ OPT_JOBS, "jobs", "N", SP_VAL_NUMBER, "1 2 4 8",
+	    "transfers at a time" },
+	{ OPT_FORMAT, "format", "m4a|aac|opus", SP_VAL_CHOICE, "m4a aac opus",
+	    "the output format" },
+	{ OPT_REPLAY, "replay", "URL", SP_VAL_TEXT, NULL,
+	    "the replay playlist that fills the gaps" },
+	{ OPT_PLAYLIST, "playlist", "URL", SP_VAL_TEXT, NULL,
+	    "the live, master or replay playlist" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
+
+static struct sp_opts optspec = {
+	"spaces-record",
+	"spaces-record [-fjqv] [-o template] [-c cookies.txt] [--wait] "
+	"[--max-duration D] [--jobs N] [--format m4a|aac|opus] "
+	"space-url|space-id|- ...\n"
+	"spaces-record [-fjqv] [-o template] [--max-duration D] [--jobs N] "
+	"[--format m4a|aac|opus] [--replay URL] --playlist URL",
+	optlist, SP_VAL_TEXT, "-", 0, NULL, NULL, NULL
 };
 
 /* Every chunk heard of, by sequence number. */
@@ -95,8 +108,7 @@ struct job {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 static void
@@ -1132,7 +1144,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	o.tmpl = "%(id)s.%(ext)s";
 	o.format = "m4a";
-	while ((ch = getopt_long(argc, argv, "c:fhjo:qv", longopts, NULL)) !=
+	while ((ch = sp_getopt(&optspec, argc, argv)) !=
 	    -1)
 		switch (ch) {
 		case 'c':
@@ -1141,9 +1153,6 @@ main(int argc, char *argv[])
 		case 'f':
 			o.force = 1;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			o.json = 1;
 			break;
@@ -1179,9 +1188,6 @@ main(int argc, char *argv[])
 		case OPT_REPLAY:
 			o.replay = optarg;
 			break;
-		case OPT_VERSION:
-			printf("spaces-record %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case OPT_WAIT:
 			o.wait = 1;
 			break;

@@ -1,5 +1,4 @@
 /* spaces-schedule: plan recurring Spaces, log hosted ones, check cadence. */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,84 +10,137 @@
 #include "err.h"
 #include "io.h"
 #include "json.h"
+#include "options.h"
 #include "schedule.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
 
-/*
- * The usage of each command, in the order of the manual; -h prints them
- * all, a usage error the one of the command at fault.
- */
+/* The usage of each command, in the order of the manual. */
 #define CAL "spaces-schedule [--calendar file.ics] "
-#define IND "\n                       "
-static const char *const usage_lines[] = {
-	CAL "add [--tz ZONE] [--duration D]" IND "[--rrule RULE | --every SPEC] "
-	    "[--until DATE | --count N]" IND "--title T START",
-	CAL "list [-j] [--table] [--from DATE|-duration]" IND
-	    "[--to DATE|+duration]",
-	CAL "remove UID",
-	CAL "skip UID DATE",
-	CAL "log [--space ID --at TIME" IND "[--duration D] [--title T]] [-]",
-	CAL "cadence [-j] [--table] [--weeks N]" IND "[--min N] [--tz ZONE] "
-	    "[--as-of DATE]",
-	CAL "due [-j] [--table] [--within D]",
-	CAL "export [-o out.ics]",
-	CAL "import in.ics",
-};
-#define NUSAGE (sizeof(usage_lines) / sizeof(usage_lines[0]))
+#define U_ADD CAL "add [--tz ZONE] [--duration D] [--rrule RULE | --every SPEC] " \
+	"[--until DATE | --count N] --title T START"
+#define U_LIST CAL "list [-j] [--table] [--from DATE|-duration] " \
+	"[--to DATE|+duration]"
+#define U_REMOVE CAL "remove UID"
+#define U_SKIP CAL "skip UID DATE"
+#define U_LOG CAL "log [--space ID --at TIME [--duration D] [--title T]] [-]"
+#define U_CADENCE CAL "cadence [-j] [--table] [--weeks N] [--min N] " \
+	"[--tz ZONE] [--as-of DATE]"
+#define U_DUE CAL "due [-j] [--table] [--within D]"
+#define U_EXPORT CAL "export [-o out.ics]"
+#define U_IMPORT CAL "import in.ics"
 
 enum {
 	OPT_AS_OF = 256, OPT_AT, OPT_CALENDAR, OPT_COUNT, OPT_DURATION,
 	OPT_EVERY, OPT_FROM, OPT_MIN, OPT_RRULE, OPT_SPACE, OPT_TABLE,
-	OPT_TITLE, OPT_TO, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKS,
-	OPT_WITHIN
+	OPT_TITLE, OPT_TO, OPT_TZ, OPT_UNTIL, OPT_WEEKS, OPT_WITHIN
 };
 
-/* One table for the command and its subcommands; each takes its own. */
-static const struct option longopts[] = {
-	{ "as-of",		required_argument,	NULL, OPT_AS_OF },
-	{ "at",			required_argument,	NULL, OPT_AT },
-	{ "calendar",		required_argument,	NULL, OPT_CALENDAR },
-	{ "count",		required_argument,	NULL, OPT_COUNT },
-	{ "duration",		required_argument,	NULL, OPT_DURATION },
-	{ "every",		required_argument,	NULL, OPT_EVERY },
-	{ "from",		required_argument,	NULL, OPT_FROM },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "json",		no_argument,		NULL, 'j' },
-	{ "min",		required_argument,	NULL, OPT_MIN },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "rrule",		required_argument,	NULL, OPT_RRULE },
-	{ "space",		required_argument,	NULL, OPT_SPACE },
-	{ "table",		no_argument,		NULL, OPT_TABLE },
-	{ "title",		required_argument,	NULL, OPT_TITLE },
-	{ "to",			required_argument,	NULL, OPT_TO },
-	{ "tz",			required_argument,	NULL, OPT_TZ },
-	{ "until",		required_argument,	NULL, OPT_UNTIL },
-	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "weeks",		required_argument,	NULL, OPT_WEEKS },
-	{ "within",		required_argument,	NULL, OPT_WITHIN },
-	{ NULL,			0,			NULL, 0 }
+/* Every option of every command, once; each command takes its own. */
+static const struct sp_opt optlist[] = {
+	{ 'j', "json", NULL, SP_VAL_NONE, NULL, "print NDJSON records" },
+	{ 'o', "output", "out.ics", SP_VAL_FILE, "ics -",
+	    "write the calendar here" },
+	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
+	    "print the table even when not on a terminal" },
+	{ OPT_TZ, "tz", "ZONE", SP_VAL_CHOICE, NULL, "the IANA zone" },
+	{ OPT_DURATION, "duration", "D", SP_VAL_DURATION, "30m 1h 90m 2h",
+	    "how long (1h)" },
+	{ OPT_RRULE, "rrule", "RULE", SP_VAL_TEXT,
+	    "FREQ=WEEKLY FREQ=DAILY", "an RFC 5545 recurrence rule" },
+	{ OPT_EVERY, "every", "SPEC", SP_VAL_TEXT,
+	    "daily weekly monthly weekdays", "a shorthand rule" },
+	{ OPT_UNTIL, "until", "DATE", SP_VAL_TIME, NULL,
+	    "the last day of the series" },
+	{ OPT_COUNT, "count", "N", SP_VAL_NUMBER, NULL,
+	    "the number of occurrences" },
+	{ OPT_TITLE, "title", "T", SP_VAL_TEXT, NULL, "the title" },
+	{ OPT_FROM, "from", "DATE|-duration", SP_VAL_TIME, "-7d -13w",
+	    "the start of the window (now)" },
+	{ OPT_TO, "to", "DATE|+duration", SP_VAL_TIME, "+7d +14w",
+	    "the end of the window (14 weeks on)" },
+	{ OPT_SPACE, "space", "ID", SP_VAL_TEXT, NULL, "the Space id" },
+	{ OPT_AT, "at", "TIME", SP_VAL_TIME, NULL, "when it started" },
+	{ OPT_WEEKS, "weeks", "N", SP_VAL_NUMBER, "1 2 4 8 13",
+	    "weeks either side (4)" },
+	{ OPT_MIN, "min", "N", SP_VAL_NUMBER, "1 2 3",
+	    "Spaces a week at least (2)" },
+	{ OPT_AS_OF, "as-of", "DATE", SP_VAL_TIME, NULL,
+	    "the day to look from (now)" },
+	{ OPT_WITHIN, "within", "D", SP_VAL_DURATION, "5m 15m 1h",
+	    "how soon (15m)" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
 };
 
-/* Which options each subcommand takes. */
+static const struct sp_opt calopt[] = {
+	{ OPT_CALENDAR, "calendar", "file.ics", SP_VAL_FILE, "ics",
+	    "the calendar file" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
+
+static void more(int, FILE *);
+
+static struct sp_opts optspec = {
+	"spaces-schedule",
+	U_ADD "\n" U_LIST "\n" U_REMOVE "\n" U_SKIP "\n" U_LOG "\n" U_CADENCE
+	"\n" U_DUE "\n" U_EXPORT "\n" U_IMPORT,
+	calopt, SP_VAL_COMMAND,
+	"add cadence due export import list log remove skip", 1, more,
+	NULL, NULL
+};
+
+/* Which options each command takes, and what its operands are. */
 static const struct {
 	const char	*name;
-	const char	*shortopts;
+	const char	*usage;
 	int		 opts[10];
+	enum sp_optval	 operand;
+	const char	*operands;
 } subs[] = {
-	{ "add", "h", { OPT_COUNT, OPT_DURATION, OPT_EVERY, OPT_RRULE,
-	    OPT_TITLE, OPT_TZ, OPT_UNTIL, 0 } },
-	{ "cadence", "hj", { OPT_AS_OF, OPT_MIN, OPT_TABLE, OPT_TZ, OPT_WEEKS,
-	    0 } },
-	{ "due", "hj", { OPT_TABLE, OPT_WITHIN, 0 } },
-	{ "export", "ho:", { 0 } },
-	{ "import", "h", { 0 } },
-	{ "list", "hj", { OPT_FROM, OPT_TABLE, OPT_TO, 0 } },
-	{ "log", "h", { OPT_AT, OPT_DURATION, OPT_SPACE, OPT_TITLE, 0 } },
-	{ "remove", "h", { 0 } },
-	{ "skip", "h", { 0 } },
+	{ "add", U_ADD, { OPT_COUNT, OPT_DURATION, OPT_EVERY, OPT_RRULE,
+	    OPT_TITLE, OPT_TZ, OPT_UNTIL, 0 }, SP_VAL_TIME, NULL },
+	{ "cadence", U_CADENCE, { 'j', OPT_AS_OF, OPT_MIN, OPT_TABLE, OPT_TZ,
+	    OPT_WEEKS, 0 }, SP_VAL_NONE, NULL },
+	{ "due", U_DUE, { 'j', OPT_TABLE, OPT_WITHIN, 0 }, SP_VAL_NONE, NULL },
+	{ "export", U_EXPORT, { 'o', 0 }, SP_VAL_NONE, NULL },
+	{ "import", U_IMPORT, { 0 }, SP_VAL_FILE, "ics" },
+	{ "list", U_LIST, { 'j', OPT_FROM, OPT_TABLE, OPT_TO, 0 }, SP_VAL_NONE,
+	    NULL },
+	{ "log", U_LOG, { OPT_AT, OPT_DURATION, OPT_SPACE, OPT_TITLE, 0 },
+	    SP_VAL_FILE, "ndjson -" },
+	{ "remove", U_REMOVE, { 0 }, SP_VAL_TEXT, NULL },
+	{ "skip", U_SKIP, { 0 }, SP_VAL_TEXT, NULL },
 };
+#define NSUBS (sizeof(subs) / sizeof(subs[0]))
+
+/* The zones, for --complete=--tz. */
+static void
+more(int id, FILE *fp)
+{
+	if (id == OPT_TZ)
+		sp_opt_zones(fp);
+}
+
+/* The option table of command sub, built from the list. */
+static void
+sub_opts(size_t sub, struct sp_opts *o, struct sp_opt *t)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; optlist[i].id != 0; i++)
+		for (j = 0; subs[sub].opts[j] != 0; j++)
+			if (subs[sub].opts[j] == optlist[i].id)
+				t[n++] = optlist[i];
+	memset(&t[n], 0, sizeof(t[n]));
+	memset(o, 0, sizeof(*o));
+	o->name = "spaces-schedule";
+	o->usage = subs[sub].usage;
+	o->opts = t;
+	o->operand = subs[sub].operand;
+	o->operands = subs[sub].operands;
+	o->more = more;
+}
 
 struct opts {
 	const char	*calendar, *tz, *rrule, *every, *until, *title;
@@ -97,29 +149,12 @@ struct opts {
 	int		 count, weeks, min, json, table, has_duration;
 };
 
-static const char *cur_cmd;	/* the command being run, for usage() */
-
-static void
-print_usage(FILE *fp, const char *only, int all)
-{
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < NUSAGE; i++)
-		if (all || (only && strncmp(usage_lines[i] + strlen(CAL), only,
-		    strlen(only)) == 0))
-			fprintf(fp, "%s%s\n", n++ ? "       " : "usage: ",
-			    usage_lines[i]);
-	if (n == 0)
-		fprintf(fp, "usage: " CAL "add|cadence|due|export|import|list|"
-		    "log|remove|skip ...\n");
-}
+static struct sp_opts *cur_opts = &optspec;	/* for usage() */
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	print_usage(stderr, cur_cmd, 0);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(cur_opts);
 }
 
 static double
@@ -604,23 +639,14 @@ cmd_import(struct opts *o, int argc, char **argv)
 	return SP_EXIT_OK;
 }
 
-static int
-takes(size_t sub, int opt)
-{
-	size_t i;
-
-	for (i = 0; subs[sub].opts[i]; i++)
-		if (subs[sub].opts[i] == opt)
-			return 1;
-	return 0;
-}
-
 int
 main(int argc, char *argv[])
 {
 	static int (*const run[])(struct opts *, int, char **) = { cmd_add,
 	    cmd_cadence, cmd_due, cmd_export, cmd_import, cmd_list, cmd_log,
 	    cmd_remove, cmd_skip };
+	struct sp_opt subopts[sizeof(optlist) / sizeof(optlist[0])];
+	struct sp_opts subspec;
 	struct opts o;
 	size_t sub;
 	int ch, status;
@@ -633,19 +659,13 @@ main(int argc, char *argv[])
 	o.within = 900;
 	o.weeks = 4;
 	o.min = 2;
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
-		case 'h':
-			print_usage(stdout, NULL, 1);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case OPT_CALENDAR:
 			if (*optarg == '\0')
 				usage();
 			o.calendar = optarg;
 			break;
-		case OPT_VERSION:
-			printf("spaces-schedule %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
 			usage();
 		}
@@ -653,24 +673,19 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		usage();
-	for (sub = 0; sub < sizeof(subs) / sizeof(subs[0]); sub++)
+	for (sub = 0; sub < NSUBS; sub++)
 		if (strcmp(argv[0], subs[sub].name) == 0)
 			break;
-	if (sub == sizeof(subs) / sizeof(subs[0])) {
+	if (sub == NSUBS) {
 		sp_warnx("'%s': no such command", argv[0]);
 		usage();
 	}
-	cur_cmd = subs[sub].name;
+	sub_opts(sub, &subspec, subopts);
+	cur_opts = &subspec;
 	argv[0] = (char *)sp_getprogname();	/* for getopt's messages */
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, subs[sub].shortopts, longopts,
-	    NULL)) != -1) {
-		if (ch >= 256 && !takes(sub, ch))
-			usage();
+	while ((ch = sp_getopt(&subspec, argc, argv)) != -1) {
 		switch (ch) {
-		case 'h':
-			print_usage(stdout, NULL, 1);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		case 'j':
 			o.json = 1;
 			break;

@@ -1,6 +1,5 @@
 /* spaces: run spaces-NAME, as git runs git-NAME. */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +8,27 @@
 
 #include "err.h"
 #include "io.h"
+#include "options.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define PREFIX	"spaces-"
 #define PLEN	(sizeof(PREFIX) - 1)
 
-static const char usage_text[] =
-"usage: spaces command [argument ...]\n"
-"       spaces help [command]\n"
-"       spaces -h | --version\n";
+static const struct sp_opt optlist[] = {
+	{ 'h', "help", NULL, SP_VAL_NONE, NULL,
+	    "print the usage and the commands and exit" },
+	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
+};
 
-enum { OPT_VERSION = 256 };
+static void more(int, FILE *);
 
-static const struct option longopts[] = {
-	{ "help",	no_argument,	NULL, 'h' },
-	{ "version",	no_argument,	NULL, OPT_VERSION },
-	{ NULL,		0,		NULL, 0 }
+static struct sp_opts optspec = {
+	"spaces",
+	"spaces command [argument ...]\n"
+	"spaces help [command]\n"
+	"spaces -h | --version",
+	optlist, SP_VAL_COMMAND, "help", 1, more, NULL, NULL
 };
 
 /* What the toolkit's own commands do; others found on PATH say nothing. */
@@ -57,8 +60,7 @@ static size_t	  ndirs;
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_text, stderr);
-	exit(SP_EXIT_USAGE);
+	sp_opt_usage_exit(&optspec);
 }
 
 /*
@@ -121,16 +123,15 @@ cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The usage and the commands found, with what the known ones do. */
-static void
-list(FILE *fp)
+/* The commands found, sorted, each once (new). */
+static size_t
+commands(char ***out)
 {
 	struct dirent *e;
 	DIR *d;
 	char **names = NULL, *p;
-	const char *what;
-	size_t i, j, k, n = 0, cap = 0;
-	int w = 0, ok;
+	size_t i, j, n = 0, cap = 0;
+	int ok;
 
 	for (i = 0; i < ndirs; i++) {
 		if ((d = opendir(dirs[i])) == NULL)
@@ -160,12 +161,39 @@ list(FILE *fp)
 			continue;
 		}
 		names[j++] = names[i];
+	}
+	*out = names;
+	return j;
+}
+
+/* The commands, for --complete. */
+static void
+more(int id, FILE *fp)
+{
+	char **names;
+	size_t i, n = commands(&names);
+
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* The usage and the commands found, with what the known ones do. */
+static void
+list(FILE *fp)
+{
+	char **names;
+	const char *what;
+	size_t i, k, n = commands(&names);
+	int w = 0;
+
+	for (i = 0; i < n; i++)
 		if ((int)strlen(names[i]) > w)
 			w = (int)strlen(names[i]);
-	}
-	n = j;
-
-	fprintf(fp, "%s\n", usage_text);
+	sp_opt_usage(&optspec, fp);
+	fputc('\n', fp);
 	if (n == 0)
 		fprintf(fp, "No spaces-* command found beside spaces or on "
 		    "PATH.\n");
@@ -229,21 +257,18 @@ main(int argc, char *argv[])
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
 	sp_io_init();
-	/* "+": the options after the command are the command's. */
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+	dirs_init();
+	/* The options after the command are the command's. */
+	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
 		case 'h':
 			hflag = 1;
 			break;
-		case OPT_VERSION:
-			printf("spaces %s\n", SP_VERSION);
-			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
 		default:
 			usage();
 		}
 	argc -= optind;
 	argv += optind;
-	dirs_init();
 	if (hflag || (argc == 1 && strcmp(argv[0], "help") == 0)) {
 		list(stdout);
 		dirs_free();
@@ -256,6 +281,15 @@ main(int argc, char *argv[])
 		return SP_EXIT_USAGE;
 	}
 	if (strcmp(argv[0], "help") == 0) {
+		/* A shell completing the name after "spaces help". */
+		if (argc == 2 && strncmp(argv[1], "--complete", 10) == 0) {
+			if (strcmp(argv[1], "--complete=operand") == 0) {
+				printf("command\n");
+				more(0, stdout);
+			}
+			dirs_free();
+			return sp_close_stdout() ? SP_EXIT_ENV : SP_EXIT_OK;
+		}
 		if (argc > 2)
 			usage();
 		help(argv[1]);

@@ -1,4 +1,5 @@
 /* options: a command's options, declared once: parser, usage, completion. */
+#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include "options.h"
 #include "xalloc.h"
 #include "banned.h"
+
+#define SP_ZONEINFO "/usr/share/zoneinfo"
 
 #ifndef SP_VERSION
 #define SP_VERSION "0"
@@ -50,16 +53,34 @@ count(const struct sp_opt *t)
 	return n;
 }
 
-/* The i-th option of the command's table followed by the common ones. */
+/* Whether the command's own table has an option of this id. */
+static int
+declares(const struct sp_opts *o, int id)
+{
+	const struct sp_opt *p;
+
+	for (p = o->opts; p->id != 0; p++)
+		if (p->id == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * The i-th option of the command's table followed by the common ones it
+ * does not declare itself (a command may print its own -h).
+ */
 static const struct sp_opt *
 nth(const struct sp_opts *o, size_t i)
 {
-	size_t n = count(o->opts);
+	size_t k, n = count(o->opts);
 
 	if (i < n)
 		return &o->opts[i];
 	i -= n;
-	return i < count(common) ? &common[i] : NULL;
+	for (k = 0; common[k].id != 0; k++)
+		if (!declares(o, common[k].id) && i-- == 0)
+			return &common[k];
+	return NULL;
 }
 
 static void
@@ -109,6 +130,8 @@ sp_getopt(struct sp_opts *o, int argc, char **argv)
 	if (o->longopts == NULL)
 		build(o);
 	ch = getopt_long(argc, argv, o->shortopts, o->longopts, NULL);
+	if (ch > 0 && declares(o, ch))
+		return ch;
 	switch (ch) {
 	case OPT_HELP:
 		sp_opt_help(o, stdout);
@@ -129,19 +152,57 @@ sp_getopt(struct sp_opts *o, int argc, char **argv)
 	}
 }
 
+/* The length of the next word of a form: a bracketed group is one word. */
+static size_t
+word(const char *s)
+{
+	size_t n = 0;
+	int depth = 0;
+
+	for (; s[n] != '\0' && s[n] != '\n'; n++) {
+		if (s[n] == '[' || s[n] == '(')
+			depth++;
+		else if ((s[n] == ']' || s[n] == ')') && depth > 0)
+			depth--;
+		else if (s[n] == ' ' && depth == 0)
+			break;
+	}
+	return n;
+}
+
+/*
+ * Each form on a line of its own, wrapped before 80 columns under the
+ * first word after the command's name, as a manual's SYNOPSIS is.
+ */
 void
 sp_opt_usage(const struct sp_opts *o, FILE *fp)
 {
-	const char *s = o->usage, *nl;
+	const char *s = o->usage;
+	size_t col, indent, n;
 	int first = 1;
 
-	do {
-		nl = strchr(s, '\n');
-		fprintf(fp, "%s%.*s\n", first ? "usage: " : "       ",
-		    nl != NULL ? (int)(nl - s) : (int)strlen(s), s);
+	while (*s != '\0') {
+		col = fprintf(fp, "%s", first ? "usage: " : "       ");
 		first = 0;
-		s = nl != NULL ? nl + 1 : NULL;
-	} while (s != NULL && *s != '\0');
+		n = word(s);
+		col += fprintf(fp, "%.*s", (int)n, s);
+		indent = col + 1;
+		for (s += n; *s == ' '; s++)
+			continue;
+		while (*s != '\0' && *s != '\n') {
+			n = word(s);
+			if (col + 1 + n > 80) {
+				fprintf(fp, "\n%*s", (int)indent - 1, "");
+				col = indent - 1;
+			}
+			col += fprintf(fp, " %.*s", (int)n, s);
+			for (s += n; *s == ' '; s++)
+				continue;
+		}
+		fputc('\n', fp);
+		if (*s == '\n')
+			s++;
+	}
 }
 
 void
@@ -171,7 +232,7 @@ sp_opt_help(const struct sp_opts *o, FILE *fp)
 			snprintf(left, sizeof(left), "    --%s%s%s", p->name,
 			    p->arg != NULL ? " " : "",
 			    p->arg != NULL ? p->arg : "");
-		if (strlen(left) < 24)
+		if (strlen(left) <= 22)
 			fprintf(fp, "  %-24s%s\n", left, p->help);
 		else
 			fprintf(fp, "  %s\n  %-24s%s\n", left, "", p->help);
@@ -239,4 +300,28 @@ sp_opt_complete(const struct sp_opts *o, const char *what, FILE *fp)
 			return 0;
 		}
 	return -1;
+}
+
+static FILE *zones_fp;
+
+static int
+zone(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	const char *name = path + sizeof(SP_ZONEINFO);
+
+	if (type == FTW_F && name[0] >= 'A' && name[0] <= 'Z' &&
+	    strchr(name, '.') == NULL)
+		fprintf(zones_fp, "%s\n", name);
+	/* posix/ and right/ repeat every zone. */
+	if (type == FTW_D && f->level == 1 && (strcmp(name, "posix") == 0 ||
+	    strcmp(name, "right") == 0))
+		return FTW_SKIP_SUBTREE;
+	return FTW_CONTINUE;
+}
+
+void
+sp_opt_zones(FILE *fp)
+{
+	zones_fp = fp;
+	nftw(SP_ZONEINFO, zone, 16, FTW_ACTIONRETVAL | FTW_PHYS);
 }

@@ -77,6 +77,9 @@ void	sp_opt_usage_exit(const struct sp_opts *o)
  */
 int	sp_opt_complete(const struct sp_opts *o, const char *what, FILE *fp);
 
+/* The IANA time zones of this system, a line each: a --complete answer. */
+void	sp_opt_zones(FILE *fp);
+
 /* The name of a kind of value, as --complete prints it (static). */
 const char *sp_optval_name(enum sp_optval v);
 

@@ -11,10 +11,10 @@ expected() {
 		echo "bin/$c"
 		echo "share/man/man1/$c.1"
 		echo "share/bash-completion/completions/$c"
-		echo "share/zsh/site-functions/_$c"
 		echo "share/fish/vendor_completions.d/$c.fish"
 	done
 	echo share/man/man7/spaces.7
+	echo share/zsh/site-functions/_spaces
 	for r in "$TOP"/share/rules/*.json; do
 		echo "share/spaces/rules/${r##*/}"
 	done
@@ -81,9 +81,9 @@ t_case 'installed bash completion completes options and programmes' '
 	. root/opt/sp/share/bash-completion/completions/spaces-eligibility
 	PATH=$PWD/root/opt/sp/bin:\$PATH
 	COMP_WORDS=(spaces-eligibility --list-p); COMP_CWORD=1
-	_spaces_eligibility; echo "\${COMPREPLY[*]}"
+	_spaces_complete; echo "\${COMPREPLY[*]}"
 	COMP_WORDS=(spaces-eligibility --program tick); COMP_CWORD=2
-	_spaces_eligibility; echo "\${COMPREPLY[*]}"
+	_spaces_complete; echo "\${COMPREPLY[*]}"
 	EOF
 	bash comp.bash >got 2>&1 &&
 	printf "%s\n" "--list-programs" "ticketed-spaces ticketed-spaces-2021" >want &&
@@ -98,7 +98,7 @@ t_case 'installed bash completion of spaces hands over to the command'"'"'s' '
 	c() {
 		COMP_LINE="\$*"; COMP_POINT=\${#COMP_LINE}
 		COMP_WORDS=("\$@"); COMP_CWORD=\$((\$# - 1))
-		_spaces; echo "\${COMPREPLY[*]}"
+		_spaces_complete; echo "\${COMPREPLY[*]}"
 	}
 	c spaces eli
 	c spaces eligibility --list-p

@@ -27,12 +27,11 @@ t_case 'cmd/ holds no parser: no jansson loads or sscanf there' '
 	! grep -nE "json_load|sscanf|(^|[^_a-z])(strtol|strtoll|strtoul|strtod|atoi)\\(" "$TOP"/cmd/*.c
 '
 
-t_case 'every command has a man page, completions and a test file' '
+t_case 'every command has a man page and a test file' '
 	bad=0
 	for f in "$TOP"/cmd/*.c; do
 		c=$(basename "$f" .c)
-		for p in man/$c.1 completions/$c.bash completions/_$c \
-		    completions/$c.fish tests/cli/$c.t; do
+		for p in man/$c.1 tests/cli/$c.t; do
 			[ -f "$TOP/$p" ] || { echo "missing $p"; bad=1; }
 		done
 	done

@@ -28,7 +28,7 @@ complete_lines() {
 		echo '	read -ra COMP_WORDS <<<"$1"'
 		echo '	[[ $1 == *" " ]] && COMP_WORDS+=("")'
 		echo '	COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()'
-		echo '	_spaces; echo "${COMPREPLY[*]}"'
+		echo '	_spaces_complete; echo "${COMPREPLY[*]}"'
 		echo '}'
 		for l; do
 			echo "c '$l'"

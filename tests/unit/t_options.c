@@ -164,6 +164,24 @@ main(void)
 	T_INT(parse(0, a11, out, sizeof(out), err, sizeof(err)), 2);
 	T_OK(strstr(err, "--no-such") != NULL);
 
+	/* A long form wraps before 80 columns, under its first argument. */
+	{
+		struct sp_opts w = desc(0);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+
+		w.usage = "t-cmd [--aaaaaaaaaa] [--bbbbbbbbbb] [--cccccccccc] "
+		    "[--dddddddddd x | --eeeeeeeeee y] [--ffffffffff] file ...";
+		sp_opt_usage(&w, fp);
+		fclose(fp);
+		T_STR(buf, "usage: t-cmd [--aaaaaaaaaa] [--bbbbbbbbbb] "
+		    "[--cccccccccc]\n"
+		    "             [--dddddddddd x | --eeeeeeeeee y] "
+		    "[--ffffffffff] file ...\n");
+		free(buf);
+	}
+
 	T_STR(sp_optval_name(SP_VAL_DURATION), "duration");
 	T_STR(sp_optval_name(SP_VAL_DIR), "dir");
 	return t_done();
