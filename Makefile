@@ -32,9 +32,9 @@ WERROR =
 PKGS = libcurl jansson opus ogg opusfile sndfile libarchive libical libebur128 \
 	samplerate
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lfaad -lm
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lfaad -lm -pthread
 
-SP_CFLAGS = -std=c11 -D_GNU_SOURCE $(LIBINC) $(PKG_CFLAGS) \
+SP_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(LIBINC) $(PKG_CFLAGS) \
 	-DSP_VERSION='"$(VERSION)"' -DSP_RULESDIR='"$(RULESDIR)"' \
 	$(WARN) $(if $(WERROR),-Werror) $(SANFLAGS) $(CFLAGS)
 SP_LDFLAGS = -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
@@ -116,7 +116,7 @@ fuzz:
 	@for f in $(FUZZERS); do \
 		clang $(FUZZ_CFLAGS) $$(pkg-config --cflags $(PKGS)) \
 		    -o build/fuzz/$$f fuzz/$$f.c $(LIBSRC) \
-		    $$(pkg-config --libs $(PKGS)) -lfaad -lm || exit 1; \
+		    $$(pkg-config --libs $(PKGS)) -lfaad -lm -pthread || exit 1; \
 	done
 	@for f in $(FUZZERS); do \
 		c=fuzz/corpus/$${f#fuzz_}; w=build/fuzz/corpus-$${f#fuzz_}; \

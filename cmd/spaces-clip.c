@@ -18,6 +18,7 @@
 #include "id3w.h"
 #include "io.h"
 #include "json.h"
+#include "measure.h"
 #include "oggopus.h"
 #include "options.h"
 #include "progress.h"
@@ -29,7 +30,7 @@
 enum {
 	OPT_ALBUM = 256, OPT_ARTIST, OPT_BITRATE, OPT_CHAPTERS, OPT_CHJSON,
 	OPT_CLIPS, OPT_COMMENT, OPT_FADE_IN, OPT_FADE_OUT, OPT_FORMAT,
-	OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK
+	OPT_JOBS, OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK
 };
 
 #define TIMES	"0 30 1:30 10:00 1:00:00 1h2m3.5s"
@@ -65,6 +66,8 @@ static const struct sp_opt optlist[] = {
 	    "loudness in LUFS (-16 stereo, -19 mono)" },
 	{ OPT_TRUE_PEAK, "true-peak", "DBTP", SP_VAL_NUMBER, "-1 -1.5 -2",
 	    "true-peak ceiling in dBTP (-1)" },
+	{ OPT_JOBS, "jobs", "N", SP_VAL_NUMBER, "1 2 4 8",
+	    "measure loudness on N cores (all)" },
 	{ OPT_TITLE, "title", "T", SP_VAL_TEXT, NULL, "the title tag" },
 	{ OPT_ARTIST, "artist", "A", SP_VAL_TEXT, NULL, "the artist tag" },
 	{ OPT_ALBUM, "album", "A", SP_VAL_TEXT, NULL, "the album tag" },
@@ -81,7 +84,7 @@ static struct sp_opts optspec = {
 	"spaces-clip [-fjq] [-s start] [-e end | -d duration] [-o output] "
 	"[--clips file|-] [--format fmt] [--reencode] [--bitrate kbps] "
 	"[--mono] [--fade-in S] [--fade-out S] [--loudness LUFS] "
-	"[--true-peak DBTP] [--title T] [--artist A] [--album A] "
+	"[--true-peak DBTP] [--jobs N] [--title T] [--artist A] [--album A] "
 	"[--comment C] [--chapters file] [--chapters-json out.json] input|-",
 	optlist, SP_VAL_FILE,
 	"aac ts m4a m4b mp4 opus ogg oga wav flac mp3 aif aiff aifc -",
@@ -613,6 +616,7 @@ main(int argc, char *argv[])
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
 	sp_io_init();
+	sp_measure_set_jobs((unsigned)sp_env_int("SPACES_JOBS", 1, 64, 0));
 	memset(&r, 0, sizeof(r));
 	r.ceiling = -1;
 	sp_chapters_init(&r.chapters);
@@ -674,6 +678,10 @@ main(int argc, char *argv[])
 		case OPT_LOUDNESS:
 			r.normalise = 1;
 			r.target = sp_arg_num("--loudness", optarg, -70, -5);
+			break;
+		case OPT_JOBS:
+			sp_measure_set_jobs((unsigned)sp_arg_int("--jobs",
+			    optarg, 1, 64));
 			break;
 		case OPT_MONO:
 			r.mono = 1;

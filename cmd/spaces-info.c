@@ -9,6 +9,7 @@
 #include "err.h"
 #include "io.h"
 #include "json.h"
+#include "measure.h"
 #include "options.h"
 #include "probe.h"
 #include "segment.h"
@@ -16,8 +17,8 @@
 #include "banned.h"
 
 enum {
-	OPT_LOUDNESS = 256, OPT_MIN_SILENCE, OPT_MIN_SPEECH, OPT_SILENCES,
-	OPT_TABLE, OPT_THRESHOLD
+	OPT_JOBS = 256, OPT_LOUDNESS, OPT_MIN_SILENCE, OPT_MIN_SPEECH,
+	OPT_SILENCES, OPT_TABLE, OPT_THRESHOLD
 };
 
 static const struct sp_opt optlist[] = {
@@ -36,6 +37,8 @@ static const struct sp_opt optlist[] = {
 	    "dBFS below which it is silence (-40)" },
 	{ OPT_MIN_SPEECH, "min-speech", "S", SP_VAL_DURATION, "0.1 0.3 0.5 1s",
 	    "drop shorter stretches of speech (0.3)" },
+	{ OPT_JOBS, "jobs", "N", SP_VAL_NUMBER, "1 2 4 8",
+	    "measure loudness on N cores (all)" },
 	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
 	    "print the summary even when not on a terminal" },
 	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
@@ -44,7 +47,7 @@ static const struct sp_opt optlist[] = {
 static struct sp_opts optspec = {
 	"spaces-info",
 	"spaces-info [-jq] [--loudness] [--silences] [--min-silence S] "
-	"[--threshold DB] [--min-speech S] [--table] file|- ...",
+	"[--threshold DB] [--min-speech S] [--jobs N] [--table] file|- ...",
 	optlist, SP_VAL_FILE,
 	"aac ts m4a m4b mp4 opus ogg oga wav flac mp3 aif aiff aifc -",
 	0, NULL, NULL, NULL
@@ -165,6 +168,7 @@ main(int argc, char *argv[])
 	o.threshold = SP_SEGMENT_THRESHOLD;
 	o.min_silence = SP_SEGMENT_MIN_SILENCE;
 	o.min_speech = SP_SEGMENT_MIN_SPEECH;
+	sp_measure_set_jobs((unsigned)sp_env_int("SPACES_JOBS", 1, 64, 0));
 	while ((ch = sp_getopt(&optspec, argc, argv)) != -1)
 		switch (ch) {
 		case 'j':
@@ -172,6 +176,10 @@ main(int argc, char *argv[])
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case OPT_JOBS:
+			sp_measure_set_jobs((unsigned)sp_arg_int("--jobs",
+			    optarg, 1, 64));
 			break;
 		case OPT_LOUDNESS:
 			o.loudness = 1;

@@ -14,6 +14,7 @@
 #include "id3r.h"
 #include "json.h"
 #include "loudness.h"
+#include "measure.h"
 #include "mp4.h"
 #include "oggopus.h"
 #include "probe.h"
@@ -503,7 +504,23 @@ on_stretch(void *ctx, uint64_t start, uint64_t end)
 	    st->name));
 }
 
-/* Decode once for loudness and the speech stretches. */
+/* The loudness keys of rec, from r (silence has none: -inf). */
+static void
+set_loudness(json_t *rec, const struct sp_loudness_result *r)
+{
+	json_t *lo = json_object();
+
+	set_real(lo, "integrated", r->integrated);
+	set_real(lo, "range", r->range);
+	set_real(lo, "true_peak", r->true_peak);
+	set_real(lo, "sample_peak", r->sample_peak);
+	json_object_set_new(rec, "loudness", lo);
+}
+
+/*
+ * Decode once for loudness and the speech stretches; loudness alone is
+ * measured in spans on every core (sp_measure_loudness).
+ */
 static int
 analyse(const char *path, const char *name, json_t *rec,
     const struct sp_probe_opts *o, json_t **clips, char *err, size_t errlen)
@@ -515,13 +532,24 @@ analyse(const char *path, const char *name, json_t *rec,
 	struct sp_segment_params sp;
 	struct sp_loudness_result lr;
 	struct stretches st;
-	json_t *lo;
+	uint64_t damaged;
 	float *buf;
 	long got;
 	size_t frames = 4096;
 
 	if (d == NULL)
 		return -1;
+	if (o->loudness && !o->silences) {
+		sp_decode_close(d);
+		if (sp_measure_loudness(path, 0, NULL, NULL, &lr, &damaged, err,
+		    errlen) != 0)
+			return -1;
+		set_loudness(rec, &lr);
+		if (damaged)
+			warn_in(rec, "AAC frames that failed to decode (as "
+			    "silence)");
+		return 0;
+	}
 	i = sp_decode_info(d);
 	if (o->loudness &&
 	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
@@ -563,14 +591,8 @@ analyse(const char *path, const char *name, json_t *rec,
 		return -1;
 	}
 	if (l) {
-		/* Silence has no loudness (-inf): the key is then absent. */
 		sp_loudness_get(l, &lr);
-		lo = json_object();
-		set_real(lo, "integrated", lr.integrated);
-		set_real(lo, "range", lr.range);
-		set_real(lo, "true_peak", lr.true_peak);
-		set_real(lo, "sample_peak", lr.sample_peak);
-		json_object_set_new(rec, "loudness", lo);
+		set_loudness(rec, &lr);
 		sp_loudness_free(l);
 	}
 	if (sp_decode_damaged(d))

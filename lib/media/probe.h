@@ -12,6 +12,7 @@ struct sp_probe_opts {
 	double	 min_silence;	/* seconds a silence must last to split */
 	double	 min_speech;	/* seconds a speech stretch must last */
 };
+/* Loudness alone is measured in spans at once (sp_measure_set_jobs). */
 
 /*
  * Describe the audio in the file at path, a seekable file (the caller

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "loudness.h"
+#include "measure.h"
 #include "render.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -172,37 +173,8 @@ int
 sp_render_measure(const char *path, void (*progress)(void *, uint64_t),
     void *ctx, struct sp_loudness_result *m, char *err, size_t errlen)
 {
-	const struct sp_decode_info *i;
-	struct sp_decoder *d;
-	struct sp_loudness *l;
-	uint64_t done = 0;
-	float *buf;
-	long got = 0;
-	int rc = 0;
-
-	if ((d = sp_decode_open(path, err, errlen)) == NULL)
-		return -1;
-	i = sp_decode_info(d);
-	if ((l = meter(i->channels, i->sample_rate, err, errlen)) == NULL) {
-		sp_decode_close(d);
-		return -1;
-	}
-	buf = sp_xcalloc((size_t)CHUNK * i->channels, sizeof(*buf));
-	while (rc == 0 && (got = sp_decode_read(d, buf, CHUNK)) > 0) {
-		if (sp_loudness_add(l, buf, (size_t)got) != 0)
-			rc = sp_fail(err, errlen, "the loudness meter failed");
-		done += (uint64_t)got;
-		if (progress)
-			progress(ctx, done);
-	}
-	free(buf);
-	if (rc == 0 && got < 0)
-		rc = sp_fail(err, errlen, "%s", sp_decode_error(d));
-	if (rc == 0 && sp_loudness_get(l, m) != 0)
-		rc = sp_fail(err, errlen, "the loudness meter failed");
-	sp_loudness_free(l);
-	sp_decode_close(d);
-	return rc;
+	return sp_measure_loudness(path, 0, progress, ctx, m, NULL, err,
+	    errlen);
 }
 
 int

@@ -1,0 +1,38 @@
+/* measure: the loudness of a file, measured in spans on every core. */
+#ifndef SP_MEASURE_H
+#define SP_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loudness.h"
+
+/* A span is at least this long, in seconds: shorter inputs use fewer. */
+#define SP_MEASURE_MIN_SPAN	30.0
+
+/*
+ * How many spans at most to measure at once: n, or 0 (the default) for
+ * the online CPUs.  For the whole process, as a command's --jobs says.
+ */
+void	sp_measure_set_jobs(unsigned n);
+/* The number in effect. */
+unsigned sp_measure_jobs(void);
+
+/*
+ * Measure the loudness of the audio file path (any format sp_decode_open
+ * reads) into r: the input is cut into up to sp_measure_jobs() spans of
+ * at least SP_MEASURE_MIN_SPAN seconds, each decoded and measured by a
+ * thread of its own, and the meters merged (sp_loudness_get_multiple):
+ * within 0.05 LU and 0.05 dB of one pass.  An input that cannot seek is
+ * measured in one pass.  dual_mono as sp_loudness_new.  progress, when
+ * not NULL, is called now and then with an estimate of the samples done
+ * (per channel, of the whole input).  *damaged gets
+ * the count of AAC frames decoded as silence (may be NULL).  0, or -1
+ * with the reason in err.
+ */
+int	sp_measure_loudness(const char *path, int dual_mono,
+	    void (*progress)(void *, uint64_t), void *ctx,
+	    struct sp_loudness_result *r, uint64_t *damaged, char *err,
+	    size_t errlen);
+
+#endif
