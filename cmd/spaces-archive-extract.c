@@ -639,15 +639,13 @@ static char *
 part_path(struct run *r, struct part *p)
 {
 	struct fields f;
-	char *name, *path, err[200], en[SP_ESC_LEN];
+	char *name, *path, err[200];
 
 	f.r = r;
 	f.p = p;
 	if (!p->named) {
 		/* A file that names no Space keeps its own name's stem. */
 		name = sp_xasprintf("unnamed-%s.aac", p->id);
-		sp_warnx("'%s' names no Space; extracted as '%s'",
-		    sp_esc(p->entry, en, sizeof(en)), name);
 	} else if ((name = sp_template_expand(r->tmpl, field, &f, err,
 	    sizeof(err))) == NULL) {
 		/* %(date)s of a Space the metadata lacks. */
@@ -700,9 +698,12 @@ commit_parts(struct run *r)
 				break;
 		if (j < i) {
 			sp_warnx("%s and %s are both named '%s'; the second "
-			    "is not written (put %%(part)d in -o)",
+			    "is not written%s",
 			    part_what(&r->parts[j], w1, sizeof(w1)),
-			    part_what(p, w2, sizeof(w2)), paths[i]);
+			    part_what(p, w2, sizeof(w2)), paths[i],
+			    p->named && r->parts[j].named && strcmp(p->id,
+			    r->parts[j].id) == 0 ? " (put %(part)d in -o)" :
+			    "");
 			worse(r, SP_EXIT_NO);
 			sp_atomic_abort(&p->out);
 			continue;
@@ -723,8 +724,11 @@ commit_parts(struct run *r)
 			}
 			continue;
 		}
-		if (!p->named)
+		if (!p->named) {
+			sp_warnx("'%s' names no Space; extracted as '%s'",
+			    sp_esc(p->entry, w1, sizeof(w1)), paths[i]);
 			continue;
+		}
 		p->m.path = paths[i];
 		sp_xarchive_media(r->x, p->id, p->num, &p->m);
 		p->m.path = NULL;
