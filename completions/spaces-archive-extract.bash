@@ -41,8 +41,8 @@ _spaces_archive_extract()
 		;;
 	--data)
 		COMPREPLY=($(compgen -W 'account ageinfo follower following
-		    profile spaces-metadata tweets direct-messages like
-		    personalization' -- "$cur"))
+		    periscope-account-information profile spaces-metadata
+		    tweets direct-messages like personalization' -- "$cur"))
 		return
 		;;
 	-s | --space)

@@ -24,7 +24,7 @@ complete -c $c -s q -l quiet -d 'No progress bar, no table of the files extracte
 complete -c $c -s C -l directory -x -a '(__fish_complete_directories)' -d 'Write the audio files in this directory'
 complete -c $c -s o -l output -x -a '(__spaces_archive_extract_templates)' -d 'Name the audio files after this template'
 complete -c $c -s s -l space -x -d 'Only this Space (repeatable)'
-complete -c $c -l data -x -a 'account ageinfo follower following profile spaces-metadata tweets direct-messages like personalization' -d 'Print the items of one data type as NDJSON'
+complete -c $c -l data -x -a 'account ageinfo follower following periscope-account-information profile spaces-metadata tweets direct-messages like personalization' -d 'Print the items of one data type as NDJSON'
 # Operands: zip archives, or - for a zip stream on the standard input.
 complete -c $c -f -k -a '(__spaces_archive_extract_archives)'
 complete -c $c -f -a - -d 'Zip stream on the standard input'

@@ -460,18 +460,19 @@ static int
 space_instant(int64_t ms, const char *what, const char *k,
     void (*warn)(const char *fmt, ...))
 {
-	char when[SP_INSTANT_LEN];
+	char when[SP_INSTANT_LEN], esc[SP_ESC_LEN];
 
 	if (ms >= SPACES_EPOCH_MS)
 		return 0;
+	sp_esc(k, esc, sizeof(esc));
 	if (ms == 0) {
 		if (warn)
-			warn("%s: %s is 0 (1970); taken as absent", what, k);
+			warn("%s: %s is 0 (1970); taken as absent", what, esc);
 		return -1;
 	}
 	if (warn)
-		warn("%s: %s %s is before Spaces existed (2020-11-01)", what, k,
-		    sp_fmt_instant(ms, when));
+		warn("%s: %s %s is before Spaces existed (2020-11-01)", what,
+		    esc, sp_fmt_instant(ms, when));
 	return 0;
 }
 
@@ -487,7 +488,7 @@ normalise(const json_t *in, const char *what, int space,
 {
 	json_t *out = json_object(), *v, *a, *el;
 	const char *k;
-	char key[SP_XTYPE_LEN], id[64], when[SP_INSTANT_LEN];
+	char key[SP_XTYPE_LEN], id[64], when[SP_INSTANT_LEN], esc[SP_ESC_LEN];
 	int64_t ms;
 	double d;
 	size_t i;
@@ -521,7 +522,8 @@ normalise(const json_t *in, const char *what, int space,
 					    when)));
 			} else if (warn && !json_is_null(v) &&
 			    !(json_is_string(v) && json_string_length(v) == 0))
-				warn("%s: %s is not a time; left out", what, k);
+				warn("%s: %s is not a time; left out", what,
+				    sp_esc(k, esc, sizeof(esc)));
 		} else if (strncmp(key, "total_", 6) == 0 &&
 		    sp_json_num(in, k, &d) == 0)
 			json_object_set_new(out, key, json_integer((json_int_t)d));
@@ -740,6 +742,7 @@ speakers(const json_t *in, const char *what,
     void (*warn)(const char *fmt, ...))
 {
 	struct spk k = { json_array(), what, warn, 0 };
+	char esc[SP_ESC_LEN];
 	const char *key;
 	json_t *el;
 	size_t i;
@@ -749,7 +752,8 @@ speakers(const json_t *in, const char *what,
 			if (!id_like(key, strlen(key))) {
 				if (warn)
 					warn("%s: speakers: '%s' is not a user "
-					    "id; left out", what, key);
+					    "id; left out", what, sp_esc(key, esc,
+					    sizeof(esc)));
 				continue;
 			}
 			sessions_of(&k, person(&k, key), el);
