@@ -860,8 +860,9 @@ checks(struct run *r)
 			worse(r, SP_EXIT_NO);
 			r->found[i] = 1;
 		}
-	/* Other voices: their consent comes before any reuse. */
-	if (!r->list && !r->data) {
+	/* Other voices: their consent comes before any reuse (-q: the
+	 * nightly cron job need not hear it every night). */
+	if (!r->list && !r->data && !r->quiet) {
 		user = sp_xarchive_user(r->x);
 		seen = json_array();
 		for (i = 0; i < r->nparts; i++) {
