@@ -255,7 +255,7 @@ flush_spooled(struct run *r)
 
 /* Whether the array of strings a holds id. */
 static int
-sp_ids_has(const json_t *a, const char *id)
+has_id(const json_t *a, const char *id)
 {
 	json_t *v;
 	size_t i;
@@ -369,7 +369,7 @@ media(struct run *r, struct sp_zip *z, const char *op, const char *name,
 	sp_esc(name, en, sizeof(en));
 	sp_esc(op, eo, sizeof(eo));
 	r->media++;
-	if (e->named && !sp_ids_has(r->audio_ids, e->id))
+	if (e->named && !has_id(r->audio_ids, e->id))
 		json_array_append_new(r->audio_ids, json_string(e->id));
 	if (!e->named && (r->list || r->nids || r->to_stdout)) {
 		sp_warnx("'%s': '%s' names no Space; %s", eo, en, r->list ?
@@ -841,7 +841,7 @@ checks(struct run *r)
 	} else if (!r->data && json_array_size(meta) > 0 &&
 	    json_array_size(r->audio_ids) > 0) {
 		json_array_foreach(meta, i, v)
-			if (sp_ids_has(r->audio_ids, json_string_value(v)))
+			if (has_id(r->audio_ids, json_string_value(v)))
 				break;
 		if (i == json_array_size(meta)) {
 			a = id_list(meta);
@@ -854,7 +854,7 @@ checks(struct run *r)
 	}
 	/* -s of a Space the metadata knows, without its audio. */
 	for (i = 0; i < r->nids; i++)
-		if (!r->found[i] && !r->list && sp_ids_has(meta, r->ids[i])) {
+		if (!r->found[i] && !r->list && has_id(meta, r->ids[i])) {
 			sp_warnx("Space %s: no audio in this archive; X keeps "
 			    "it about 30 days", r->ids[i]);
 			worse(r, SP_EXIT_NO);
@@ -877,7 +877,7 @@ checks(struct run *r)
 			    j, v)
 				if (json_is_string(v) && (owner == NULL ||
 				    strcmp(json_string_value(v), owner) != 0) &&
-				    !sp_ids_has(seen, json_string_value(v)))
+				    !has_id(seen, json_string_value(v)))
 					json_array_append(seen, v);
 			json_decref(sp);
 		}
