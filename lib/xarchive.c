@@ -525,7 +525,8 @@ normalise(const json_t *in, const char *what, int space,
 				warn("%s: %s is not a time; left out", what,
 				    sp_esc(k, esc, sizeof(esc)));
 		} else if (strncmp(key, "total_", 6) == 0 &&
-		    sp_json_num(in, k, &d) == 0)
+		    sp_json_num(in, k, &d) == 0 && d >= 0 && d < 9e15)
+			/* A count; one out of range passes through as it is. */
 			json_object_set_new(out, key, json_integer((json_int_t)d));
 		else
 			json_object_set(out, key, v);

@@ -257,8 +257,8 @@ t_spaces(void)
 	T_INT(feed(x, "spaces-metadata.js", "[ {\"spaceId\":\"1aaaaaaaaaaaa\","
 	    "\"createdAt\":\"2019-05-01T00:00:00Z\",\"endedAt\":0}, "
 	    "{\"broadcastId\":\"1bbbbbbbbbbbb\",\"createdAt\":1648506962,"
-	    "\"endedAt\":1648511310}, {\"createdAt\":1}, {\"id\":\"../x\"} ]"),
-	    0);
+	    "\"endedAt\":1648511310,\"totalParticipated\":1e300}, "
+	    "{\"createdAt\":1}, {\"id\":\"../x\"} ]"), 0);
 	T_STR(warned, "Space 1aaaaaaaaaaaa: createdAt 2019-05-01T00:00:00.000Z "
 	    "is before Spaces existed (2020-11-01)\n"
 	    "Space 1aaaaaaaaaaaa: endedAt is 0 (1970); taken as absent\n"
@@ -271,6 +271,10 @@ t_spaces(void)
 	free(s);
 	s = space_key(x, "1bbbbbbbbbbbb", "speakers_complete");
 	T_STR(s, "false");
+	free(s);
+	/* A count out of range is kept as it was, never cast. */
+	s = space_key(x, "1bbbbbbbbbbbb", "total_participated");
+	T_STR(s, "1.0000000000000001e300");
 	free(s);
 	s = space_key(x, "1bbbbbbbbbbbb", "archive_generated_at");
 	T_STR(s, "\"2022-03-28T23:00:00.000Z\"");
