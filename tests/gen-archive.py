@@ -183,8 +183,79 @@ def spaces_facts(a, follower_ids):
     return facts
 
 
-def space_item(f, style, i):
-    """One spaces-metadata.js element in the chosen variation."""
+def tweets_date(ms):
+    """The tweets' created_at form, "Tue Mar 22 19:19:02 +0000 2022"
+    (x-formats 1.5 [V]: tweets.js in real archives)."""
+    t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
+    return t.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def speakers_in(f, style, uid, ts):
+    """The speakers of one Space in one of the nestings tolerated.
+
+    Evidence: X's data/README.txt (2023 and 2026, x-formats 1.6 and 4.3)
+    says only that `speakers` holds "participants' Twitter user IDs and
+    start/end time of their spoken sessions"; no real non-empty
+    spaces-metadata.js has been published (searched: the code corpus for
+    window.YTD.spaces_metadata.part0, spacesMetadata, hostUserIds,
+    totalParticipated; a schema dump of a real archive, find_string id
+    42965301669, shows spaces-metadata.js empty).  So every nesting the
+    README's words allow is a style here, all made up:
+      flat         one element a session: {userId, start, end} (the
+                   README's words taken literally; the default)
+      nested       one element a person: {userId, sessions: [{start, end}]}
+      pairs        {userId, spokenSessions: [[start, end], ...]}
+      wrapped      each element wrapped, as every archive item is
+                   ({"speaker": {...}}, x-formats 1.3)
+      user-object  the person nested: {user: {id}, startTime, endTime}
+      map          {"<userId>": [{start, end}, ...]}
+      ids          user ids alone (the sessions left out)
+    """
+    by = {}
+    for x in f["speakers"]:
+        by.setdefault(x["user_id"], []).append(x)
+    if style == "flat":
+        return [{"userId": uid(x["user_id"]), "start": ts(x["start"], 0),
+                 "end": ts(x["end"], 1)} for x in f["speakers"]]
+    if style == "nested":
+        return [{"userId": uid(u), "sessions": [
+            {"start": ts(x["start"], 0), "end": ts(x["end"], 1)}
+            for x in xs]} for u, xs in by.items()]
+    if style == "pairs":
+        return [{"userId": uid(u), "spokenSessions": [
+            [ts(x["start"], 0), ts(x["end"], 1)] for x in xs]}
+            for u, xs in by.items()]
+    if style == "wrapped":
+        return [{"speaker": {"userId": uid(x["user_id"]),
+                             "start": ts(x["start"], 0),
+                             "end": ts(x["end"], 1)}} for x in f["speakers"]]
+    if style == "user-object":
+        return [{"user": {"id": uid(x["user_id"])},
+                 "startTime": ts(x["start"], 0), "endTime": ts(x["end"], 1)}
+                for x in f["speakers"]]
+    if style == "map":
+        return {u: [{"start": ts(x["start"], 0), "end": ts(x["end"], 1)}
+                    for x in xs] for u, xs in by.items()}
+    if style == "ids":
+        return [uid(u) for u in by]
+    die("unknown speakers style %s" % style)
+
+
+def space_item(f, style, i, a=None):
+    """One spaces-metadata.js element in the chosen variation.  Field
+    names are the README's (x-formats 1.6 [V]); their types and the
+    wrapper key are unverified, so each variation has a style:
+      wrapped       {"spacesMetadata": {...}}, ISO instants, ids and
+                    counts as strings (as every verified archive file is)
+      bare          the object unwrapped
+      numbers       ids and counts as JSON numbers
+      epoch         epoch milliseconds, as strings and numbers
+      epoch-seconds epoch seconds as numbers (what a Unix-time field
+                    would hold: made-up values, right dates)
+      tweets-dates  the tweets' "Tue Mar 22 19:19:02 +0000 2022" form"""
+    a = a or argparse.Namespace(speakers_style="flat", id_key="id",
+                                live=False, early=False)
+
     def uid(s):
         return int(s) if style == "numbers" else s
 
@@ -192,6 +263,10 @@ def space_item(f, style, i):
         return n if style == "numbers" else str(n)
 
     def ts(ms, k):
+        if style == "epoch-seconds":
+            return ms // 1000 if ms % 1000 == 0 else ms / 1000.0
+        if style == "tweets-dates":
+            return tweets_date(ms)
         if style != "epoch":
             return iso(ms)
         # epoch: ms as strings and as numbers, alternating (k, i)
@@ -201,14 +276,30 @@ def space_item(f, style, i):
         "id": f["id"],
         "creatorUserId": uid(f["creator_id"]),
         "hostUserIds": [uid(h) for h in f["host_ids"]],
-        "speakers": [{"userId": uid(s["user_id"]), "start": ts(s["start"], 0),
-                      "end": ts(s["end"], 1)} for s in f["speakers"]],
+        "speakers": speakers_in(f, a.speakers_style, uid, ts),
         "createdAt": ts(f["created_at"], 0),
         "endedAt": ts(f["ended_at"], 1),
         "totalParticipating": cnt(f["total_participating"]),
         "totalParticipated": cnt(f["total_participated"]),
         "invitedUserIds": [uid(u) for u in f["invited_user_ids"]],
     }
+    if i == 0 and a.live:
+        # --live: the archive was made while the first Space was on: no
+        # end yet, people still in it (README: totalParticipating is
+        # "participating in the space when the data archive is generated")
+        del o["endedAt"]
+        o["totalParticipating"] = cnt(7)
+    if i == 0 and a.early:
+        # --early-instant: a createdAt before Spaces existed (2019), and an
+        # endedAt of 0, the "unset" of many serialisers: made up
+        o["createdAt"] = ts(1546300800000, 0)
+        o["endedAt"] = 0
+    if i == 0 and a.id_key != "id":
+        # --id-key: the id under another name, or none (unverified: a
+        # renamed field, or a Periscope-era broadcastId)
+        sid = o.pop("id")
+        if a.id_key != "none":
+            o = dict([(a.id_key, sid)] + list(o.items()))
     return o if style == "bare" else {"spacesMetadata": o}
 
 
@@ -442,6 +533,10 @@ def plan(a, aac):
         meta = {}
         if a.ageinfo == "birth":
             meta["ageInfo"] = {"age": ["34"], "birthDate": "1990-01-01"}
+        elif a.ageinfo == "age-only":
+            # the user's age without a birth date: a real 2026 archive's
+            # ageInfo holds "age" : [ "46" ] (x-formats 4.3); value made up
+            meta["ageInfo"] = {"age": ["34"]}
         meta["inferredAgeInfo"] = {"age": ["13-99"], "birthDate": ""}
         age = [{"ageMeta": meta}]
         datafile("ageinfo", "ageinfo.js", "YTD.ageinfo.part0", 1,
@@ -481,10 +576,28 @@ def plan(a, aac):
              lambda: enc.ytd("YTD.profile.part0", items_of(prof)),
              media="data/profile_media")
 
+    if a.periscope:
+        # periscope-account-information.js: wrapper and keys from a schema
+        # dump of a real archive (find_string id 42965301669:
+        # periscopeAccountInformation.{displayName, digitsId, username,
+        # twitterId, id, twitterScreenName, isTwitterUser, createdAt}) and
+        # X's README ("id: Periscope shell account unique identifier");
+        # values made up
+        per = [{"periscopeAccountInformation": {
+            "displayName": display, "digitsId": "", "username": a.username,
+            "twitterId": aid, "id": "1mnxeRzLxqYJX",
+            "twitterScreenName": a.username, "isTwitterUser": True,
+            "createdAt": "2021-05-02T10:11:12.000Z"}}]
+        datafile("periscopeAccountInformation",
+                 "periscope-account-information.js",
+                 "YTD.periscope_account_information.part0", 1,
+                 lambda: enc.ytd("YTD.periscope_account_information.part0",
+                                 items_of(per)))
+
     # spaces-metadata.js
     empty = a.meta_style in ("empty", "empty-one-line")
     facts = [] if empty else spaces_facts(a, fids_head)
-    objs = [space_item(f, a.meta_style, i) for i, f in enumerate(facts)]
+    objs = [space_item(f, a.meta_style, i, a) for i, f in enumerate(facts)]
     if a.bad_item:
         at = min(1, len(objs))
         objs.insert(at, 1647976742000)
@@ -496,10 +609,13 @@ def plan(a, aac):
              len(objs), lambda: enc.ytd("YTD.spaces_metadata.part0",
                                         items_of(objs), raw))
 
-    # tweets.js + tweets-part1.js
+    # tweets.js + tweets-part1.js (--data-parts-reversed: part 1 first in
+    # the zip; x-formats 1.4: "Records are not ordered across parts", and
+    # nothing promises the zip's order either)
     tw = [tweet(i, a) for i in range(a.tweets)]
     half = (len(tw) + 1) // 2
-    for p, part in enumerate((tw[:half], tw[half:])):
+    halves = list(enumerate((tw[:half], tw[half:])))
+    for p, part in (halves[::-1] if a.data_parts_reversed else halves):
         fname = "tweets.js" if p == 0 else "tweets-part%d.js" % p
         gname = "YTD.tweets.part%d" % p
         datafile("tweets", fname, gname, len(part),
@@ -540,10 +656,15 @@ def plan(a, aac):
         # re-cut into chunks whose tags say when each part started
         frames = adts_frames(aac["bytes"]) * a.media_repeat
         chunk = max(1, round(a.hls_chunks * rate / 1024))
+    # the Space ids the audio files name: the metadata's, or with
+    # --media-seed another set (audio and metadata sharing no id)
+    media_ids = [x["id"] for x in facts] if a.media_seed is None else \
+        space_ids(len(facts) + 1, a.media_seed)[1:]
     for si, f in enumerate(facts):
         f["audio"] = []
         for p in range(a.parts):
-            name = "data/spaces_media/space-%s_%d.ts" % (f["id"], p)
+            name = "data/spaces_media/" + a.media_name.format(
+                id=media_ids[si], n=p)
             nb = blocks * a.media_repeat
             part = {"entry": name, "part": p, "bytes": 0, "frames": nb,
                     "samples": nb * 1024, "sample_rate": rate,
@@ -597,7 +718,30 @@ def plan(a, aac):
     head = [Entry("Your archive.html", const(HTML.encode("utf-8")))] + \
         hostile_top + assets + [readme]
     media = prof_media + filler
-    spaces = hostile_media + audio
+    # odd entries under spaces_media/ (names and contents made up)
+    odd = []
+    if a.html_media:
+        # what a failed download saved as audio looks like: an HTML page
+        odd.append(Entry("data/spaces_media/space-1eRRorPageXXX_0.ts",
+                         const(HTML.encode("utf-8"))))
+    if a.unnamed_media:
+        # a file whose name gives no Space (README: spaces_media holds
+        # "the spaces audio files created by the account", names unsaid)
+        odd.append(Entry("data/spaces_media/recording 1.m4a",
+                         const(aac["bytes"]), deflate=a.deflate_media))
+    if a.fifo_media:
+        # a FIFO where a part should be (S_IFIFO in the external attributes)
+        odd.append(Entry("data/spaces_media/space-1FiFoFiFoFiFo_0.ts",
+                         const(b""), deflate=False, mode=0o010644))
+    if a.evil_name:
+        # terminal control sequences in an entry's name (issue 19 item 19)
+        odd.append(Entry("data/spaces_media/\x1b]0;pwned\x07\r\x1b[2J.ts",
+                         const(HTML.encode("utf-8"))))
+    if a.dup_media and audio:
+        # the same part twice (a zip may hold one name twice)
+        odd.append(Entry(audio[0].name, audio[0]._chunks,
+                         deflate=a.deflate_media))
+    spaces = hostile_media + audio + odd
     tail = media + spaces if not a.media_last else spaces + media
 
     if not a.no_manifest:
@@ -614,6 +758,14 @@ def plan(a, aac):
                            "name": "README.txt"},
             "dataTypes": types,
         }
+        if a.partial_archive:
+            # --partial-archive: archiveInfo's keys are verified (rust
+            # crate manifest.rs, a real 2023 archive: isPartialArchive,
+            # maxPartSizeBytes "53687091200" = 50 GiB, sizeBytes); what a
+            # split archive's values look like is not: made up, 120 GB
+            # in parts of 50 GiB, so three parts
+            man["archiveInfo"]["isPartialArchive"] = True
+            man["archiveInfo"]["sizeBytes"] = "120000000000"
         text = "window.__THAR_CONFIG = " + pretty(man) + \
             (";" if a.semicolon else "") + "\n"
         mbytes = (b"\xef\xbb\xbf" if a.bom else b"") + enc.text(text)
@@ -634,12 +786,22 @@ def plan(a, aac):
         user["followers_count"] = a.followers
     if a.ageinfo == "birth":
         user["birth_date"] = "1990-01-01"
+    elif a.ageinfo == "age-only":
+        user["age"] = 34
+    if a.periscope:
+        user["periscope_id"] = "1mnxeRzLxqYJX"
     spaces_out = []
     for f in facts:
         s = dict(f)
         s["created_at"], s["ended_at"] = iso(f["created_at"]), iso(f["ended_at"])
-        s["speakers"] = [{"user_id": x["user_id"], "start": iso(x["start"]),
-                          "end": iso(x["end"])} for x in f["speakers"]]
+        # as spaces-archive-extract gives them: one entry a person
+        by = {}
+        for x in f["speakers"]:
+            by.setdefault(x["user_id"], []).append(
+                {"started_at": iso(x["start"]), "ended_at": iso(x["end"])})
+        s["speakers"] = [{"user_id": u, "sessions": xs}
+                         for u, xs in by.items()]
+        s["speaker_ids"] = list(by)
         spaces_out.append(s)
     return entries, {"user": user, "spaces": spaces_out}, expect_faults
 
@@ -822,16 +984,48 @@ def main():
                    help="follower.js, follower-part1.js ... of K items each")
     g.add_argument("--following", type=int, default=1, metavar="N")
     g.add_argument("--location", default="Austin, TX", metavar="TEXT")
-    g.add_argument("--ageinfo", choices=("birth", "inferred-only", "none"),
+    g.add_argument("--ageinfo", choices=("birth", "age-only",
+                                         "inferred-only", "none"),
                    default="birth")
+    g.add_argument("--periscope", action="store_true",
+                   help="add periscope-account-information.js")
     g.add_argument("--tweets", type=int, default=4, metavar="N",
                    help="tweets, split over tweets.js and tweets-part1.js")
     g = p.add_argument_group("Spaces")
     g.add_argument("--spaces", type=int, default=2, metavar="N",
                    help="Spaces in spaces-metadata.js (default 2)")
     g.add_argument("--meta-style", default="wrapped",
-                   choices=("wrapped", "bare", "numbers", "epoch", "empty",
+                   choices=("wrapped", "bare", "numbers", "epoch",
+                            "epoch-seconds", "tweets-dates", "empty",
                             "empty-one-line"))
+    g.add_argument("--speakers-style", default="flat",
+                   choices=("flat", "nested", "pairs", "wrapped",
+                            "user-object", "map", "ids"),
+                   help="how speakers are nested (see speakers_in)")
+    g.add_argument("--id-key", default="id",
+                   choices=("id", "spaceId", "broadcastId", "none"),
+                   help="the first Space's id under this key (none: no id)")
+    g.add_argument("--live", action="store_true",
+                   help="the first Space was live when the archive was made")
+    g.add_argument("--early-instant", dest="early", action="store_true",
+                   help="the first Space: createdAt in 2019, endedAt 0")
+    g.add_argument("--media-name", default="space-{id}_{n}.ts",
+                   metavar="FMT", help="audio file names under "
+                   "data/spaces_media/ ({id}, {n}); default: the real "
+                   "space-{id}_{n}.ts")
+    g.add_argument("--media-seed", type=int, metavar="S",
+                   help="audio named for other Space ids than the "
+                        "metadata's (sharing none)")
+    g.add_argument("--html-media", action="store_true",
+                   help="a spaces_media entry that is an HTML page")
+    g.add_argument("--unnamed-media", action="store_true",
+                   help="audio under a name that gives no Space")
+    g.add_argument("--fifo-media", action="store_true",
+                   help="a FIFO entry under spaces_media/")
+    g.add_argument("--evil-name", action="store_true",
+                   help="an entry name with terminal control sequences")
+    g.add_argument("--dup-media", action="store_true",
+                   help="the first audio part twice")
     g.add_argument("--parts", type=int, default=1, metavar="P",
                    help="audio parts per Space (space-<id>_0.ts ...)")
     g.add_argument("--aac", default=DEFAULT_AAC, metavar="FILE",
@@ -845,6 +1039,10 @@ def main():
                         "instead of copying its bytes")
     g = p.add_argument_group("layout and encoding")
     g.add_argument("--no-manifest", action="store_true")
+    g.add_argument("--partial-archive", action="store_true",
+                   help="the manifest says isPartialArchive (3 parts)")
+    g.add_argument("--data-parts-reversed", action="store_true",
+                   help="tweets-part1.js before tweets.js in the zip")
     g.add_argument("--manifest-spaces-media", action="store_true",
                    help='add dataTypes.spacesMedia (UNVERIFIED key)')
     g.add_argument("--bom", action="store_true", help="UTF-8 BOM on data/*.js")
@@ -896,7 +1094,7 @@ def main():
 
     aac = {"bytes": b"", "blocks": 0, "rate": 48000, "junk": 0}
     need_aac = a.spaces and a.parts and a.meta_style not in (
-        "empty", "empty-one-line") or a.hostile
+        "empty", "empty-one-line") or a.hostile or a.unnamed_media
     if need_aac:
         try:
             with open(a.aac, "rb") as f:

@@ -111,3 +111,45 @@ sp_fail(char *err, size_t n, const char *fmt, ...)
 	}
 	return -1;
 }
+
+const char *
+sp_esc(const char *s, char *buf, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "(null)");
+	char one[8];
+	size_t len = 0, mark = 0, k;
+
+	if (n < 8) {
+		if (n > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == '\\')
+			snprintf(one, sizeof(one), "\\%c", *p == '\n' ? 'n' :
+			    *p == '\r' ? 'r' : *p == '\t' ? 't' : '\\');
+		else if (*p < 0x20 || *p == 0x7f)
+			snprintf(one, sizeof(one), "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* U+0080-U+009F: CSI and the other C1 controls. */
+			snprintf(one, sizeof(one), "\\x%02x", p[1]);
+			p++;
+		} else {
+			one[0] = (char)*p;
+			one[1] = '\0';
+		}
+		k = strlen(one);
+		if (len + k > n - 1) {
+			/* Cut at the last whole character that leaves room. */
+			memcpy(buf + mark, "...", 3);
+			len = mark + 3;
+			break;
+		}
+		memcpy(buf + len, one, k);
+		len += k;
+		if (len <= n - 4 && (p[1] & 0xc0) != 0x80)
+			mark = len;
+	}
+	buf[len] = '\0';
+	return buf;
+}

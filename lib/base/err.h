@@ -41,4 +41,14 @@ void	sp_errx(int status, const char *fmt, ...)
 int	sp_fail(char *err, size_t n, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * s made safe for a diagnostic on a terminal, in buf (n bytes, n >= 8):
+ * control characters (C0, DEL, and C1 as UTF-8) become \n, \r, \t or
+ * \xNN, a backslash becomes \\, and text longer than fits is cut with
+ * "...".  Returns buf; a NULL s gives "(null)".
+ */
+const char *sp_esc(const char *s, char *buf, size_t n);
+/* The size of buffer sp_esc callers use for a name in a message. */
+#define SP_ESC_LEN 256
+
 #endif

@@ -1,4 +1,5 @@
 /* adts: a streaming ADTS (AAC) frame parser that skips and reads ID3 tags. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -719,5 +720,21 @@ sp_adts_finish(struct sp_adts *p)
 		snprintf(p->err, sizeof(p->err), "no ADTS frame found");
 		return -1;
 	}
+	return 0;
+}
+
+int
+sp_adts_started_ms(const struct sp_adts_info *i, int64_t *ms)
+{
+	double t;
+
+	/* The tag's time is that of the sample where the tag sits. */
+	if (!(i->have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) ||
+	    i->sample_rate == 0 || !(i->first_ntp > SP_NTP_UNIX) ||
+	    i->first_ntp > SP_NTP_UNIX + 253402300799.0)
+		return -1;
+	t = i->first_ntp - SP_NTP_UNIX - (double)i->first_ntp_sample /
+	    i->sample_rate;
+	*ms = (int64_t)llround(t * 1000);
 	return 0;
 }

@@ -168,6 +168,13 @@ int	sp_adts_feed(struct sp_adts *p, const uint8_t *buf, size_t n);
  */
 int	sp_adts_finish(struct sp_adts *p);
 
+/*
+ * The wall clock of the stream's first sample, in Unix ms, from the first
+ * NTP time in its tags (X's TIT3 or JSONMetadata "ntp") backed up over the
+ * samples before that tag: 0, or -1 when the tags give no time.
+ */
+int	sp_adts_started_ms(const struct sp_adts_info *i, int64_t *ms);
+
 /* Parse the frame header at b: 0, or -1 when it is not one. */
 int	sp_adts_header(const uint8_t *b, size_t n, struct sp_adts_frame *f);
 

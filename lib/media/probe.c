@@ -124,7 +124,7 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 	struct hydra h;
 	char when[SP_INSTANT_LEN], msg[128];
 	size_t n;
-	double t;
+	int64_t t0;
 	json_t *hy;
 
 	memset(&h, 0, sizeof(h));
@@ -153,13 +153,9 @@ probe_adts(FILE *fp, json_t *rec, char *err, size_t errlen)
 	 * The NTP time in the tags is the wall clock at the sample where the
 	 * tag sits: back it up to the first sample.
 	 */
-	if ((i->have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) &&
-	    i->sample_rate > 0 && i->first_ntp > SP_NTP_UNIX) {
-		t = i->first_ntp - SP_NTP_UNIX - (double)i->first_ntp_sample /
-		    i->sample_rate;
+	if (sp_adts_started_ms(i, &t0) == 0)
 		json_object_set_new(rec, "started_at", json_string(
-		    sp_fmt_instant((int64_t)llround(t * 1000), when)));
-	}
+		    sp_fmt_instant(t0, when)));
 	if (i->have & SP_ID3_PTS)
 		json_object_set_new(rec, "first_pts", json_integer((json_int_t)
 		    i->first_pts));

@@ -24,6 +24,12 @@ struct sp_xentry {
 	char		 key[SP_XTYPE_LEN];	/* manifest key, or "" */
 	int		 part;			/* -partN, or _N of a medium */
 	char		 id[SP_XID_LEN];	/* a medium's Space id */
+	/*
+	 * A medium: 1 when its name gave the Space id and part; 0 when it
+	 * names no Space (id is then the file's stem, made safe as a file
+	 * name, to extract it under a fallback name).
+	 */
+	int		 named;
 };
 
 /* The audio of one part, as measured by the caller. */
@@ -34,6 +40,8 @@ struct sp_xmedia {
 	uint64_t	 samples;
 	int		 sample_rate;	/* 0 when no frame was found */
 	int		 channels;
+	int		 has_start;	/* the tags gave started_ms */
+	int64_t		 started_ms;	/* first sample's wall clock, Unix ms */
 };
 
 struct sp_xarchive;
@@ -68,9 +76,15 @@ int	sp_xarchive_data(struct sp_xarchive *x, const struct sp_xentry *e,
 	    struct sp_ytd *y, char *err, size_t errlen,
 	    void (*warn)(const char *fmt, ...));
 
-/* Record a Space's audio part. */
-void	sp_xarchive_media(struct sp_xarchive *x, const char *id, int part,
+/*
+ * Record a Space's audio part: 0, or -1 when that part was recorded
+ * already (a second copy of it: not recorded).
+ */
+int	sp_xarchive_media(struct sp_xarchive *x, const char *id, int part,
 	    const struct sp_xmedia *m);
+/* Whether a Space's part is recorded already. */
+int	sp_xarchive_has_part(const struct sp_xarchive *x, const char *id,
+	    int part);
 
 /*
  * The owner as a user record (new), or NULL when the archive said nothing
@@ -85,6 +99,29 @@ json_t	*sp_xarchive_user(const struct sp_xarchive *x);
  * only that Space (an array of one or none).
  */
 json_t	*sp_xarchive_spaces(const struct sp_xarchive *x, const char *id);
+
+/*
+ * The ids of the Spaces the metadata lists (which 0) or that have audio
+ * (which 1), sorted: a new array of strings.
+ */
+json_t	*sp_xarchive_ids(const struct sp_xarchive *x, int which);
+
+/*
+ * Split archives: 1 when a manifest said isPartialArchive, with what it
+ * says of the whole (-1 when it does not say): sizeBytes, maxPartSizeBytes
+ * and the number of parts that implies (ceil(size / max), or -1), and how
+ * many manifests were read; 0 otherwise.
+ */
+int	sp_xarchive_partial(const struct sp_xarchive *x, int64_t *size,
+	    int64_t *maxpart, int64_t *parts, int *manifests);
+
+/*
+ * An instant as archives write it, in the toolkit's form: ISO 8601, the
+ * tweets' "Tue Mar 22 19:19:02 +0000 2022", or epoch seconds (integers
+ * under 1e11) or milliseconds, as numbers or strings of digits.  0, or -1
+ * when v is none of these.
+ */
+int	sp_xarchive_instant(const json_t *v, int64_t *ms);
 
 /* A Space's created_at (borrowed), or NULL when unknown. */
 const char *sp_xarchive_created_at(const struct sp_xarchive *x,

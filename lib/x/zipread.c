@@ -16,12 +16,126 @@
 
 #define BLOCK (64 * 1024)
 
+/* The central directory read whole only up to this size. */
+#define CDMAX (64u << 20)
+
 struct sp_zip {
 	struct archive	*a;
 	int		 fd;
 	int64_t		 size;
+	char		**odd;		/* names of non-regular Unix entries */
+	size_t		 nodd;
 	char		 err[512];
 };
+
+static uint32_t
+le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+size_t
+sp_zip_cd_walk(const void *buf, size_t n,
+    void (*fn)(void *ctx, const char *name, size_t len, unsigned type),
+    void *ctx)
+{
+	const unsigned char *p = buf;
+	size_t off = 0, len, count = 0;
+	uint32_t attr;
+
+	/* APPNOTE 4.3.12: 46 bytes, then name, extra field and comment. */
+	while (n - off >= 46 && memcmp(p + off, "PK\1\2", 4) == 0) {
+		len = 46 + (size_t)le16(p + off + 28) + le16(p + off + 30) +
+		    le16(p + off + 32);
+		if (len > n - off)
+			break;
+		attr = le32(p + off + 38);
+		fn(ctx, (const char *)p + off + 46, le16(p + off + 28),
+		    p[off + 5] == 3 ? (attr >> 16) & 0170000 : 0);
+		off += len;
+		count++;
+	}
+	return count;
+}
+
+static void
+note_odd(void *ctx, const char *name, size_t len, unsigned type)
+{
+	struct sp_zip *z = ctx;
+
+	if (type == 0 || type == 0100000 || type == 0040000 ||
+	    type == 0120000)
+		return;
+	z->odd = sp_xreallocarray(z->odd, z->nodd + 1, sizeof(*z->odd));
+	z->odd[z->nodd++] = sp_xstrndup(name, len);
+}
+
+/* pread all of n bytes at off: 0, or -1. */
+static int
+pread_all(int fd, void *buf, size_t n, int64_t off)
+{
+	ssize_t r;
+	size_t got = 0;
+
+	while (got < n) {
+		r = pread(fd, (char *)buf + got, n - got, (off_t)off + got);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * Find the central directory of a seekable zip (the end record, and the
+ * ZIP64 one when it points there) and note its non-regular entries.  Any
+ * doubt leaves the list empty: libarchive then judges the zip alone.
+ */
+static void
+scan_cd(struct sp_zip *z)
+{
+	unsigned char tail[65536 + 22], z64[56], *cd;
+	size_t n = z->size < (int64_t)sizeof(tail) ? (size_t)z->size :
+	    sizeof(tail), k;
+	uint64_t cdoff, cdsize;
+
+	if (n < 22 || pread_all(z->fd, tail, n, z->size - (int64_t)n) != 0)
+		return;
+	for (k = n - 22; k > 0 && memcmp(tail + k, "PK\5\6", 4) != 0; k--)
+		;
+	if (memcmp(tail + k, "PK\5\6", 4) != 0)
+		return;
+	cdsize = le32(tail + k + 12);
+	cdoff = le32(tail + k + 16);
+	if (k >= 20 && memcmp(tail + k - 20, "PK\6\7", 4) == 0 &&
+	    (cdsize == 0xffffffff || cdoff == 0xffffffff)) {
+		if (le64(tail + k - 12) > (uint64_t)z->size - 56 ||
+		    pread_all(z->fd, z64, sizeof(z64), (int64_t)le64(tail + k -
+		    12)) != 0 || memcmp(z64, "PK\6\6", 4) != 0)
+			return;
+		cdsize = le64(z64 + 40);
+		cdoff = le64(z64 + 48);
+	}
+	if (cdsize == 0 || cdsize > CDMAX || cdoff > (uint64_t)z->size ||
+	    cdsize > (uint64_t)z->size - cdoff)
+		return;
+	cd = sp_xmalloc(cdsize);
+	if (pread_all(z->fd, cd, cdsize, (int64_t)cdoff) == 0)
+		sp_zip_cd_walk(cd, cdsize, note_odd, z);
+	free(cd);
+}
 
 int
 sp_zip_name_safe(const char *name)
@@ -60,8 +174,10 @@ sp_zip_open(const char *path, char *err, size_t errlen)
 		free(z);
 		return NULL;
 	}
-	if (fstat(z->fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (fstat(z->fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		z->size = st.st_size;
+		scan_cd(z);
+	}
 	z->a = archive_read_new();
 	/* Streamable and seekable readers: libarchive picks by the input. */
 	archive_read_support_format_zip(z->a);
@@ -79,6 +195,7 @@ int
 sp_zip_next(struct sp_zip *z, struct sp_zip_entry *e)
 {
 	struct archive_entry *ae;
+	size_t i;
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -111,6 +228,12 @@ sp_zip_next(struct sp_zip *z, struct sp_zip_entry *e)
 		e->why = "not a regular file";
 		break;
 	}
+	for (i = 0; e->kind == SP_ZIP_FILE && i < z->nodd; i++)
+		if (strcmp(z->odd[i], e->name) == 0) {
+			/* A FIFO or a device that libarchive calls a file. */
+			e->kind = SP_ZIP_UNSAFE;
+			e->why = "not a regular file";
+		}
 	if (e->kind != SP_ZIP_UNSAFE && !sp_zip_name_safe(e->name)) {
 		e->kind = SP_ZIP_UNSAFE;
 		e->why = "a path outside the archive";
@@ -159,5 +282,8 @@ sp_zip_close(struct sp_zip *z)
 		archive_read_free(z->a);
 	if (z->fd > STDIN_FILENO)
 		close(z->fd);
+	while (z->nodd > 0)
+		free(z->odd[--z->nodd]);
+	free(z->odd);
 	free(z);
 }

@@ -41,6 +41,19 @@ int64_t	sp_zip_consumed(struct sp_zip *z);
 int64_t	sp_zip_size(struct sp_zip *z);
 void	sp_zip_close(struct sp_zip *z);
 
+/*
+ * Walk a zip central directory held in buf (n bytes, from its first
+ * "PK\1\2" header): fn gets each entry's name (len bytes, not
+ * NUL-terminated) and, for entries made on Unix, the file type bits of its
+ * mode (S_IFMT of the external attributes; 0 otherwise).  Stops at the
+ * first header that is not whole.  Returns the number of entries walked.
+ * sp_zip_open uses it on seekable files: libarchive reports a FIFO or a
+ * device as a regular file, the central directory says what it is.
+ */
+size_t	sp_zip_cd_walk(const void *buf, size_t n,
+	    void (*fn)(void *ctx, const char *name, size_t len, unsigned type),
+	    void *ctx);
+
 /* 1 when an entry name stays inside the archive's tree: no "..", not absolute. */
 int	sp_zip_name_safe(const char *name);
 

@@ -84,6 +84,17 @@ main(void)
 	T_INT(child(overflow, buf, sizeof(buf)), 3);
 	T_OK(strstr(buf, "cannot allocate") != NULL);
 
+	/* sp_esc: names from outside made safe for a terminal. */
+	T_STR(sp_esc("data/a b\xc3\xa9.ts", buf, sizeof(buf)),
+	    "data/a b\xc3\xa9.ts");
+	T_STR(sp_esc("a\x1b[2Jb\r\n\a\x7f\\", buf, sizeof(buf)),
+	    "a\\x1b[2Jb\\r\\n\\x07\\x7f\\\\");
+	T_STR(sp_esc("x\xc2\x9b" "31m", buf, sizeof(buf)), "x\\x9b" "31m");
+	T_STR(sp_esc(NULL, buf, sizeof(buf)), "(null)");
+	T_STR(sp_esc("abcdefgh", buf, 8), "abcd...");
+	T_STR(sp_esc("abcdefg", buf, 8), "abcdefg");
+	T_STR(sp_esc("abc\x01\x02", buf, 8), "abc...");
+	T_STR(sp_esc("ab\xc3\xa9\xc3\xa9\xc3\xa9", buf, 8), "ab\xc3\xa9...");
 	s = sp_xasprintf("%s-%02d", "part", 7);
 	T_STR(s, "part-07");
 	free(s);
