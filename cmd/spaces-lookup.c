@@ -83,7 +83,7 @@ read_token(const char *path)
 static void
 verbose_cb(void *ctx, const char *line)
 {
-	fprintf(stderr, "%s\n", line);
+	sp_note("%s", line);
 }
 
 static void
@@ -219,6 +219,10 @@ main(int argc, char *argv[])
 				sp_errx(SP_EXIT_USAGE, "--search can be given "
 				    "once");
 			search = optarg;
+			/* The API refuses it with a 400: a usage error here. */
+			if (optarg[strspn(optarg, " \t\r\n")] == '\0')
+				sp_errx(SP_EXIT_USAGE, "--search '%s': an empty "
+				    "query", optarg);
 			break;
 		case OPT_NO_WAIT:
 			ho.no_wait = 1;

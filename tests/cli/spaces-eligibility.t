@@ -443,6 +443,27 @@ t_case 'creator-subscriptions: facts from user record fields' '
 	[ "$(crit premium status)" = "\"pass\"" ]
 '
 
+t_case 'a directory is invalid input (2); /dev/zero ends, bounded, with 2' '
+	run spaces-eligibility /tmp &&
+	status 2 &&
+	err_has "cannot open .\/tmp.: Is a directory" &&
+	err_one_line &&
+	run timeout 120 spaces-eligibility /dev/zero &&
+	status 2 &&
+	err_has "/dev/zero.: line 1: longer than 16777216 bytes" &&
+	err_one_line &&
+	run sh -c "head -c 20000000 /dev/zero | tr \"\\\\0\" x | spaces-eligibility" &&
+	status 2 &&
+	err_has "^spaces-eligibility: stdin: line 1: longer than"
+'
+
+t_case 'control characters in a name are escaped in the message' '
+	run spaces-eligibility "$(printf "a\033]0;pwned\007\rb")" &&
+	status 2 &&
+	err_has "cannot open .a\\\\e]0;pwned\\\\a\\\\rb.: No such file" &&
+	! grep -q "$(printf "\033")" err
+'
+
 t_case 'stdout: a full disk is exit 3, a closed pipe is quiet' '
 	user 6000 >facts &&
 	spaces-eligibility --as-of $ASOF --table -v facts >/dev/full 2>err;
