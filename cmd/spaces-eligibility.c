@@ -14,6 +14,7 @@
 #include "json.h"
 #include "options.h"
 #include "rules.h"
+#include "schedule.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -369,14 +370,17 @@ main(int argc, char *argv[])
 		return sp_close_stdout() ? SP_EXIT_ENV : status;
 	}
 
-	/* Weeks and dates are civil: TZ when it names a zone, else UTC. */
-	if (tz == NULL) {
-		tz = getenv("TZ");
-		if (tz && *tz == ':')
-			tz++;
-		if (tz == NULL || !sp_tz_valid(tz))
-			tz = "UTC";
-	}
+	/*
+	 * Weeks and dates are civil: TZ when set, else UTC.  A TZ that
+	 * names no zone (a POSIX rule) is refused, never taken as UTC.
+	 */
+	if (tz == NULL && (st = getenv("TZ")) != NULL && *st != '\0' &&
+	    (tz = sp_sched_system_tz()) == NULL)
+		sp_errx(SP_EXIT_USAGE, "TZ '%s': not a time zone name (a POSIX "
+		    "TZ rule is not taken: give --tz, such as America/Chicago)",
+		    st);
+	if (tz == NULL)
+		tz = "UTC";
 	memset(&opts, 0, sizeof(opts));
 	opts.tz = tz;
 	opts.weeks = weeks;

@@ -95,7 +95,7 @@ read_token(const char *path)
 static void
 verbose_cb(void *ctx, const char *line)
 {
-	fprintf(stderr, "%s\n", line);
+	sp_note("%s", line);
 }
 
 static void
@@ -195,6 +195,7 @@ main(int argc, char *argv[])
 	const char *token_file = NULL, *search = NULL, *state = NULL;
 	const char *base, *env;
 	char err[1024], buf[64], *token = NULL;
+	size_t k, n;
 	int i, ch, mode = 0, modes = 0, table = 0, verbose = 0, rc;
 	int status = SP_EXIT_OK;
 
@@ -228,6 +229,15 @@ main(int argc, char *argv[])
 				sp_errx(SP_EXIT_USAGE, "--search can be given "
 				    "once");
 			search = optarg;
+			/* The API refuses it with a 400: a usage error here. */
+			if (optarg[strspn(optarg, " \t\r\n")] == '\0')
+				sp_errx(SP_EXIT_USAGE, "--search '%s': an empty "
+				    "query", optarg);
+			for (k = n = 0; optarg[k]; k++)	/* characters */
+				n += ((unsigned char)optarg[k] & 0xc0) != 0x80;
+			if (n > 2048)
+				sp_errx(SP_EXIT_USAGE, "--search: a query longer "
+				    "than 2048 characters");
 			break;
 		case OPT_NO_WAIT:
 			ho.no_wait = 1;

@@ -1,4 +1,5 @@
 /* spaces-schedule: plan recurring Spaces, log hosted ones, check cadence. */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,10 +163,29 @@ duration_arg(const char *opt, const char *s, double max)
 {
 	double v;
 
-	if (sp_parse_duration(s, &v) != 0 || v > max)
+	if (sp_parse_duration(s, &v) != 0)
 		sp_errx(SP_EXIT_USAGE, "%s '%s': not a duration (90m, 1h30m, "
-		    "1:30:00)", opt, s);
+		    "1:30:00, 7d, 2w)", opt, s);
+	if (v > max)
+		sp_errx(SP_EXIT_USAGE, "%s '%s': longer than %.0f days", opt, s,
+		    max / 86400);
 	return v;
+}
+
+/* The message for a zone that cannot go in a calendar. */
+#define NOT_A_ZONE	"not a time zone name tzdata and libical both know " \
+	"(a POSIX TZ rule cannot go in a calendar: use a name such as " \
+	"America/Chicago)"
+
+/* The system's zone, or exit 2 when TZ is set to what it cannot use. */
+static const char *
+sys_tz(void)
+{
+	const char *tz = sp_sched_system_tz();
+
+	if (tz == NULL)
+		sp_errx(SP_EXIT_USAGE, "TZ '%s': " NOT_A_ZONE, getenv("TZ"));
+	return tz;
 }
 
 static int64_t
@@ -203,6 +223,24 @@ now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The occurrences in [from, to); 1 when a series was cut (its later
+ * occurrences are missing), said on stderr.
+ */
+static int
+expand(struct sp_sched *s, int64_t from, int64_t to, const char *tz,
+    struct sp_occ **v, size_t *n)
+{
+	int cut = sp_sched_expand(s->cal, from, to, tz, v, n);
+
+	if (cut)
+		sp_warnx("%d series %s more than %d occurrences (FREQ=SECONDLY "
+		    "or MINUTELY?): %s cut there, the later ones are missing",
+		    cut, cut == 1 ? "has" : "have", SP_SCHED_MAX_EXPAND,
+		    cut == 1 ? "it is" : "each is");
+	return cut != 0;
 }
 
 /* Open the calendar, exiting on failure with the status it calls for. */
@@ -262,6 +300,71 @@ print_occs(const struct sp_occ *v, size_t n, int json)
 	}
 }
 
+/* The wall-clock hour and minute of START when it has no offset. */
+static int
+start_wall(const char *s, int *h, int *m)
+{
+	size_t len = strlen(s);
+
+	if (len == 10) {	/* a date alone: midnight */
+		*h = *m = 0;
+		return 0;
+	}
+	if (len < 16 || strchr("Tt ", s[10]) == NULL ||
+	    strpbrk(s + 11, "Zz+-") != NULL || !isdigit((unsigned char)s[11])
+	    || !isdigit((unsigned char)s[12]) || s[13] != ':' ||
+	    !isdigit((unsigned char)s[14]) || !isdigit((unsigned char)s[15]))
+		return -1;
+	*h = (s[11] - '0') * 10 + s[12] - '0';
+	*m = (s[14] - '0') * 10 + s[15] - '0';
+	return 0;
+}
+
+/*
+ * Say when the new event's wall-clock time h:m falls in a DST gap or
+ * overlap in its first two years: calendar apps place those differently.
+ * A rule that sets times itself (BYHOUR, HOURLY...) is judged by its
+ * first occurrence alone.
+ */
+static void
+warn_dst(struct sp_sched *s, const char *uid, const char *rrule,
+    int64_t start, const char *tz, int h, int m)
+{
+	static const char *const own[] = { "BYHOUR", "BYMINUTE", "BYSECOND",
+	    "HOURLY", "MINUTELY", "SECONDLY" };
+	struct sp_occ *v;
+	struct sp_civil c;
+	size_t n, i, k;
+	int w, seen = 0, span = 2 * 366;
+
+	for (k = 0; rrule && k < sizeof(own) / sizeof(own[0]); k++)
+		if (strcasestr(rrule, own[k]) != NULL)
+			span = 1;
+	sp_sched_expand(s->cal, start, start + span * 86400000LL, "UTC", &v,
+	    &n);
+	for (i = 0; i < n && seen != (SP_SCHED_GAP | SP_SCHED_OVERLAP); i++) {
+		if (v[i].uid == NULL || strcmp(v[i].uid, uid) != 0 ||
+		    (span == 1 && v[i].start != start))
+			continue;
+		if ((w = sp_sched_wall(v[i].start, tz, h, m)) == 0 ||
+		    (seen & w))
+			continue;
+		seen |= w;
+		sp_civil(v[i].start, tz, &c);
+		if (w == SP_SCHED_GAP)
+			sp_warnx("%04d-%02d-%02d %02d:%02d does not happen in %s "
+			    "(the clocks go forward): calendar apps disagree "
+			    "on that occurrence; it is stored as %02d:%02d",
+			    c.year, c.month, c.day, h, m, tz, c.hour, c.min);
+		else
+			sp_warnx("%04d-%02d-%02d %02d:%02d happens twice in %s "
+			    "(the clocks go back): calendar apps disagree on "
+			    "that occurrence; it is stored as the first",
+			    c.year, c.month, c.day, h, m, tz);
+	}
+	free(v);
+}
+
 static int
 cmd_add(struct opts *o, int argc, char **argv)
 {
@@ -270,7 +373,8 @@ cmd_add(struct opts *o, int argc, char **argv)
 	struct sp_civil c;
 	struct sp_sched s;
 	char err[300], uid[128], buf[64];
-	const char *tz = o->tz ? o->tz : sp_sched_system_tz();
+	const char *tz = o->tz ? o->tz : sys_tz();
+	int wh, wm;
 
 	if (argc != 1 || o->title == NULL || (o->rrule && o->every) ||
 	    (o->until && o->count))
@@ -313,6 +417,13 @@ cmd_add(struct opts *o, int argc, char **argv)
 		sp_sched_close(&s);
 		sp_errx(SP_EXIT_USAGE, "%s", err);
 	}
+	if (o->every && ev.hour >= 0) {
+		wh = ev.hour;
+		wm = ev.min;
+	} else if (start_wall(argv[0], &wh, &wm) != 0)
+		wh = -1;
+	if (wh >= 0 && strcmp(tz, "UTC") != 0)
+		warn_dst(&s, uid, e.rrule, e.start, tz, wh, wm);
 	save_cal(&s);
 	printf("%s\n", uid);
 	return SP_EXIT_OK;
@@ -324,8 +435,9 @@ cmd_list(struct opts *o, int argc, char **argv)
 	struct sp_sched s;
 	struct sp_occ *v;
 	size_t n;
-	const char *tz = sp_sched_system_tz();
+	const char *tz = sys_tz();
 	int64_t from, to;
+	int cut;
 
 	if (argc != 0)
 		usage();
@@ -340,11 +452,11 @@ cmd_list(struct opts *o, int argc, char **argv)
 	if (to < from)
 		sp_errx(SP_EXIT_USAGE, "--to is before --from");
 	open_cal(&s, o->calendar, 0);
-	sp_sched_expand(s.cal, from, to, tz, &v, &n);
+	cut = expand(&s, from, to, tz, &v, &n);
 	print_occs(v, n, o->json);
 	free(v);
 	sp_sched_close(&s);
-	return SP_EXIT_OK;
+	return cut ? SP_EXIT_NO : SP_EXIT_OK;
 }
 
 static int
@@ -380,15 +492,18 @@ cmd_skip(struct opts *o, int argc, char **argv)
 	return SP_EXIT_OK;
 }
 
-/* Log one hosted Space unless it is there already; 1 when added. */
+/*
+ * Log one hosted Space unless it is there already (ids: the ids logged);
+ * 1 when added, 0 when there, -1 after a diagnostic.
+ */
 static int
-log_one(icalcomponent *cal, const char *id, int64_t at, double dur,
-    const char *title)
+log_one(icalcomponent *cal, json_t *ids, const char *id, int64_t at,
+    double dur, const char *title)
 {
 	struct sp_event_spec e;
 	char err[300], uid[160];
 
-	if (sp_sched_find_space(cal, id))
+	if (json_object_get(ids, id) != NULL)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	e.title = title ? title : "Space";
@@ -399,8 +514,11 @@ log_one(icalcomponent *cal, const char *id, int64_t at, double dur,
 	e.space_id = id;
 	snprintf(uid, sizeof(uid), "space-%s@spaces", id);
 	e.uid = uid;
-	if (sp_sched_add(cal, &e, uid, sizeof(uid), err, sizeof(err)) != 0)
-		sp_errx(SP_EXIT_USAGE, "%s", err);
+	if (sp_sched_add(cal, &e, uid, sizeof(uid), err, sizeof(err)) != 0) {
+		sp_warnx("Space '%s': %s", id, err);
+		return -1;
+	}
+	json_object_set_new(ids, id, json_true());
 	return 1;
 }
 
@@ -412,19 +530,33 @@ instant_field(const json_t *r, const char *k, int64_t *ms)
 	return s == NULL ? -1 : sp_parse_instant(s, NULL, ms);
 }
 
-/* space records on stdin: the hosted ones (started, not canceled). */
-static void
-log_records(icalcomponent *cal)
+/*
+ * space records on stdin: the hosted ones (started, not canceled).  A bad
+ * line is reported and passed over, so the good records are kept; returns
+ * the exit status that calls for (0, 2, or 3 on a read error).
+ */
+static int
+log_records(icalcomponent *cal, json_t *ids)
 {
 	struct sp_ndjson r;
 	const char *st;
 	char id[64];
 	int64_t at, end;
 	json_t *rec;
-	int n;
+	int n, status = SP_EXIT_OK;
 
 	sp_ndjson_init(&r, stdin, "stdin");
-	while ((n = sp_ndjson_next(&r, &rec)) > 0) {
+	while ((n = sp_ndjson_next(&r, &rec)) != 0) {
+		if (n == -2) {
+			sp_warn("cannot read stdin");
+			status = SP_EXIT_ENV;
+			break;
+		}
+		if (n == -1) {
+			sp_warnx("stdin: %s", r.err);
+			status = SP_EXIT_USAGE;
+			continue;
+		}
 		st = sp_json_str(rec, "state");
 		if (sp_rec_type(rec) == NULL || strcmp(sp_rec_type(rec),
 		    "space") != 0 || sp_json_id(rec, "id", id,
@@ -435,17 +567,17 @@ log_records(icalcomponent *cal)
 			json_decref(rec);
 			continue;
 		}
-		if (instant_field(rec, "ended_at", &end) != 0 || end < at)
+		/* No end, or none a Space could have: the length unknown. */
+		if (instant_field(rec, "ended_at", &end) != 0 || end < at ||
+		    end - at > (int64_t)SP_SCHED_MAX_DURATION * 1000)
 			end = at;
-		log_one(cal, id, at, (double)(end - at) / 1000,
-		    sp_json_str(rec, "title"));
+		if (log_one(cal, ids, id, at, (double)(end - at) / 1000,
+		    sp_json_str(rec, "title")) < 0 && status == SP_EXIT_OK)
+			status = SP_EXIT_USAGE;
 		json_decref(rec);
 	}
-	if (n == -1)
-		sp_errx(SP_EXIT_USAGE, "stdin: %s", r.err);
-	if (n == -2)
-		sp_err(SP_EXIT_ENV, "cannot read stdin");
 	sp_ndjson_release(&r);
+	return status;
 }
 
 static int
@@ -453,7 +585,8 @@ cmd_log(struct opts *o, int argc, char **argv)
 {
 	struct sp_sched s;
 	int64_t at = 0;
-	int in;
+	int in, status = SP_EXIT_OK;
+	json_t *ids;
 
 	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-") != 0) ||
 	    (o->space == NULL) != (o->at == NULL) ||
@@ -466,16 +599,23 @@ cmd_log(struct opts *o, int argc, char **argv)
 		if (o->space[0] == '\0' || strpbrk(o->space, " \t\r\n;:,"))
 			sp_errx(SP_EXIT_USAGE, "--space '%s': not a Space id",
 			    o->space);
-		at = instant_arg("--at", o->at, sp_sched_system_tz());
+		at = instant_arg("--at", o->at, sys_tz());
 	}
 	open_cal(&s, o->calendar, 1);
-	if (o->space)
-		log_one(s.cal, o->space, at, o->has_duration ? o->duration : 0,
-		    o->title);
-	if (in)
-		log_records(s.cal);
+	/* One index of the logged ids: a long log stays linear. */
+	ids = sp_sched_space_ids(s.cal);
+	if (o->space && log_one(s.cal, ids, o->space, at, o->has_duration ?
+	    o->duration : 0, o->title) < 0)
+		status = SP_EXIT_USAGE;
+	if (in) {
+		in = log_records(s.cal, ids);
+		if (status == SP_EXIT_OK)
+			status = in;
+	}
+	json_decref(ids);
+	/* What was good is kept, whatever else went wrong. */
 	save_cal(&s);
-	return SP_EXIT_OK;
+	return status;
 }
 
 /* Per ISO week: hosted (logged) and planned counts, judged on --min. */
@@ -484,11 +624,12 @@ cmd_cadence(struct opts *o, int argc, char **argv)
 {
 	struct sp_sched s;
 	struct sp_occ *v;
-	const char *tz = o->tz ? o->tz : sp_sched_system_tz();
+	const char *tz = o->tz ? o->tz : sys_tz();
 	const char *ztz = strcmp(tz, "UTC") == 0 ? NULL : tz, *when;
 	char wk[SP_WEEK_LEN], st[SP_INSTANT_LEN], bar[64];
 	int64_t asof, week, first, w;
 	int nweeks = 2 * o->weeks + 1, *hosted, *planned, i, count, under = 0;
+	int cut;
 	size_t n, k;
 	json_t *r;
 
@@ -498,7 +639,7 @@ cmd_cadence(struct opts *o, int argc, char **argv)
 	week = sp_week_index(asof, ztz);
 	first = week - o->weeks;
 	open_cal(&s, o->calendar, 0);
-	sp_sched_expand(s.cal, sp_week_start(first, ztz),
+	cut = expand(&s, sp_week_start(first, ztz),
 	    sp_week_start(week + o->weeks + 1, ztz), tz, &v, &n);
 	hosted = sp_xcalloc((size_t)nweeks, sizeof(int));
 	planned = sp_xcalloc((size_t)nweeks, sizeof(int));
@@ -548,7 +689,7 @@ cmd_cadence(struct opts *o, int argc, char **argv)
 	free(planned);
 	free(v);
 	sp_sched_close(&s);
-	return under ? SP_EXIT_NO : SP_EXIT_OK;
+	return under || cut ? SP_EXIT_NO : SP_EXIT_OK;
 }
 
 static int
@@ -562,8 +703,8 @@ cmd_due(struct opts *o, int argc, char **argv)
 	if (argc != 0)
 		usage();
 	open_cal(&s, o->calendar, 0);
-	sp_sched_expand(s.cal, now, now + (int64_t)(o->within * 1000) + 1,
-	    sp_sched_system_tz(), &v, &n);
+	expand(&s, now, now + (int64_t)(o->within * 1000) + 1, sys_tz(), &v,
+	    &n);
 	print_occs(v, n, o->json);
 	free(v);
 	sp_sched_close(&s);
@@ -703,7 +844,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_DURATION:
 			o.duration = duration_arg("--duration", optarg,
-			    7 * 86400);
+			    SP_SCHED_MAX_DURATION);
 			o.has_duration = 1;
 			break;
 		case OPT_EVERY:
@@ -732,8 +873,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TZ:
 			if (!sp_sched_tz_valid(optarg))
-				sp_errx(SP_EXIT_USAGE, "--tz '%s': unknown "
-				    "time zone", optarg);
+				sp_errx(SP_EXIT_USAGE, "--tz '%s': "
+				    NOT_A_ZONE, optarg);
 			o.tz = optarg;
 			break;
 		case OPT_UNTIL:
@@ -754,8 +895,10 @@ main(int argc, char *argv[])
 		o.json = !isatty(STDOUT_FILENO);
 	if (o.table)
 		o.json = 0;
-	if (o.calendar == NULL)
-		o.calendar = cal = sp_sched_default_path();
+	if (o.calendar == NULL && (o.calendar = cal =
+	    sp_sched_default_path()) == NULL)
+		sp_errx(SP_EXIT_ENV, "no calendar: HOME is not set (nor "
+		    "XDG_DATA_HOME): set it, SPACES_SCHEDULE or --calendar");
 	status = run[sub](&o, argc - optind, argv + optind);
 	free(cal);
 	return sp_close_stdout() ? SP_EXIT_ENV : status;

@@ -1,9 +1,12 @@
 /* spaces: run spaces-NAME, as git runs git-NAME. */
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -224,11 +227,68 @@ dirs_free(void)
 	free(dirs);
 }
 
-static void __attribute__((noreturn))
+/*
+ * The page of a command run from the build tree (new), or NULL: the build
+ * puts the commands in O/bin, one to three levels below the sources' man/.
+ */
+static char *
+source_page(const char *name)
+{
+	static const char *const up[] = { "..", "../..", "../../.." };
+	char *p;
+	size_t i;
+
+	if (exedir == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		p = sp_xasprintf("%s/%s/man/" PREFIX "%s.1", exedir, up[i],
+		    name);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/*
+ * Run man and wait for it, so that its own statuses (16: no such page)
+ * become ours: 0, or 3 with a message.
+ */
+static int
+run_man(char *const *args, const char *page)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		sp_err(SP_EXIT_ENV, "cannot run 'man'");
+	if (pid == 0) {
+		execvp("man", args);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			sp_err(SP_EXIT_ENV, "cannot run 'man'");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return SP_EXIT_OK;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		sp_errx(SP_EXIT_ENV, "cannot run 'man'");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 16)
+		sp_errx(SP_EXIT_ENV, "no manual page for '%s' (install the "
+		    "pages, or set MANPATH)", page);
+	if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGPIPE ||
+	    WTERMSIG(st) == SIGINT))
+		return SP_EXIT_OK;	/* the reader quit the pager */
+	sp_errx(SP_EXIT_ENV, "man failed on '%s'", page);
+}
+
+static int
 help(const char *name)
 {
-	char *path, *mandir, *mp;
+	char *path, *mandir, *mp, *args[4];
 	const char *old;
+	int rv;
 
 	path = find(name);
 	free(path);
@@ -241,11 +301,27 @@ help(const char *name)
 		if (setenv("MANPATH", mp, 1) != 0)
 			sp_err(SP_EXIT_ENV, "setenv MANPATH");
 		free(mp);
+		free(mandir);
+		mandir = NULL;
+	} else {
+		/* Not installed: the page in the sources, if these are. */
+		free(mandir);
+		mandir = source_page(name);
 	}
-	free(mandir);
 	path = sp_xasprintf(PREFIX "%s", name);
-	execlp("man", "man", path, (char *)NULL);
-	sp_err(SP_EXIT_ENV, "cannot run 'man'");
+	args[0] = "man";
+	if (mandir) {
+		args[1] = "-l";
+		args[2] = mandir;
+		args[3] = NULL;
+	} else {
+		args[1] = path;
+		args[2] = NULL;
+	}
+	rv = run_man(args, path);
+	free(path);
+	free(mandir);
+	return rv;
 }
 
 int
@@ -292,7 +368,9 @@ main(int argc, char *argv[])
 		}
 		if (argc > 2)
 			usage();
-		help(argv[1]);
+		ch = help(argv[1]);
+		dirs_free();
+		return ch;
 	}
 	path = find(argv[0]);
 	argv[0] = sp_xasprintf(PREFIX "%s", argv[0]);

@@ -34,6 +34,18 @@ void	sp_errx(int status, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
 
 /*
+ * Every message is one line, escaped: control characters (ESC, CR, BEL,
+ * C1, bidirectional overrides) and bytes that are not UTF-8 are shown as
+ * \e, \r, \x07, \u202e, and a message is cut to about 1 KB ("...").
+ */
+/* Escape len bytes of src into dst (n bytes, NUL-terminated, cut with
+ * "..." when too long); returns the length written. */
+size_t	sp_escape(char *dst, size_t n, const char *src, size_t len);
+/* The escaped line on stderr without the program's name (traces). */
+void	sp_note(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/*
  * Put a one-line reason in err (n bytes; err may be NULL when n is 0) for
  * a caller to print, and return -1: how lib/ modules fail without
  * printing.

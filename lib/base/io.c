@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,167 @@ sp_io_init(void)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+/*
+ * Temporary files to remove when a signal or exit() ends the process
+ * before they were committed or dropped.  The handler may run in any
+ * thread at any moment, so the registry is lock-free: slots in chunks
+ * that are never freed, each claimed and emptied by atomic exchange.
+ * The handler only reads, lstat()s and unlink()s, which are
+ * async-signal-safe.  The file's device and inode are kept, so a name
+ * its owner removed (and some other process reused) is left alone.
+ */
+#define TEMP_SLOTS	32
+static char temp_claimed;	/* a slot being filled in */
+#define CLAIMED		(&temp_claimed)
+
+struct temp_slot {
+	_Atomic(char *)	 path;	/* new; NULL, CLAIMED or the name */
+	dev_t		 dev;
+	ino_t		 ino;
+};
+struct temp_chunk {
+	struct temp_slot		 slot[TEMP_SLOTS];
+	_Atomic(struct temp_chunk *)	 next;
+};
+static struct temp_chunk temps;
+static atomic_int temp_hooked;
+static const int temp_signals[] = { SIGHUP, SIGINT, SIGTERM };
+
+static void
+temp_unlink_all(void)
+{
+	struct temp_chunk *c;
+	struct stat st;
+	char *p;
+	int i;
+
+	for (c = &temps; c; c = atomic_load(&c->next))
+		for (i = 0; i < TEMP_SLOTS; i++) {
+			p = atomic_load(&c->slot[i].path);
+			if (p == NULL || p == CLAIMED)
+				continue;
+			if (lstat(p, &st) == 0 && st.st_dev == c->slot[i].dev &&
+			    st.st_ino == c->slot[i].ino)
+				unlink(p);
+		}
+}
+
+static void
+temp_on_signal(int sig)
+{
+	int e = errno;
+
+	temp_unlink_all();
+	/* Die of the same signal, so the parent sees how we ended. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = e;
+}
+
+static void
+temp_at_exit(void)
+{
+	temp_unlink_all();
+}
+
+/* Catch the signals a command has left at their default, once. */
+static void
+temp_hook(void)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	if (atomic_exchange(&temp_hooked, 1))
+		return;
+	atexit(temp_at_exit);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = temp_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(temp_signals) / sizeof(temp_signals[0]); i++)
+		sigaddset(&sa.sa_mask, temp_signals[i]);
+	for (i = 0; i < sizeof(temp_signals) / sizeof(temp_signals[0]); i++)
+		if (sigaction(temp_signals[i], NULL, &old) == 0 &&
+		    !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+			sigaction(temp_signals[i], &sa, NULL);
+}
+
+void
+sp_temp_add(const char *path)
+{
+	struct temp_chunk *c, *n, *expect;
+	struct stat st;
+	char *copy, *none;
+	int i;
+
+	if (lstat(path, &st) != 0)
+		return;
+	temp_hook();
+	copy = sp_xstrdup(path);
+	for (c = &temps;; c = n) {
+		for (i = 0; i < TEMP_SLOTS; i++) {
+			none = NULL;
+			if (!atomic_compare_exchange_strong(&c->slot[i].path,
+			    &none, CLAIMED))
+				continue;
+			c->slot[i].dev = st.st_dev;
+			c->slot[i].ino = st.st_ino;
+			atomic_store(&c->slot[i].path, copy);
+			return;
+		}
+		if ((n = atomic_load(&c->next)) != NULL)
+			continue;
+		n = sp_xcalloc(1, sizeof(*n));
+		expect = NULL;
+		if (!atomic_compare_exchange_strong(&c->next, &expect, n)) {
+			free(n);	/* another thread added one */
+			n = expect;
+		}
+	}
+}
+
+void
+sp_temp_forget(const char *path)
+{
+	struct temp_chunk *c;
+	char *p;
+	int i;
+
+	for (c = &temps; c; c = atomic_load(&c->next))
+		for (i = 0; i < TEMP_SLOTS; i++) {
+			p = atomic_load(&c->slot[i].path);
+			if (p == NULL || p == CLAIMED || strcmp(p, path) != 0)
+				continue;
+			if (atomic_compare_exchange_strong(&c->slot[i].path,
+			    &p, NULL)) {
+				free(p);
+				return;
+			}
+		}
+}
+
+void
+sp_temp_cleanup(void)
+{
+	temp_unlink_all();
+}
+
 FILE *
 sp_open_in(const char *path)
 {
+	struct stat st;
+	FILE *fp;
+
 	if (strcmp(path, "-") == 0)
 		return stdin;
-	return fopen(path, "rb");
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	/* A directory opens, then fails to read: say what it is now. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return NULL;
+	}
+	return fp;
 }
 
 int
@@ -66,6 +222,7 @@ sp_atomic_open(struct sp_atomic *a, const char *path, int force)
 		a->tmp = sp_xasprintf(".%s.XXXXXX", path);
 	if ((fd = mkstemp(a->tmp)) == -1)
 		goto fail;
+	sp_temp_add(a->tmp);
 	/* mkstemp makes 0600; give the file the usual umask-based mode. */
 	{
 		mode_t um = umask(0);
@@ -76,6 +233,7 @@ sp_atomic_open(struct sp_atomic *a, const char *path, int force)
 	if ((a->fp = fdopen(fd, "wb")) == NULL) {
 		e = errno;
 		close(fd);
+		sp_temp_forget(a->tmp);
 		unlink(a->tmp);
 		errno = e;
 		goto fail;
@@ -105,6 +263,7 @@ sp_atomic_finish(struct sp_atomic *a)
 	}
 	a->fp = NULL;
 	if (bad) {
+		sp_temp_forget(a->tmp);
 		unlink(a->tmp);
 		free(a->tmp);
 		a->tmp = NULL;
@@ -144,6 +303,8 @@ sp_atomic_commit(struct sp_atomic *a)
 		if (bad)
 			unlink(a->tmp);
 	}
+	if (a->tmp)
+		sp_temp_forget(a->tmp);
 	free(a->tmp);
 	free(a->path);
 	a->tmp = a->path = NULL;
@@ -157,6 +318,7 @@ sp_atomic_abort(struct sp_atomic *a)
 	if (a->tmp) {
 		if (a->fp)
 			fclose(a->fp);
+		sp_temp_forget(a->tmp);
 		unlink(a->tmp);
 	}
 	free(a->tmp);
@@ -215,6 +377,7 @@ sp_spool(FILE *fp)
 		errno = e;
 		return NULL;
 	}
+	sp_temp_add(path);
 	bad = sp_copy(fp, out) != 0;
 	e = errno;
 	if (fclose(out) != 0 && !bad) {
@@ -222,12 +385,21 @@ sp_spool(FILE *fp)
 		e = errno;
 	}
 	if (bad) {
-		unlink(path);
-		free(path);
+		sp_spool_remove(path);
 		errno = e ? e : EIO;
 		return NULL;
 	}
 	return path;
+}
+
+void
+sp_spool_remove(char *path)
+{
+	if (path == NULL)
+		return;
+	sp_temp_forget(path);
+	unlink(path);
+	free(path);
 }
 
 int

@@ -7,7 +7,27 @@
 /* Restore SIGPIPE to its default, so "| head" ends a command quietly. */
 void	sp_io_init(void);
 
-/* Open path for reading; "-" is stdin (borrowed).  NULL and errno on error. */
+/*
+ * Temporary files that a signal (SIGHUP, SIGINT, SIGTERM) or exit() must
+ * not leave behind.  sp_atomic_open and sp_spool register theirs, so a
+ * command whose temporary files come from them needs nothing more.  The
+ * first registration catches those signals where the command left them
+ * at their default (a command with its own handler calls
+ * sp_temp_cleanup from it), removes the registered files, and dies of
+ * the signal.  A file is removed only while it is still the one that was
+ * registered (same device and inode).
+ */
+/* Register path (copied), an existing file this process made. */
+void	sp_temp_add(const char *path);
+/* Unregister path: committed, renamed or removed by its owner. */
+void	sp_temp_forget(const char *path);
+/* Remove every registered file now: async-signal-safe. */
+void	sp_temp_cleanup(void);
+
+/*
+ * Open path for reading; "-" is stdin (borrowed).  NULL and errno on error
+ * (EISDIR for a directory).
+ */
 FILE	*sp_open_in(const char *path);
 /* Close what sp_open_in returned; stdin stays open.  -1 if it had an error. */
 int	sp_close_in(FILE *fp);
@@ -52,10 +72,14 @@ int	sp_copy(FILE *from, FILE *to);
 
 /*
  * Copy all of fp (a pipe) into a new temporary file in $TMPDIR (or /tmp),
- * for readers that must seek.  Returns its path (new; the caller unlinks
- * it), or NULL with errno.
+ * for readers that must seek.  Returns its path (new; the caller removes
+ * it with sp_spool_remove, or with unlink and free: then a later signal
+ * leaves the name alone unless a file of the same inode took it), or NULL
+ * with errno.
  */
 char	*sp_spool(FILE *fp);
+/* Remove a spool file, unregister it and free path (NULL is fine). */
+void	sp_spool_remove(char *path);
 
 /* mkdir -p: make path and its missing parents; -1 and errno on failure. */
 int	sp_mkdirs(const char *path);

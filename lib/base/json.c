@@ -29,15 +29,19 @@ sp_ndjson_release(struct sp_ndjson *r)
 
 /*
  * Read one line into r->buf without its newline.  Returns its length, -1 at
- * the end, -2 on a read error, -3 when longer than SP_NDJSON_MAXLINE (the
- * rest of that line is consumed).
+ * the end, -2 on a read error, -3 when longer than SP_NDJSON_MAXLINE.  The
+ * rest of such a line is passed over, up to as many bytes again: a line
+ * that goes on beyond that may never end (/dev/zero), so the stream ends
+ * there.
  */
 static long long
 readline(struct sp_ndjson *r)
 {
-	size_t len = 0;
+	size_t len = 0, skip = 0;
 	int c, toolong = 0;
 
+	if (r->stopped)
+		return -1;
 	for (;;) {
 		c = getc_unlocked(r->fp);
 		if (c == EOF) {
@@ -49,8 +53,13 @@ readline(struct sp_ndjson *r)
 		}
 		if (c == '\n')
 			break;
-		if (toolong)
+		if (toolong) {
+			if (++skip > SP_NDJSON_MAXLINE) {
+				r->stopped = 1;
+				break;
+			}
 			continue;
+		}
 		if (len + 1 >= r->cap) {
 			if (r->cap >= SP_NDJSON_MAXLINE) {
 				toolong = 1;
@@ -87,8 +96,9 @@ sp_ndjson_next(struct sp_ndjson *r, json_t **rec)
 		r->lineno++;
 		if (n == -3) {
 			snprintf(r->err, sizeof(r->err),
-			    "line %zu: longer than %u bytes", r->lineno,
-			    SP_NDJSON_MAXLINE);
+			    "line %zu: longer than %u bytes%s", r->lineno,
+			    SP_NDJSON_MAXLINE, r->stopped ? " (and endless: "
+			    "the rest is not read)" : "");
 			return -1;
 		}
 		p = r->buf;

@@ -15,6 +15,7 @@ struct sp_ndjson {
 	char		*buf;		/* owned */
 	size_t		 cap;
 	char		 err[256];	/* why the last call returned -1 */
+	int		 stopped;	/* a line too long: nothing more */
 };
 
 void	sp_ndjson_init(struct sp_ndjson *r, FILE *fp, const char *name);
@@ -24,8 +25,9 @@ void	sp_ndjson_release(struct sp_ndjson *r);
  * Read the next record: a JSON object on a line of its own.  Blank lines,
  * a UTF-8 BOM and CR before LF are passed over.  Returns 1 with *rec a new
  * reference, 0 at the end, -1 on a malformed line (r->err says why, with
- * the line number; the next call goes on with the next line), or -2 on a
- * read error (errno set).
+ * the line number; the next call goes on with the next line, except after
+ * a line longer than twice SP_NDJSON_MAXLINE, which ends the stream), or
+ * -2 on a read error (errno set).
  */
 int	sp_ndjson_next(struct sp_ndjson *r, json_t **rec);
 

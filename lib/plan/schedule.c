@@ -23,7 +23,7 @@
 #define SP_VERSION "0"	/* the fuzz build does not say */
 #endif
 
-#define MAX_EXPAND	100000
+#define MAX_EXPAND	SP_SCHED_MAX_EXPAND
 #define MAX_FILE	(64L << 20)
 
 static const char *const daynames[7] = { "MO", "TU", "WE", "TH", "FR",
@@ -237,27 +237,85 @@ sp_sched_default_path(void)
 		return sp_xstrdup(s);
 	if ((x = getenv("XDG_DATA_HOME")) && *x == '/')
 		return sp_xasprintf("%s/spaces/schedule.ics", x);
-	home = getenv("HOME");
-	return sp_xasprintf("%s/.local/share/spaces/schedule.ics",
-	    home && *home ? home : ".");
+	/* Never the current directory: a cron job's is anybody's guess. */
+	if ((home = getenv("HOME")) == NULL || *home != '/')
+		return NULL;
+	return sp_xasprintf("%s/.local/share/spaces/schedule.ics", home);
+}
+
+/* The zone name in a path into a zoneinfo tree, or NULL. */
+static const char *
+zoneinfo_name(const char *path)
+{
+	const char *p = strstr(path, "zoneinfo/");
+
+	if (p == NULL)
+		return NULL;
+	p += 9;
+	/* "posix/" and "right/" trees hold the same zones. */
+	if (strncmp(p, "posix/", 6) == 0)
+		p += 6;
+	return sp_sched_tz_valid(p) ? p : NULL;
+}
+
+/* The zone of a TZif file named by path: its link's name, or NULL. */
+static const char *
+file_zone(const char *path, char *buf, size_t n)
+{
+	ssize_t len;
+	const char *z;
+	char *r;
+
+	if ((z = zoneinfo_name(path)) != NULL)
+		return z;
+	if ((len = readlink(path, buf, n - 1)) > 0) {
+		buf[len] = '\0';
+		if ((z = zoneinfo_name(buf)) != NULL)
+			return z;
+	}
+	if ((r = realpath(path, NULL)) != NULL) {
+		snprintf(buf, n, "%s", r);
+		free(r);
+		return zoneinfo_name(buf);
+	}
+	return NULL;
 }
 
 const char *
 sp_sched_system_tz(void)
 {
-	static char buf[256];
-	const char *tz = getenv("TZ"), *p;
-	ssize_t len;
+	static char buf[PATH_MAX];
+	const char *tz = getenv("TZ"), *z;
+	FILE *fp;
+	size_t len;
 
-	if (tz && *tz == ':')
-		tz++;
-	if (tz && *tz && sp_sched_tz_valid(tz))
-		return tz;
-	if ((len = readlink("/etc/localtime", buf, sizeof(buf) - 1)) > 0) {
-		buf[len] = '\0';
-		if ((p = strstr(buf, "zoneinfo/")) != NULL &&
-		    sp_sched_tz_valid(p + 9))
-			return p + 9;
+	if (tz && *tz) {
+		if (*tz == ':')
+			tz++;
+		if (sp_sched_tz_valid(tz))
+			return tz;
+		/* ":/etc/localtime", "/usr/share/zoneinfo/Asia/Tokyo" */
+		if (*tz == '/' && (z = file_zone(tz, buf, sizeof(buf))))
+			return z;
+		/*
+		 * A POSIX rule ("EST5EDT,M3.2.0,M11.1.0", "<+03>-3") or a
+		 * name libical does not have: no zone to put in a calendar.
+		 */
+		return NULL;
+	}
+	if ((z = file_zone("/etc/localtime", buf, sizeof(buf))) != NULL)
+		return z;
+	/* Debian's name for a copied /etc/localtime. */
+	if ((fp = fopen("/etc/timezone", "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), fp) != NULL) {
+			len = strcspn(buf, " \t\r\n");
+			buf[len] = '\0';
+			if (sp_sched_tz_valid(buf)) {
+				fclose(fp);
+				return buf;
+			}
+		}
+		fclose(fp);
 	}
 	return "UTC";
 }
@@ -275,7 +333,8 @@ sp_sched_tz_valid(const char *tz)
 	ical_init();
 	if (is_utc(tz))
 		return 1;
-	if (strchr(tz, '/') == NULL || strstr(tz, "..") || *tz == '/')
+	/* Names without a '/' too: CST6CDT, EST, Japan are tzdata's. */
+	if (strstr(tz, "..") || *tz == '/')
 		return 0;
 	return sp_tz_valid(tz) && icaltimezone_get_builtin_timezone(tz);
 }
@@ -473,11 +532,12 @@ slurp(const char *path, size_t *len)
 	ssize_t r;
 	int fd, e;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO must not hang the open. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EINVAL;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return NULL;
 	}
 	for (;;) {
@@ -522,18 +582,65 @@ dir_of(const char *path)
 	return sp_xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * Where path leads when it is a symbolic link, however many (new): the
+ * target of a dangling link is where the calendar will be made.  NULL and
+ * errno (ELOOP) when the links go round.
+ */
+static char *
+link_target(const char *path)
+{
+	char buf[PATH_MAX], *cur = sp_xstrdup(path), *dir, *next;
+	ssize_t len;
+	int hops;
+
+	for (hops = 0; hops < 40; hops++) {
+		if ((len = readlink(cur, buf, sizeof(buf) - 1)) < 0)
+			return cur;	/* not a link (or not there) */
+		buf[len] = '\0';
+		if (buf[0] == '/' || strchr(cur, '/') == NULL)
+			next = sp_xstrdup(buf);
+		else {
+			dir = dir_of(cur);
+			next = sp_xasprintf("%s/%s", dir, buf);
+			free(dir);
+		}
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	errno = ELOOP;
+	return NULL;
+}
+
 int
 sp_sched_open(struct sp_sched *s, const char *path, int lock, char *err,
     size_t n)
 {
 	char *text, *dir, *lockpath, why[300];
+	struct stat st;
 	size_t len = 0;
 	int rv;
 
 	ical_init();
 	memset(s, 0, sizeof(*s));
 	s->lockfd = -1;
-	s->path = sp_xstrdup(path);
+	/*
+	 * A calendar that is a symbolic link (into a synced folder, say)
+	 * stays one: the file written is the one it points to, as editors
+	 * do, and the lock is taken there.
+	 */
+	if ((s->path = link_target(path)) == NULL) {
+		sp_fail(err, n, "'%s': %s", path, strerror(errno));
+		goto env;
+	}
+	path = s->path;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		sp_fail(err, n, "'%s': %s, not a calendar file", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		sp_sched_close(s);
+		return SP_SCHED_INVALID;
+	}
 	if (lock) {
 		dir = dir_of(path);
 		if (sp_mkdirs(dir) != 0) {
@@ -753,6 +860,9 @@ sp_sched_add(icalcomponent *cal, const struct sp_event_spec *e, char *uid,
 	ical_init();
 	if ((zone = zone_of(e->tz)) == NULL)
 		return sp_fail(err, n, "unknown time zone '%s'", e->tz);
+	if (!(e->duration >= 0 && e->duration <= SP_SCHED_MAX_DURATION))
+		return sp_fail(err, n, "a duration of %.0f s: not between 0 and "
+		    "366 days", e->duration);
 	if (e->rrule) {
 		rule = e->count > 0 ? sp_xasprintf("%s;COUNT=%d", e->rrule,
 		    e->count) : sp_xstrdup(e->rrule);
@@ -842,6 +952,23 @@ sp_sched_remove(icalcomponent *cal, const char *uid)
 	}
 	free(v);
 	return (int)n;
+}
+
+json_t *
+sp_sched_space_ids(icalcomponent *cal)
+{
+	icalcomponent *ev;
+	json_t *ids = json_object();
+	const char *x;
+
+	if (ids == NULL)
+		sp_errx(SP_EXIT_ENV, "out of memory");
+	for (ev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT); ev; ev = icalcomponent_get_next_component(
+	    cal, ICAL_VEVENT_COMPONENT))
+		if ((x = get_x(ev, SP_SCHED_SPACE_PROP)) != NULL)
+			json_object_set_new(ids, x, json_true());
+	return ids;
 }
 
 icalcomponent *
@@ -1048,8 +1175,11 @@ overridden(icalcomponent *cal, const char *uid, int64_t t,
 	return 0;
 }
 
-/* The occurrences of one VEVENT starting in [from, to). */
-static void
+/*
+ * The occurrences of one VEVENT starting in [from, to); 1 when the series
+ * went on beyond MAX_EXPAND occurrences and was cut there.
+ */
+static int
 expand_event(icalcomponent *cal, icalcomponent *ev, int64_t from, int64_t to,
     const char *floating_tz, struct occs *out)
 {
@@ -1061,16 +1191,16 @@ expand_event(icalcomponent *cal, icalcomponent *ev, int64_t from, int64_t to,
 	struct sp_occ o;
 	int64_t dur, *ex = NULL, start, until;
 	size_t nex = 0, k;
-	int has_overrides = 0;
+	int has_overrides = 0, cut = 0;
 	icalcomponent *other;
 	const char *u;
 
 	if ((dp = icalcomponent_get_first_property(ev,
 	    ICAL_DTSTART_PROPERTY)) == NULL)
-		return;
+		return 0;
 	t = icalproperty_get_dtstart(dp);
 	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
-		return;
+		return 0;
 	memset(&o, 0, sizeof(o));
 	z = prop_zone(ev, dp, t, floating_tz, &o.tz);
 	o.uid = icalcomponent_get_uid(ev);
@@ -1099,12 +1229,12 @@ expand_event(icalcomponent *cal, icalcomponent *ev, int64_t from, int64_t to,
 			o.end = start + dur;
 			push(out, &o);
 		}
-		return;
+		return 0;
 	}
 	o.series = 1;
 	rt = icalproperty_get_rrule(p);
 	if (rt.freq == ICAL_NO_RECURRENCE)
-		return;
+		return 0;
 	ex = prop_instants(ev, ICAL_EXDATE_PROPERTY, floating_tz, &nex);
 	if (o.uid)
 		for (other = icalcomponent_get_first_component(cal,
@@ -1129,15 +1259,19 @@ expand_event(icalcomponent *cal, icalcomponent *ev, int64_t from, int64_t to,
 	t.zone = NULL;
 	if ((it = icalrecur_iterator_new(rt, t)) == NULL) {
 		free(ex);
-		return;
+		return 0;
 	}
-	for (k = 0; k < MAX_EXPAND; k++) {
+	for (k = 0;; k++) {
 		r = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(r))
 			break;
 		start = ms_of(r, z);
 		if (start >= to || start > until)
 			break;
+		if (k == MAX_EXPAND) {
+			cut = 1;
+			break;
+		}
 		if (start < from || in_list(ex, nex, start))
 			continue;
 		if (has_overrides && overridden(cal, o.uid, start,
@@ -1149,6 +1283,7 @@ expand_event(icalcomponent *cal, icalcomponent *ev, int64_t from, int64_t to,
 	}
 	icalrecur_iterator_free(it);
 	free(ex);
+	return cut;
 }
 
 static int
@@ -1170,6 +1305,7 @@ sp_sched_expand(icalcomponent *cal, int64_t from, int64_t to,
 	struct occs out = { NULL, 0, 0 };
 	icalcomponent **evs, *ev;
 	size_t i, n = 0;
+	int cut = 0;
 
 	ical_init();
 	/*
@@ -1184,13 +1320,13 @@ sp_sched_expand(icalcomponent *cal, int64_t from, int64_t to,
 		evs[n++] = ev;
 	}
 	for (i = 0; i < n; i++)
-		expand_event(cal, evs[i], from, to, floating_tz, &out);
+		cut += expand_event(cal, evs[i], from, to, floating_tz, &out);
 	free(evs);
 	if (out.n)
 		qsort(out.v, out.n, sizeof(*out.v), occ_cmp);
 	*v = out.v;
 	*nv = out.n;
-	return 0;
+	return cut;
 }
 
 int
@@ -1251,6 +1387,30 @@ sp_sched_skip(icalcomponent *cal, const char *uid, const char *date,
 	if (zname)
 		icalproperty_add_parameter(p, icalparameter_new_tzid(zname));
 	icalcomponent_add_property(ev, p);
+	return 0;
+}
+
+int
+sp_sched_wall(int64_t ms, const char *tz, int hour, int min)
+{
+	struct sp_civil c, a, b;
+	int64_t d;
+
+	if (is_utc(tz) || sp_civil(ms, tz, &c) != 0)
+		return 0;
+	/* A wall time that does not exist was moved by the gap's width. */
+	if (c.hour != hour || c.min != min)
+		return SP_SCHED_GAP;
+	/* Twice: the same wall clock again one offset change away. */
+	if (sp_civil(ms - 43200000, tz, &a) != 0 ||
+	    sp_civil(ms + 43200000, tz, &b) != 0 || a.utcoff == b.utcoff)
+		return 0;
+	d = (int64_t)(a.utcoff > b.utcoff ? a.utcoff - b.utcoff :
+	    b.utcoff - a.utcoff) * 1000;
+	if ((sp_civil(ms + d, tz, &a) == 0 && a.hour == hour &&
+	    a.min == min && a.day == c.day) || (sp_civil(ms - d, tz, &b) ==
+	    0 && b.hour == hour && b.min == min && b.day == c.day))
+		return SP_SCHED_OVERLAP;
 	return 0;
 }
 

@@ -30,16 +30,25 @@ struct sp_every {
 int	sp_every_parse(const char *spec, struct sp_every *e, char *err,
 	    size_t n);
 
-/* The calendar path: SPACES_SCHEDULE, else the XDG default (new). */
+/*
+ * The calendar path: SPACES_SCHEDULE, else the XDG default (new); NULL
+ * when neither XDG_DATA_HOME nor HOME is an absolute path.
+ */
 char	*sp_sched_default_path(void);
 
 /*
- * The system's time zone as an IANA name: TZ when it names one, else
- * /etc/localtime's link, else "UTC" (borrowed, static).
+ * The system's time zone as a tzdata name (borrowed, static): TZ when it
+ * names one (":Asia/Tokyo", "CST6CDT", or a path into a zoneinfo tree),
+ * else /etc/localtime's link or /etc/timezone, else "UTC".  NULL when TZ
+ * is set to what libical cannot map to a zone: a POSIX rule
+ * ("EST5EDT,M3.2.0,M11.1.0") or an unknown name.
  */
 const char *sp_sched_system_tz(void);
 
-/* 1 when libical and the system both know the zone. */
+/* The longest event: 366 days, in seconds. */
+#define SP_SCHED_MAX_DURATION	(366 * 86400)
+
+/* 1 when libical and the system's tzdata both know the zone. */
 int	sp_sched_tz_valid(const char *tz);
 
 /*
@@ -97,6 +106,9 @@ int	sp_sched_add(icalcomponent *cal, const struct sp_event_spec *e,
 /* The number of VEVENTs with this uid removed. */
 int	sp_sched_remove(icalcomponent *cal, const char *uid);
 
+/* The ids of the hosted Spaces, as the keys of an object (new). */
+json_t	*sp_sched_space_ids(icalcomponent *cal);
+
 /* The VEVENT of a hosted Space (borrowed), or NULL. */
 icalcomponent *sp_sched_find_space(icalcomponent *cal, const char *id);
 
@@ -124,10 +136,23 @@ struct sp_occ {
 /*
  * The occurrences starting in [from, to), sorted by start, EXDATEs and
  * RECURRENCE-ID overrides honoured (*v new, free it).  Floating times are
- * taken in floating_tz.  A series is expanded at most 100000 times.
+ * taken in floating_tz.  A series is expanded at most SP_SCHED_MAX_EXPAND
+ * times: returns the number of series cut there.
  */
+#define SP_SCHED_MAX_EXPAND	100000
 int	sp_sched_expand(icalcomponent *cal, int64_t from, int64_t to,
 	    const char *floating_tz, struct sp_occ **v, size_t *nv);
+
+/*
+ * Is hour:min on the local day of ms in tz a wall-clock time that calendar
+ * apps disagree on?  ms is the instant stored for it.  0 when it happens
+ * once; SP_SCHED_GAP when it does not happen (the clocks go forward over
+ * it; RFC 5545 takes the offset before the gap, so ms shows at another
+ * time); SP_SCHED_OVERLAP when it happens twice (ms is the first).
+ */
+#define SP_SCHED_GAP		1
+#define SP_SCHED_OVERLAP	2
+int	sp_sched_wall(int64_t ms, const char *tz, int hour, int min);
 
 /* The NDJSON occurrence record of o (new). */
 json_t	*sp_occ_record(const struct sp_occ *o);

@@ -208,9 +208,13 @@ t_case 'cadence: TZ from the environment when --tz is absent' '
 	space late 2026-11-23T02:00:00Z >b &&
 	TZ=America/New_York run spaces-eligibility -r one.json --as-of 2026-11-25T12:00:00Z b &&
 	status 0 &&
-	TZ=Not/AZone run spaces-eligibility -r one.json --as-of 2026-11-25T12:00:00Z b &&
+	TZ= run spaces-eligibility -r one.json --as-of 2026-11-25T12:00:00Z b &&
 	status 1 &&
-	jq_is .tz "\"UTC\""
+	jq_is .tz "\"UTC\"" &&
+	# An unknown zone is refused, never taken as UTC (issue 19).
+	TZ=Not/AZone run spaces-eligibility -r one.json --as-of 2026-11-25T12:00:00Z b &&
+	status 2 &&
+	err_has "TZ .Not/AZone.: not a time zone name"
 '
 
 t_case 'Spaces of another creator, scheduled or canceled ones do not count' '
@@ -441,6 +445,40 @@ t_case 'creator-subscriptions: facts from user record fields' '
 	[ "$(crit identity status)" = "\"fail\"" ] &&
 	[ "$(crit account-age actual)" = 324 ] &&
 	[ "$(crit premium status)" = "\"pass\"" ]
+'
+
+t_case 'a directory is invalid input (2); /dev/zero ends, bounded, with 2' '
+	run spaces-eligibility /tmp &&
+	status 2 &&
+	err_has "cannot open .\/tmp.: Is a directory" &&
+	err_one_line &&
+	run timeout 120 spaces-eligibility /dev/zero &&
+	status 2 &&
+	err_has "/dev/zero.: line 1: longer than 16777216 bytes" &&
+	err_one_line &&
+	run sh -c "head -c 20000000 /dev/zero | tr \"\\\\0\" x | spaces-eligibility" &&
+	status 2 &&
+	err_has "^spaces-eligibility: stdin: line 1: longer than"
+'
+
+t_case 'TZ: a zone name without a slash works; a POSIX rule is refused' '
+	user 6000 >facts &&
+	TZ=CST6CDT run spaces-eligibility -j --as-of 2026-11-01 facts &&
+	jq_is .tz "\"CST6CDT\"" &&
+	TZ=:/usr/share/zoneinfo/Asia/Tokyo run spaces-eligibility -j --as-of 2026-11-01 facts &&
+	jq_is .tz "\"Asia/Tokyo\"" &&
+	TZ="EST5EDT,M3.2.0,M11.1.0" run spaces-eligibility -j --as-of 2026-11-01 facts &&
+	status 2 &&
+	err_has "TZ .EST5EDT,M3.2.0,M11.1.0.: not a time zone name" &&
+	TZ="EST5EDT,M3.2.0,M11.1.0" run spaces-eligibility -j --tz UTC --as-of 2026-11-01 facts &&
+	jq_is .tz "\"UTC\""
+'
+
+t_case 'control characters in a name are escaped in the message' '
+	run spaces-eligibility "$(printf "a\033]0;pwned\007\rb")" &&
+	status 2 &&
+	err_has "cannot open .a\\\\e]0;pwned\\\\a\\\\rb.: No such file" &&
+	! grep -q "$(printf "\033")" err
 '
 
 t_case 'stdout: a full disk is exit 3, a closed pipe is quiet' '

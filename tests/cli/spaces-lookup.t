@@ -455,6 +455,29 @@ t_case 'usage errors: exit 2' '
 	status 2
 '
 
+t_case '--search with an empty query is a usage error, nothing sent' '
+	mock ok &&
+	run spaces-lookup --search "" &&
+	status 2 &&
+	err_has "--search .*: an empty query" &&
+	run spaces-lookup --search "  " &&
+	status 2 &&
+	test ! -s log
+'
+
+t_case 'diagnostics: control characters escaped, 100 KB cut to one line' '
+	big=$(head -c 100000 /dev/zero | tr "\\0" x) &&
+	run spaces-lookup --user "@$big" &&
+	status 2 &&
+	err_one_line &&
+	test "$(wc -c <err)" -lt 1100 &&
+	err_has "\.\.\.$" &&
+	run spaces-lookup --space "$(printf "\033[2J\r\007")" &&
+	status 2 &&
+	err_has "\\\\e\[2J\\\\r\\\\a" &&
+	! grep -q "$(printf "\033")" err
+'
+
 t_case '>/dev/full is a write error; | head -c1 ends quietly' '
 	mock ok &&
 	rc=0 &&

@@ -390,6 +390,137 @@ t_case 'kill -9 during writes leaves the old file or the new one' '
 	test "$(grep -c "^END:VCALENDAR" s.ics)" -eq 1
 '
 
+t_case 'log -: a bad line is reported, the good records are kept, exit 2' '
+	printf "%s\n" \
+	    "{\"type\":\"space\",\"id\":\"1good\",\"started_at\":\"2026-01-05T18:00:00Z\"}" \
+	    "{not json" \
+	    "[1,2]" \
+	    "{\"type\":\"space\",\"id\":\"2good\",\"started_at\":\"2026-01-06T18:00:00Z\",\"ended_at\":\"9999-12-31T00:00:00Z\"}" \
+	    >in &&
+	run spaces-schedule log - <in &&
+	status 2 &&
+	err_has "stdin: line 2: malformed JSON" &&
+	err_has "stdin: line 3: not a JSON object" &&
+	grep -q "X-SPACES-SPACE-ID:1good" s.ics &&
+	grep -q "X-SPACES-SPACE-ID:2good" s.ics &&
+	# An end no Space could have: its length is unknown, 0.
+	run spaces-schedule list --from 2026-01-06 --to 2026-01-07 &&
+	jq_is "[.start, .end]" "[\"2026-01-06T18:00:00.000Z\",\"2026-01-06T18:00:00.000Z\"]"
+'
+
+t_case 'log: 20,000 records, then the same again: each stored once' '
+	awk "BEGIN { for (i = 0; i < 20000; i++) printf \"{\\\"type\\\":\\\"space\\\",\\\"id\\\":\\\"1x%06d\\\",\\\"started_at\\\":\\\"2024-01-01T00:00:00Z\\\"}\\n\", i }" >in &&
+	test "$(wc -l <in)" -eq 20000 &&
+	run spaces-schedule log - <in &&
+	status 0 &&
+	test "$(grep -c "^BEGIN:VEVENT" s.ics)" -eq 20000 &&
+	run spaces-schedule log - <in &&
+	status 0 &&
+	test "$(grep -c "^BEGIN:VEVENT" s.ics)" -eq 20000
+'
+
+t_case 'a calendar that is a symbolic link is written through to its target' '
+	mkdir sync &&
+	ln -s sync/real.ics s.ics &&
+	spaces-schedule add --title a 2026-11-02T10:00 >/dev/null &&
+	test -L s.ics &&
+	test -f sync/real.ics &&
+	spaces-schedule log --space 1abc --at 2026-11-03T10:00Z &&
+	test -L s.ics &&
+	test "$(grep -c "^BEGIN:VEVENT" sync/real.ics)" -eq 2 &&
+	ln -s loop.ics loop.ics &&
+	run spaces-schedule --calendar loop.ics list &&
+	status 3 &&
+	err_has "loop.ics.*symbolic links"
+'
+
+t_case 'HOME unset: refused, nothing written in the current directory' '
+	unset SPACES_SCHEDULE &&
+	run env -u HOME -u XDG_DATA_HOME spaces-schedule add --title x 2026-11-02T10:00 &&
+	status 3 &&
+	err_has "no calendar: HOME is not set" &&
+	err_one_line &&
+	test -z "$(ls -A | grep -vx -e out -e err)" || { ls -A; false; }
+'
+
+t_case '--calendar DIR says it is a directory; a FIFO is refused too' '
+	mkdir d &&
+	run spaces-schedule --calendar d list &&
+	status 2 &&
+	err_has "'"'"'d'"'"': a directory, not a calendar file" &&
+	run spaces-schedule --calendar d log --space 1a --at 2026-01-01T00:00Z &&
+	status 2 &&
+	test ! -e d.lock &&
+	mkfifo f &&
+	run spaces-schedule --calendar f list &&
+	status 2 &&
+	err_has "not a regular file"
+'
+
+t_case '--duration 2w as the manual lists it; too long says so' '
+	run spaces-schedule add --duration 2w --title x 2026-11-02T10:00 &&
+	status 0 &&
+	run spaces-schedule list --from 2026-11-02 --to 2026-11-03 &&
+	jq_is .end "\"2026-11-16T10:00:00.000Z\"" &&
+	run spaces-schedule add --duration 400d --title x 2026-11-02T10:00 &&
+	status 2 &&
+	err_has "longer than 366 days" &&
+	run spaces-schedule add --duration 2x --title x 2026-11-02T10:00 &&
+	status 2 &&
+	err_has "not a duration"
+'
+
+t_case 'FREQ=SECONDLY: the cut at 100,000 occurrences is said, exit 1' '
+	spaces-schedule add --tz UTC --rrule FREQ=SECONDLY --title s 2026-01-01T00:00 >/dev/null &&
+	run spaces-schedule list -j --from 2026-01-01 --to 2026-01-03 &&
+	status 1 &&
+	err_has "more than 100000 occurrences" &&
+	test "$(wc -l <out)" -eq 100000 &&
+	run spaces-schedule list -j --from 2026-01-01T00:00Z --to 2026-01-01T00:01Z &&
+	status 0 &&
+	err_empty &&
+	test "$(wc -l <out)" -eq 60
+'
+
+t_case 'TZ=CST6CDT and other tzdata names work; POSIX rules are refused' '
+	TZ=CST6CDT spaces-schedule add --title c 2026-07-01T20:00 >/dev/null &&
+	grep -q "^DTSTART;TZID=CST6CDT:20260701T200000" s.ics &&
+	run spaces-schedule list --from 2026-07-01 --to 2026-07-03 &&
+	jq_is .start "\"2026-07-02T01:00:00.000Z\"" &&
+	TZ=:/usr/share/zoneinfo/Asia/Tokyo spaces-schedule add --title t 2026-07-01T20:00 >/dev/null &&
+	grep -q "^DTSTART;TZID=Asia/Tokyo:20260701T200000" s.ics &&
+	run spaces-schedule add --tz EST5EDT --title e 2026-07-01T20:00 &&
+	status 0 &&
+	TZ="EST5EDT,M3.2.0,M11.1.0" run spaces-schedule list &&
+	status 2 &&
+	err_has "TZ .EST5EDT,M3.2.0,M11.1.0.: not a time zone name" &&
+	run spaces-schedule add --tz "<+03>-3" --title p 2026-07-01T20:00 &&
+	status 2 &&
+	err_has "a POSIX TZ rule cannot go in a calendar" &&
+	TZ=Mars/Olympus run spaces-schedule add --title m 2026-07-01T20:00 &&
+	status 2 &&
+	test "$(grep -c "^BEGIN:VEVENT" s.ics)" -eq 3
+'
+
+t_case 'a wall-clock time in a DST gap or overlap is warned about' '
+	run spaces-schedule add --tz America/New_York --every "sun 02:30" --title gap 2026-01-04 &&
+	status 0 &&
+	err_has "2026-03-08 02:30 does not happen in America/New_York" &&
+	err_has "stored as 03:30" &&
+	err_one_line &&
+	run spaces-schedule add --tz America/New_York --every daily --title overlap 2026-01-04T01:30 &&
+	status 0 &&
+	err_has "2026-11-01 01:30 happens twice in America/New_York" &&
+	err_one_line &&
+	run spaces-schedule add --tz America/New_York --title one 2026-03-08T02:30 &&
+	err_has "does not happen" &&
+	run spaces-schedule add --tz America/New_York --every daily --title fine 2026-01-04T18:00 &&
+	status 0 &&
+	err_empty &&
+	run spaces-schedule add --tz UTC --every daily --title utc 2026-01-04T02:30 &&
+	err_empty
+'
+
 t_case 'list -j | spaces-eligibility reads the plan' '
 	spaces-schedule add --tz America/New_York --every "tue,thu 18:00" \
 	    --title plan 2026-01-01 >/dev/null &&

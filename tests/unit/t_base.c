@@ -57,6 +57,19 @@ fatalx(void)
 }
 
 static void
+hostile(void)
+{
+	char big[100000];
+
+	sp_setprogname("spaces-lookup");
+	/* A title that would retitle the terminal, ring, and overwrite. */
+	sp_warnx("'%s': %s", "a\033]0;pwned\007b\rc", "d\x9b" "31m\xe2\x80\xae" "e");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	sp_warnx("detail: %s", big);
+}
+
+static void
 overflow(void)
 {
 	sp_xreallocarray(NULL, SIZE_MAX / 2, 4);
@@ -81,6 +94,33 @@ main(void)
 	T_STR(buf, "spaces-info: cannot write 'out': Permission denied\n");
 	T_INT(child(fatalx, buf, sizeof(buf)), 2);
 	T_STR(buf, "spaces-info: bad time '1:xx'\n");
+	/* Every control character escaped, every message bounded. */
+	{
+		char big[4096], *nl;
+
+		T_INT(child(hostile, big, sizeof(big)), 0);
+		nl = strchr(big, '\n');
+		T_OK(nl != NULL);
+		if (nl)
+			*nl = '\0';
+		T_STR(big, "spaces-lookup: 'a\\e]0;pwned\\ab\\rc': "
+		    "d\\x9b31m\\u202ee");
+		T_OK(nl && strchr(nl + 1, '\n') != NULL &&
+		    strchr(nl + 1, '\n') - (nl + 1) < 1100);
+		T_OK(nl && strstr(nl + 1, "xxx...\n") != NULL);
+	}
+	T_INT(sp_escape(buf, 8, "abcdefghij", 10), 7);
+	T_STR(buf, "abcd...");
+	T_INT(sp_escape(buf, 8, "abcdefg", 7), 7);
+	T_STR(buf, "abcdefg");
+	/* C1 controls as UTF-8, and DEL. */
+	T_INT(sp_escape(buf, sizeof(buf), "\xc2\x9b" "1m\x7f", 5), 12);
+	T_STR(buf, "\\u009b1m\\x7f");
+	T_INT(sp_escape(buf, sizeof(buf), "ok\tgo", 5), 6);
+	T_STR(buf, "ok\\tgo");
+	/* UTF-8 is kept whole, a cut sequence is shown in hex. */
+	T_INT(sp_escape(buf, sizeof(buf), "Z\xc3\xbcrich\xc3", 8), 11);
+	T_STR(buf, "Z\xc3\xbcrich\\xc3");
 	T_INT(child(overflow, buf, sizeof(buf)), 3);
 	T_OK(strstr(buf, "cannot allocate") != NULL);
 

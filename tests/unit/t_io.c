@@ -1,7 +1,10 @@
-/* t_io: "-", atomic output files. */
-#include <errno.h>
-#include <stdlib.h>
+/* t_io: "-", atomic output files, temporary files gone on a signal. */
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -27,6 +30,91 @@ count_entries(const char *dir)
 		pclose(p);
 	}
 	return n;
+}
+
+/*
+ * A child that makes an atomic output (one open, one finished for a later
+ * commit) and a spool of a pipe, then blocks reading the pipe; killed
+ * with sig, it must leave nothing behind and die of sig.  With sig 0 it
+ * ends by exit(): the same.  Returns the count of files left in dir.
+ */
+static int
+killed_child(const char *dir, int sig, int *how)
+{
+	struct sp_atomic a, b;
+	char path[600], tdir[600];
+	int in[2], ready[2], st;
+	pid_t pid;
+	FILE *fp;
+	char c;
+
+	snprintf(tdir, sizeof(tdir), "%s/tmp", dir);
+	mkdir(tdir, 0700);
+	if (pipe(in) != 0 || pipe(ready) != 0)
+		return -1;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		close(in[1]);
+		close(ready[0]);
+		setenv("TMPDIR", tdir, 1);
+		snprintf(path, sizeof(path), "%s/a.out", dir);
+		if (sp_atomic_open(&a, path, 0) != 0)
+			_exit(10);
+		fputs("a", a.fp);
+		snprintf(path, sizeof(path), "%s/b.out", dir);
+		if (sp_atomic_open(&b, path, 0) != 0 ||
+		    sp_atomic_finish(&b) != 0)
+			_exit(11);
+		if ((fp = fdopen(in[0], "r")) == NULL)
+			_exit(12);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(13);
+		if (sig == 0)
+			exit(0);	/* uncommitted: atexit removes them */
+		/* Blocks in the copy until killed. */
+		free(sp_spool(fp));
+		_exit(14);
+	}
+	close(in[0]);
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		c = 0;
+	if (sig) {
+		/* The spool exists once the child is in its copy. */
+		write(in[1], "data", 4);
+		for (st = 0; st < 500 && count_entries(tdir) < 1; st++)
+			usleep(10000);
+		kill(pid, sig);
+	}
+	waitpid(pid, &st, 0);
+	close(in[1]);
+	close(ready[0]);
+	*how = WIFSIGNALED(st) ? WTERMSIG(st) : 1000 + WEXITSTATUS(st);
+	st = count_entries(tdir);
+	rmdir(tdir);
+	return count_entries(dir) + st;
+}
+
+/* The signal handler of a command that has its own stays its own. */
+static int
+own_handler_kept(void)
+{
+	struct sigaction sa;
+	struct sp_atomic a;
+	char path[] = "/tmp/t_io_own.XXXXXX";
+	int fd = mkstemp(path), kept;
+
+	close(fd);
+	signal(SIGHUP, SIG_IGN);
+	unlink(path);
+	T_INT(sp_atomic_open(&a, path, 1), 0);
+	sigaction(SIGHUP, NULL, &sa);
+	kept = sa.sa_handler == SIG_IGN;
+	sigaction(SIGTERM, NULL, &sa);
+	kept = kept && sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+	sp_atomic_abort(&a);
+	signal(SIGHUP, SIG_DFL);
+	return kept;
 }
 
 int
@@ -118,6 +206,63 @@ main(void)
 	T_INT(sp_atomic_open(&a, "-", 0), 0);
 	T_OK(a.fp == stdout);
 	T_INT(sp_atomic_commit(&a), 0);
+
+	/* A directory is refused at open, not at the first read. */
+	errno = 0;
+	T_OK(sp_open_in(dir) == NULL);
+	T_INT(errno, EISDIR);
+
+	/* SIGTERM, SIGHUP, SIGINT, exit(): no temporary file is left. */
+	{
+		int how;
+
+		T_INT(killed_child(dir, SIGTERM, &how), 0);
+		T_INT(how, SIGTERM);
+		T_INT(killed_child(dir, SIGHUP, &how), 0);
+		T_INT(how, SIGHUP);
+		T_INT(killed_child(dir, SIGINT, &how), 0);
+		T_INT(how, SIGINT);
+		T_INT(killed_child(dir, 0, &how), 0);
+		T_INT(how, 1000);
+	}
+	/* An ignored signal stays ignored; a default one is caught. */
+	T_OK(own_handler_kept());
+
+	/*
+	 * A name removed by its owner and taken by another file is not
+	 * removed by the cleanup: only the registered inode is.
+	 */
+	{
+		char *sp;
+		int fd, old;
+
+		fp = fmemopen("x", 1, "r");
+		setenv("TMPDIR", dir, 1);
+		sp = sp_spool(fp);
+		fclose(fp);
+		T_OK(sp != NULL);
+		/* Held open, its inode cannot be reused at once. */
+		old = open(sp, O_RDONLY);
+		unlink(sp);	/* as spaces-info does, without forgetting */
+		fd = open(sp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		T_OK(fd >= 0);
+		close(fd);
+		close(old);
+		sp_temp_cleanup();
+		T_OK(exists(sp));
+		unlink(sp);
+		sp_temp_forget(sp);
+		free(sp);
+		/* sp_spool_remove removes and forgets. */
+		fp = fmemopen("x", 1, "r");
+		sp = sp_spool(fp);
+		fclose(fp);
+		T_OK(sp != NULL && exists(sp));
+		snprintf(path, sizeof(path), "%s", sp);
+		sp_spool_remove(sp);
+		T_OK(!exists(path));
+		unsetenv("TMPDIR");
+	}
 
 	exe = sp_exe_dir();
 	T_OK(exe != NULL && exe[0] == '/');

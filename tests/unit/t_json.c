@@ -86,6 +86,23 @@ main(void)
 	fclose(fp);
 	free(big);
 
+	/*
+	 * A line that never ends (/dev/zero) ends the stream after twice
+	 * the limit: the reader stops, with no newline to be found.
+	 */
+	n = 2 * (size_t)SP_NDJSON_MAXLINE + 4096;
+	big = calloc(1, n + 20);
+	memcpy(big + n, "\n{\"type\":\"x\"}\n", 15);
+	fp = fmemopen(big, n + 15, "r");
+	sp_ndjson_init(&r, fp, "t");
+	T_INT(sp_ndjson_next(&r, &rec), -1);
+	T_OK(strstr(r.err, "endless") != NULL);
+	T_OK(ftell(fp) <= (long)(2 * (size_t)SP_NDJSON_MAXLINE + 1));
+	T_INT(sp_ndjson_next(&r, &rec), 0);
+	sp_ndjson_release(&r);
+	fclose(fp);
+	free(big);
+
 	/* Writing: compact, one line, UTF-8 kept. */
 	fp = open_memstream(&out, &len);
 	rec = sp_rec_new("user", "archive");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -212,6 +213,8 @@ test_store(void)
 	struct sp_sched s;
 	struct sp_event_spec e;
 	char dir[] = "/tmp/t_schedule.XXXXXX", *path, *lock, err[300], uid[99];
+	char *link;
+	struct stat st;
 	FILE *fp;
 
 	if (!T_OK(mkdtemp(dir) != NULL))
@@ -235,6 +238,29 @@ test_store(void)
 	T_INT(sp_sched_open(&s, path, 1, err, sizeof(err)), SP_SCHED_INVALID);
 	T_OK(strstr(err, "line 2") != NULL);
 	unlink(path);
+
+	/* A link is written through: it stays a link, its target changes. */
+	link = sp_xasprintf("%s/link.ics", dir);
+	T_INT(symlink("cal/s.ics", link), 0);
+	T_INT(sp_sched_open(&s, link, 1, err, sizeof(err)), 0);
+	T_INT(sp_sched_add(s.cal, &e, uid, sizeof(uid), err, sizeof(err)), 0);
+	T_INT(sp_sched_save(&s, err, sizeof(err)), 0);
+	sp_sched_close(&s);
+	T_OK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+	T_OK(stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+	unlink(link);
+	/* A loop of links, and a directory: refused, named. */
+	T_INT(symlink("link.ics", link), 0);
+	T_INT(sp_sched_open(&s, link, 1, err, sizeof(err)), SP_SCHED_ENV);
+	T_OK(strstr(err, "symbolic links") != NULL);
+	unlink(link);
+	free(link);
+	link = sp_xasprintf("%s/cal", dir);
+	T_INT(sp_sched_open(&s, link, 0, err, sizeof(err)), SP_SCHED_INVALID);
+	T_OK(strstr(err, "a directory") != NULL);
+	free(link);
+
+	unlink(path);
 	lock = sp_xasprintf("%s.lock", path);
 	unlink(lock);
 	free(lock);
@@ -245,6 +271,118 @@ test_store(void)
 	rmdir(dir);
 }
 
+/* Zones: every tzdata name libical maps, TZ in its forms, POSIX refused. */
+static void
+test_zones(void)
+{
+	const char *z;
+
+	T_OK(sp_sched_tz_valid("America/New_York"));
+	T_OK(sp_sched_tz_valid("UTC"));
+	T_OK(!sp_sched_tz_valid("Mars/Olympus"));
+	T_OK(!sp_sched_tz_valid("../etc/passwd"));
+	T_OK(sp_sched_tz_valid("CST6CDT"));
+	T_OK(sp_sched_tz_valid("EST5EDT"));
+	T_OK(sp_sched_tz_valid("Japan"));
+	T_OK(!sp_sched_tz_valid("EST5EDT,M3.2.0,M11.1.0"));
+	T_OK(!sp_sched_tz_valid("<+03>-3"));
+	T_OK(!sp_sched_tz_valid("/etc/localtime"));
+
+	setenv("TZ", "CST6CDT", 1);
+	T_STR(sp_sched_system_tz(), "CST6CDT");
+	setenv("TZ", ":Asia/Tokyo", 1);
+	T_STR(sp_sched_system_tz(), "Asia/Tokyo");
+	setenv("TZ", ":/usr/share/zoneinfo/Europe/Paris", 1);
+	T_STR(sp_sched_system_tz(), "Europe/Paris");
+	setenv("TZ", "/usr/share/zoneinfo/posix/Europe/Paris", 1);
+	T_STR(sp_sched_system_tz(), "Europe/Paris");
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	T_OK(sp_sched_system_tz() == NULL);
+	setenv("TZ", "Mars/Olympus", 1);
+	T_OK(sp_sched_system_tz() == NULL);
+	setenv("TZ", "UTC", 1);
+	z = sp_sched_system_tz();
+	T_STR(z, "UTC");
+}
+
+/* Where the calendar is: never the current directory. */
+static void
+test_default_path(void)
+{
+	char *p;
+
+	unsetenv("SPACES_SCHEDULE");
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/u", 1);
+	p = sp_sched_default_path();
+	T_STR(p, "/home/u/.local/share/spaces/schedule.ics");
+	free(p);
+	unsetenv("HOME");
+	T_OK(sp_sched_default_path() == NULL);
+	setenv("HOME", "relative", 1);
+	T_OK(sp_sched_default_path() == NULL);
+	setenv("XDG_DATA_HOME", "/x", 1);
+	p = sp_sched_default_path();
+	T_STR(p, "/x/spaces/schedule.ics");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+}
+
+/* DST: a wall time in the gap, in the overlap, and an ordinary one. */
+static void
+test_wall(void)
+{
+	const char *ny = "America/New_York";
+
+	/* 02:30 on 2026-03-08 does not exist; it is stored as 03:30. */
+	T_INT(sp_sched_wall(ms("2026-03-08T07:30:00Z"), ny, 2, 30),
+	    SP_SCHED_GAP);
+	/* 01:30 on 2026-11-01 happens at 05:30Z and at 06:30Z. */
+	T_INT(sp_sched_wall(ms("2026-11-01T05:30:00Z"), ny, 1, 30),
+	    SP_SCHED_OVERLAP);
+	T_INT(sp_sched_wall(ms("2026-11-01T06:30:00Z"), ny, 1, 30),
+	    SP_SCHED_OVERLAP);
+	T_INT(sp_sched_wall(ms("2026-11-08T06:30:00Z"), ny, 1, 30), 0);
+	T_INT(sp_sched_wall(ms("2026-07-01T22:00:00Z"), ny, 18, 0), 0);
+	T_INT(sp_sched_wall(ms("2026-03-08T07:30:00Z"), "UTC", 2, 30), 0);
+	/* Lord Howe moves by half an hour. */
+	T_INT(sp_sched_wall(ms("2026-04-04T14:45:00Z"), "Australia/Lord_Howe",
+	    1, 45), SP_SCHED_OVERLAP);
+}
+
+/* A series beyond the expansion limit is reported cut; the logged ids. */
+static void
+test_cut(void)
+{
+	icalcomponent *cal;
+	struct sp_occ *v;
+	json_t *ids;
+	char err[300];
+	size_t n;
+
+	cal = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\n"
+	    "DTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:d\nDTSTART:20260101T000000Z\n"
+	    "RRULE:FREQ=DAILY;COUNT=3\nX-SPACES-SPACE-ID:1abc\nEND:VEVENT\n"
+	    "END:VCALENDAR\n", err, sizeof(err));
+	if (!T_OK(cal != NULL))
+		return;
+	T_INT(sp_sched_expand(cal, ms("2026-01-01T00:00:00Z"),
+	    ms("2026-01-03T00:00:00Z"), "UTC", &v, &n), 1);
+	T_INT(n, SP_SCHED_MAX_EXPAND + 2);
+	free(v);
+	/* Within the limit: not cut. */
+	T_INT(sp_sched_expand(cal, ms("2026-01-01T00:00:00Z"),
+	    ms("2026-01-01T01:00:00Z"), "UTC", &v, &n), 0);
+	T_INT(n, 3600 + 1);
+	free(v);
+	ids = sp_sched_space_ids(cal);
+	T_INT(json_object_size(ids), 1);
+	T_OK(json_object_get(ids, "1abc") != NULL);
+	json_decref(ids);
+	icalcomponent_free(cal);
+}
+
 int
 main(void)
 {
@@ -252,9 +390,9 @@ main(void)
 	test_parse();
 	test_expand();
 	test_store();
-	T_OK(sp_sched_tz_valid("America/New_York"));
-	T_OK(sp_sched_tz_valid("UTC"));
-	T_OK(!sp_sched_tz_valid("Mars/Olympus"));
-	T_OK(!sp_sched_tz_valid("../etc/passwd"));
+	test_zones();
+	test_default_path();
+	test_wall();
+	test_cut();
 	return t_done();
 }
