@@ -439,7 +439,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	uint64_t start, end;
 	FILE *fp, *jf;
 	json_t *rec;
-	int fail = 0, encodes = 1;
+	int fail = 0, encodes = 1, rc;
 
 	start = (uint64_t)llround(c->start * r->rate);
 	end = c->end < 0 ? r->total : (uint64_t)llround(c->end * r->rate);
@@ -486,9 +486,9 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.comment = r->comment;
 		meta.date = NULL;
 		meta.chapters = &ch;
-		if (sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
-		    sizeof(err)) != 0)
-			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
+		if ((rc = sp_cut(r->cut, r->format, start, end, &meta, fp,
+		    &cr, err, sizeof(err))) != 0)
+			fail = rc == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE;
 	} else {
 		if (transcode(r, start, end, title, &ch, fp, NULL, &rr, err,
 		    sizeof(err)) != 0)
@@ -714,8 +714,10 @@ main(int argc, char *argv[])
 	if (cfile) {
 		if ((fp = sp_open_in(cfile)) == NULL)
 			sp_err(SP_EXIT_USAGE, "cannot open '%s'", cfile);
+		/* Unreadable input (a directory) is bad input, as a missing
+		 * file is. */
 		if (sp_cliplist_read(&clips, fp, bad_line, &r) < 0)
-			sp_err(SP_EXIT_ENV, "cannot read '%s'", cfile);
+			sp_err(SP_EXIT_USAGE, "cannot read '%s'", cfile);
 		sp_close_in(fp);
 		if (clips.n == 0)
 			sp_errx(r.status ? r.status : SP_EXIT_USAGE,

@@ -447,8 +447,9 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 		    errlen) != 0)
 			goto out;
 		if (sp_mp4_writer_add(w, au, len, AAC_FRAME) != 0) {
-			sp_fail(err, errlen, "cannot add AAC frame %" PRIu64
-			    ": %s", f, strerror(errno));
+			sp_fail(err, errlen, "cannot keep AAC frame %" PRIu64
+			    " in a temporary file: %s", f, strerror(errno));
+			rc = -2;
 			goto out;
 		}
 	}
@@ -674,8 +675,11 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 		    (double)s->total / s->rate);
 		return -1;
 	}
-	if (strcmp(kind, "aac") == 0 && aac)
-		return cut_adts(s, start, end, fp, r, err, errlen);
+	if (strcmp(kind, "aac") == 0 && aac) {
+		if ((rc = cut_adts(s, start, end, fp, r, err, errlen)) != 0)
+			return ferror(fp) ? -2 : -1;
+		return 0;
+	}
 	if (strcmp(kind, "m4a") == 0 && aac)
 		rc = cut_m4a(s, start, end, meta, fp, err, errlen);
 	else if (strcmp(kind, "opus") == 0 && !aac)
@@ -686,7 +690,7 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 		return -1;
 	}
 	if (rc != 0)
-		return -1;
+		return rc == -2 || ferror(fp) ? -2 : -1;
 	r->start = start;
 	r->end = end;
 	r->out_samples = end - start;

@@ -2458,10 +2458,14 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	size_t i, k, ftyp, hdr, len;
 	off_t pos;
 
-	if (w->failed) {
-		sp_fail(err, errlen, "adding a sample failed: %s",
-		    strerror(w->failed));
+	if (w->failed == EINVAL) {
+		sp_fail(err, errlen, "a sample that cannot be added");
 		return -1;
+	}
+	if (w->failed) {
+		sp_fail(err, errlen, "cannot keep the samples in a temporary "
+		    "file: %s", strerror(w->failed));
+		return -2;
 	}
 	if (w->n == 0) {
 		sp_fail(err, errlen, "no samples");
@@ -2561,7 +2565,7 @@ bad:
 	sp_fail(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
 	free(o.p);
 	free(pl.ch);
-	return -1;
+	return -2;
 }
 
 int

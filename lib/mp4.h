@@ -219,7 +219,10 @@ void	sp_mp4_writer_force_co64(struct sp_mp4_writer *w, int on);
 /*
  * Write the whole file to out (borrowed; written from its current
  * position, which is taken as the file's start when it cannot be told).
- * 0, or -1 with err.  out is not flushed or closed.
+ * 0; -1 with err for a use the writer cannot take (no samples, priming
+ * or play past the media); -2 with err when the temporary file or out
+ * could not be written (the environment, not the input).  out is not
+ * flushed or closed.
  */
 int	sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	    size_t errlen);

@@ -525,9 +525,11 @@ analyse(const char *path, const char *name, json_t *rec,
 	i = sp_decode_info(d);
 	if (o->loudness &&
 	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
-		sp_decode_close(d);
-		return sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
+		/* i belongs to d: say what it held before closing d. */
+		sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
 		    "%u channels", i->sample_rate, i->channels);
+		sp_decode_close(d);
+		return -1;
 	}
 	if (o->silences) {
 		sp_segment_defaults(&sp);
@@ -541,7 +543,8 @@ analyse(const char *path, const char *name, json_t *rec,
 		    on_stretch, &st)) == NULL) {
 			sp_loudness_free(l);
 			sp_decode_close(d);
-			return sp_fail(err, errlen, "bad silence parameters");
+			sp_fail(err, errlen, "bad silence parameters");
+			goto fail;
 		}
 	}
 	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
@@ -560,7 +563,7 @@ analyse(const char *path, const char *name, json_t *rec,
 		sp_fail(err, errlen, "%s", sp_decode_error(d));
 		sp_loudness_free(l);
 		sp_decode_close(d);
-		return -1;
+		goto fail;
 	}
 	if (l) {
 		/* Silence has no loudness (-inf): the key is then absent. */
@@ -577,6 +580,11 @@ analyse(const char *path, const char *name, json_t *rec,
 		warn_in(rec, "AAC frames that failed to decode (as silence)");
 	sp_decode_close(d);
 	return 0;
+fail:
+	/* No record, so no stretches either: the caller gets NULL. */
+	json_decref(*clips);
+	*clips = NULL;
+	return -1;
 }
 
 json_t *

@@ -331,4 +331,20 @@ t_case 'stdin input; usage errors' '
 	run spaces-clip -o x.m4a nosuch.aac && status 2
 '
 
+t_case 'an endless --clips line stops at 16 MiB; --clips DIR is exit 2' '
+	run timeout 60 spaces-clip --clips /dev/zero -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_has "clips line 1: longer than 16 MiB" &&
+	{ printf "0 1 One\n"; head -c 17000000 /dev/zero | tr "\\0" x; printf "\n2 3\n"; } >long &&
+	run spaces-clip --clips long -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_has "clips line 2: longer than 16 MiB" && [ -e c1.wav ] &&
+	run spaces-clip --clips / -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_one_line && err_has "cannot read ./.: Is a directory"
+'
+
+t_case 'a lossless M4A whose temporary file cannot be written: exit 3' '
+	run env TMPDIR="$PWD/none" spaces-clip -s 0 -e 1 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 3 && err_one_line && err_has "temporary file" && [ ! -e c.m4a ] &&
+	[ -z "$(ls -A | grep -v "^out$\|^err$")" ]
+'
+
 t_end
