@@ -2042,6 +2042,8 @@ o_desc(struct obuf *o, unsigned tag, size_t len)
 /* What finish works out before it builds the moov. */
 struct plan {
 	uint64_t	 play, priming;
+	uint32_t	 movie_ts;	/* the mvhd timescale: 1000 or rate */
+	uint64_t	 movie_play;	/* play in it, exactly */
 	struct wchap	*ch;		/* sorted, in the presentation */
 	size_t		 nch;
 	uint64_t	 text_bytes;
@@ -2168,14 +2170,16 @@ o_audio_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	int v1;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 3, 1, pl->play, 0x100);	/* enabled, in movie */
+	o_tkhd(o, 3, 1, pl->movie_play, 0x100);	/* enabled, in movie */
 	at = o_open(o, "edts");
-	v1 = pl->play > UINT32_MAX || pl->priming > INT32_MAX;
+	v1 = pl->movie_play > UINT32_MAX || pl->priming > INT32_MAX;
 	{
 		size_t elst = o_full(o, "elst", v1, 0);
 
+		/* The duration in the movie's units, the start in the
+		 * media's (ISO/IEC 14496-12 8.6.6). */
 		o_u32(o, 1);
-		o_uint(o, pl->play, v1 ? 8 : 4);
+		o_uint(o, pl->movie_play, v1 ? 8 : 4);
 		o_uint(o, pl->priming, v1 ? 8 : 4);
 		o_u32(o, 0x10000);	/* rate 1.0 */
 		o_close(o, elst);
@@ -2292,17 +2296,23 @@ o_text_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	    0, 0, 0, 0x2c, 't', 'e', 'x', 't', 0, 1, 0, 0, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0x40, 0, 0, 0 };
-	static const uint8_t text_entry[] = {
-	    0, 0, 0, 0x3b, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1,
-	    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0d, 'f', 't',
-	    'a', 'b', 0, 1, 0, 1, 0 };
+	/*
+	 * The 59 bytes ffmpeg 5.1's mov muxer writes, byte for byte: the
+	 * QuickTime text description (display flags 1, the rest 0, font 1)
+	 * and an 'ftab' of one font.  Its size field must be its length:
+	 * readers that walk the boxes (AtomicParsley) step by it.
+	 */
+	static const uint8_t text_entry[59] = {
+	    0, 0, 0, 59, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1,
+	    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0x0d, 'f', 't', 'a', 'b', 0, 1, 0, 1, 0 };
 	size_t trak, mdia, minf, stbl, at, i;
 	struct run *r;
 	uint64_t off;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 2, 2, pl->play, 0);	/* in movie, not enabled */
+	o_tkhd(o, 2, 2, pl->movie_play, 0);	/* in movie, not enabled */
 	mdia = o_open(o, "mdia");
 	o_mdhd(o, w->rate, pl->play);
 	o_hdlr(o, "text", "SubtitleHandler");
@@ -2401,12 +2411,12 @@ static void
 o_moov(struct obuf *o, const struct sp_mp4_writer *w, const struct plan *pl)
 {
 	size_t moov = o_open(o, "moov");
-	int v1 = pl->play > UINT32_MAX;
+	int v1 = pl->movie_play > UINT32_MAX;
 	size_t at = o_full(o, "mvhd", v1, 0);
 
 	o_zero(o, v1 ? 16 : 8);
-	o_u32(o, w->rate);		/* the movie timescale too: exact */
-	o_uint(o, pl->play, v1 ? 8 : 4);
+	o_u32(o, pl->movie_ts);
+	o_uint(o, pl->movie_play, v1 ? 8 : 4);
 	o_u32(o, 0x10000);
 	o_u16(o, 0x100);
 	o_zero(o, 10);
@@ -2492,6 +2502,15 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	}
 	pl.priming = w->priming;
 	pl.play = w->play ? w->play : avail;
+	/*
+	 * The movie timescale: 1000, as ffmpeg writes it, when the play
+	 * length is a whole number of milliseconds, so that readers which
+	 * take the Nero chapter times (chpl) as milliseconds of the movie
+	 * timescale (mutagen up to 1.46) place the chapters right; else the
+	 * sample rate, so that the edit stays sample-exact.
+	 */
+	pl.movie_ts = pl.play * 1000 % w->rate == 0 ? 1000 : w->rate;
+	pl.movie_play = muldiv(pl.play, pl.movie_ts, w->rate);
 
 	/* Chapters in order, inside the presentation, one per start. */
 	if (w->nch > 0)

@@ -275,7 +275,15 @@ d = json.load(open(\"c.json\"))
 assert d[\"version\"] == \"1.2.0\", d
 print([(c[\"startTime\"], c[\"title\"]) for c in d[\"chapters\"]])" >j &&
 	echo "[(0, '"'"'Opening'"'"'), (0.2, '"'"'Middle'"'"'), (1.5, '"'"'End part'"'"')]" >want &&
-	diff -u want j
+	diff -u want j &&
+	AtomicParsley c.m4a -T >tree 2>&1 &&
+	grep -q "^Atom mdat @" tree && ! grep "Atom  @" tree &&
+	/usr/bin/python3 -c "
+import sys
+from mutagen.mp4 import MP4
+print([(c.title, round(c.start, 3)) for c in MP4(sys.argv[1]).chapters])" c.m4a >m &&
+	echo "[('"'"'Opening'"'"', 0.0), ('"'"'Middle'"'"', 0.2), ('"'"'End part'"'"', 1.5)]" >want &&
+	diff -u want m
 '
 
 t_case '--fade-in and --fade-out ramp the ends; --bitrate is honoured' '
