@@ -1,4 +1,6 @@
 /* spaces-clip: sample-accurate lossless clips and podcast-ready exports. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -95,6 +97,72 @@ struct run {
 	unsigned	 rate;
 	uint64_t	 total;
 };
+
+/* The files this run has written, to tell one from a file it found. */
+struct made {
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+static struct made *made;
+static size_t nmade;
+
+static void
+remember(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return;
+	made = sp_xreallocarray(made, nmade + 1, sizeof(*made));
+	made[nmade].dev = st.st_dev;
+	made[nmade].ino = st.st_ino;
+	nmade++;
+}
+
+static int
+made_here(const char *path)
+{
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	for (i = 0; i < nmade; i++)
+		if (made[i].dev == st.st_dev && made[i].ino == st.st_ino)
+			return 1;
+	return 0;
+}
+
+/*
+ * path (owned, freed here), or, when this run already wrote it (two
+ * titles that give one slug: "Intro" and "Intro!"), the first of
+ * "name-2.ext", "name-3.ext"... it did not write, said on stderr.
+ * Another clip's output is never replaced, with -f or without.
+ */
+static char *
+unique_name(char *path, size_t index)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	char *alt = NULL;
+	size_t stem;
+	unsigned k;
+
+	if (!made_here(path))
+		return path;
+	if (dot == NULL || (slash && dot < slash) || dot == path ||
+	    dot == slash + 1)
+		dot = path + strlen(path);
+	stem = (size_t)(dot - path);
+	for (k = 2; alt == NULL || made_here(alt); k++) {
+		free(alt);
+		alt = sp_xasprintf("%.*s-%u%s", (int)stem, path, k, dot);
+	}
+	sp_warnx("clip %zu: '%s' is an output of this run already; it goes "
+	    "to '%s'", index, path, alt);
+	free(path);
+	return alt;
+}
 
 /* stdin kept in a file: removed however we exit. */
 static char *spool;
@@ -462,6 +530,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    sizeof(err));
 		if (path == NULL)
 			sp_errx(SP_EXIT_USAGE, "-o '%s': %s", r->output, err);
+		path = unique_name(path, index);
 	} else
 		path = sp_xstrdup(r->output);
 	if (sp_atomic_open(&out, path, r->force) != 0) {
@@ -521,6 +590,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		free(path);
 		return;
 	}
+	if (many)
+		remember(path);
 	if (!cr.exact && !r->quiet)
 		sp_warnx("'%s': raw ADTS is frame-accurate only: it runs from "
 		    "%s to %s", path, sp_fmt_duration((double)cr.start / r->rate,
@@ -532,6 +603,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    c->start, err, sizeof(err)) : sp_xstrdup(r->chjson);
 		struct sp_atomic ja;
 
+		if (jp && many)
+			jp = unique_name(jp, index);
 		if (jp == NULL || sp_atomic_open(&ja, jp, r->force) != 0) {
 			if (jp && errno == EEXIST) {
 				sp_warnx("'%s' exists; kept (use -f to replace "
@@ -547,7 +620,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 			    sp_atomic_commit(&ja) != 0) {
 				sp_warn("cannot write '%s'", jp);
 				worse(r, SP_EXIT_ENV);
-			}
+			} else if (many)
+				remember(jp);
 		}
 		free(jp);
 	}
@@ -762,6 +836,7 @@ main(int argc, char *argv[])
 	sp_decode_close(r.dec);
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);
+	free(made);
 	if (sp_close_stdout() != 0)
 		worse(&r, SP_EXIT_ENV);
 	return r.status;

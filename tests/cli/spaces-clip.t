@@ -355,4 +355,23 @@ t_case 'a lossless M4A whose temporary file cannot be written: exit 3' '
 	[ -z "$(ls -A | grep -v "^out$\|^err$")" ]
 '
 
+t_case 'two clips whose names collide: the second made unique and said, with -f or not' '
+	printf "0 1 Intro\n1 2 Intro!\n2 3 intro\n" >clips &&
+	for f in -f ""; do
+		rm -f intro*.m4a intro*.json &&
+		run spaces-clip $f -j --clips clips --chapters-json "%t.json" -o "%t.m4a" "$AAC/speech-3s.aac" &&
+		status 0 || exit 1
+		err_has "clip 2: .intro.m4a. is an output of this run already; it goes to .intro-2.m4a." &&
+		err_has "clip 3: .intro.m4a. is an output of this run already; it goes to .intro-3.m4a." &&
+		err_has "clip 2: .intro.json. is an output of this run already; it goes to .intro-2.json." &&
+		! grep -q "exists; kept" err &&
+		[ "$(ls intro*.m4a | tr "\n" " ")" = "intro-2.m4a intro-3.m4a intro.m4a " ] || exit 1
+		[ "$(jq -r .path out | tr "\n" " ")" = "intro.m4a intro-2.m4a intro-3.m4a " ] &&
+		[ "$(duration_ts intro-2.m4a)" = 48000 ] || exit 1
+	done &&
+	echo old >intro.m4a &&
+	run spaces-clip --clips clips -o "%t.m4a" "$AAC/speech-3s.aac" &&
+	status 1 && [ "$(cat intro.m4a)" = old ] && err_has "exists; kept"
+'
+
 t_end
