@@ -269,10 +269,12 @@ open_input(struct run *r)
 		sp_errx(SP_EXIT_USAGE, "'%s': %s output is a lossless cut of AAC "
 		    "input only (no AAC encoder here); for processed audio "
 		    "choose opus, mp3, flac or wav", r->name, r->format);
+	/* An MP3 without a Xing frame: counted, as spaces-info counts it. */
+	if (sp_decode_count(r->dec) != 0)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name,
+		    sp_decode_error(r->dec));
 	r->rate = sp_decode_info(r->dec)->sample_rate;
 	r->total = sp_decode_info(r->dec)->total;
-	if (!sp_decode_info(r->dec)->total_known)
-		sp_errx(SP_EXIT_USAGE, "'%s': its length is not known", r->name);
 }
 
 /* Opus comments from the tags and the clip's chapters. */
@@ -826,6 +828,11 @@ main(int argc, char *argv[])
 		r.path = spool;
 	}
 	open_input(&r);
+	if (strcmp(r.format, "mp3") == 0 && r.bitrate > 0 && !r.quiet &&
+	    sp_encode_mp3_bitrate(r.rate, r.bitrate) != r.bitrate)
+		sp_warnx("--bitrate %u: MP3 at %u Hz has no such bitrate; it "
+		    "is encoded at %u kb/s, the nearest", r.bitrate, r.rate,
+		    sp_encode_mp3_bitrate(r.rate, r.bitrate));
 	for (i = 0; i < clips.n; i++)
 		one_clip(&r, i + 1, &clips.v[i], many);
 

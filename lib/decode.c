@@ -1304,6 +1304,24 @@ sp_decode_seek(struct sp_decoder *d, uint64_t sample)
 	return 0;
 }
 
+int
+sp_decode_count(struct sp_decoder *d)
+{
+	uint64_t at = d->pos;
+	float *buf;
+	long got;
+
+	if (d->info.total_known)
+		return 0;
+	buf = sp_xcalloc((size_t)4096 * d->info.channels, sizeof(*buf));
+	while ((got = sp_decode_read(d, buf, 4096)) > 0)
+		;
+	free(buf);
+	if (got < 0)
+		return -1;
+	return d->info.seekable ? sp_decode_seek(d, at) : 0;
+}
+
 uint64_t
 sp_decode_tell(const struct sp_decoder *d)
 {

@@ -1,5 +1,6 @@
 /* encode: interleaved float PCM to Ogg Opus, MP3, FLAC or WAV, streaming. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -440,6 +441,32 @@ mp3_level(unsigned rate, unsigned kbps, double *level)
 	return 0;
 }
 
+unsigned
+sp_encode_mp3_bitrate(unsigned rate, unsigned kbps)
+{
+	/* ISO/IEC 11172-3 and 13818-3 layer III bitrates; libsndfile's
+	 * range (mp3_level) bounds them: 8-64 kb/s under 16 kHz. */
+	static const unsigned mpeg1[] = { 32, 40, 48, 56, 64, 80, 96, 112,
+	    128, 160, 192, 224, 256, 320 };
+	static const unsigned mpeg2[] = { 8, 16, 24, 32, 40, 48, 56, 64, 80,
+	    96, 112, 128, 144, 160 };
+	const unsigned *t = rate >= 32000 ? mpeg1 : mpeg2;
+	size_t n = rate >= 32000 ? sizeof(mpeg1) / sizeof(*mpeg1) :
+	    rate >= 16000 ? sizeof(mpeg2) / sizeof(*mpeg2) : 8;
+	unsigned best = t[0], d, bd = UINT_MAX;
+	size_t i;
+
+	/* The nearest; between two, the higher. */
+	for (i = 0; i < n; i++) {
+		d = t[i] > kbps ? t[i] - kbps : kbps - t[i];
+		if (d <= bd) {
+			bd = d;
+			best = t[i];
+		}
+	}
+	return best;
+}
+
 /* The rates of MPEG-1, 2 and 2.5 audio, all LAME writes unresampled. */
 static int
 mp3_rate_ok(unsigned rate)
@@ -490,6 +517,7 @@ sf_open_out(struct sp_encoder *e, const struct sp_enc_opts *o)
 		}
 		if (kbps == 0)
 			kbps = o->channels == 1 ? 96 : 128;
+		kbps = sp_encode_mp3_bitrate(o->rate, kbps);
 		if (mp3_level(o->rate, kbps, &level) != 0) {
 			fail(e, "mp3 bitrate %u kb/s out of range at %u Hz",
 			    kbps, o->rate);

@@ -328,21 +328,13 @@ static int
 probe_other(struct sp_decoder *d, json_t *rec, char *err, size_t errlen)
 {
 	const struct sp_decode_info *i = sp_decode_info(d);
-	float *buf;
-	long got = 0;
 
 	json_object_set_new(rec, "container", json_string(i->format));
 	json_object_set_new(rec, "codec", json_string(i->codec));
 	json_object_set_new(rec, "sample_rate", json_integer(i->sample_rate));
 	json_object_set_new(rec, "channels", json_integer(i->channels));
-	if (!i->total_known) {
-		buf = sp_xcalloc((size_t)4096 * i->channels, sizeof(*buf));
-		while ((got = sp_decode_read(d, buf, 4096)) > 0)
-			;
-		free(buf);
-		if (got < 0)
-			return sp_fail(err, errlen, "%s", sp_decode_error(d));
-	}
+	if (sp_decode_count(d) != 0)
+		return sp_fail(err, errlen, "%s", sp_decode_error(d));
 	if (i->total_known)
 		set_length(rec, i->total, i->sample_rate, 0);
 	return 0;

@@ -374,4 +374,31 @@ t_case 'two clips whose names collide: the second made unique and said, with -f 
 	status 1 && [ "$(cat intro.m4a)" = old ] && err_has "exists; kept"
 '
 
+t_case 'MP3 --bitrate 6 and 400: the nearest MPEG bitrate, with a note (mutagen reads it)' '
+	for b in 6:32 400:320 100:96; do
+		run spaces-clip --bitrate ${b%:*} -o c.mp3 "$PCM/stereo-48k.flac" &&
+		status 0 || exit 1
+		want=${b#*:}
+		got=$(/usr/bin/python3 -c "import sys, mutagen.mp3; print(mutagen.mp3.MP3(sys.argv[1]).info.bitrate)" c.mp3) &&
+		[ "$got" = "${want}000" ] || { echo "--bitrate ${b%:*}: mutagen $got"; exit 1; }
+		err_has "^spaces-clip: --bitrate ${b%:*}: MP3 at 48000 Hz has no such bitrate; it is encoded at $want kb/s, the nearest$" || exit 1
+		rm c.mp3
+	done &&
+	run spaces-clip -q --bitrate 6 -o c.mp3 "$PCM/stereo-48k.flac" &&
+	status 0 && err_empty &&
+	run spaces-clip --bitrate 128 -o d.mp3 "$PCM/stereo-48k.flac" &&
+	status 0 && err_empty
+'
+
+t_case 'an MP3 without a Xing frame is counted and cut, as spaces-info counts it' '
+	run spaces-clip -o all.wav "$PCM/noxing-44k.mp3" &&
+	status 0 && err_empty &&
+	[ "$(decoded all.wav)" = "$(decoded "$PCM/noxing-44k.mp3")" ] &&
+	[ "$(decoded all.wav)" = "$(spaces-info -j "$PCM/noxing-44k.mp3" | jq .samples)" ] &&
+	run spaces-clip -s 0.5 -e 1.5 -o mid.wav "$PCM/noxing-44k.mp3" &&
+	status 0 && [ "$(decoded mid.wav)" = 44100 ] &&
+	run spaces-clip -s 1 -e 9 -o late.wav "$PCM/noxing-44k.mp3" &&
+	status 2 && err_has "past the end"
+'
+
 t_end
