@@ -52,7 +52,9 @@ struct sp_enc_opts {
 	 * nearest MPEG bitrate.  FLAC, WAV: ignored. */
 	unsigned	 bitrate;
 	/* Opus: comments incl. CHAPTERxxx (copied; its vendor is replaced
-	 * by libopus's); NULL: vendor only. */
+	 * by libopus's); NULL: vendor only.  FLAC to a file that seeks: the
+	 * same comments in its VORBIS_COMMENT block (vendor libFLAC's),
+	 * then a PADDING block; to a pipe, none. */
 	const struct sp_opus_tags *opus_tags;
 	unsigned	 bits;		/* FLAC, WAV: 16 (0) or 24 */
 };

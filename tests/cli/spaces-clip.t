@@ -401,4 +401,33 @@ t_case 'an MP3 without a Xing frame is counted and cut, as spaces-info counts it
 	status 2 && err_has "past the end"
 '
 
+t_case 'FLAC: title, artist, album, comment and CHAPTERxxx as Vorbis comments (metaflac, ffprobe)' '
+	printf "0 Opening\n1.2 Middle\n2.5 End part\n" >ch.txt &&
+	run spaces-clip --title "Ep 1" --artist Host --album Show --comment Notes \
+	    --chapters ch.txt -s 1 -e 3 -o c.flac "$AAC/speech-3s.aac" &&
+	status 0 && err_empty &&
+	flac -s -t c.flac &&
+	metaflac --export-tags-to=- c.flac >tags &&
+	cat >want <<-EOF &&
+	TITLE=Ep 1
+	ARTIST=Host
+	ALBUM=Show
+	DESCRIPTION=Notes
+	CHAPTER001=00:00:00.000
+	CHAPTER001NAME=Opening
+	CHAPTER002=00:00:00.200
+	CHAPTER002NAME=Middle
+	CHAPTER003=00:00:01.500
+	CHAPTER003NAME=End part
+	EOF
+	diff -u want tags &&
+	[ "$(metaflac --show-total-samples c.flac)" = 96000 ] &&
+	ffprobe -v error -show_chapters -of json c.flac |
+	    jq -c "[.chapters[] | [(.start_time | tonumber), .tags.title]]" >got &&
+	echo "[[0,\"Opening\"],[0.2,\"Middle\"],[1.5,\"End part\"]]" >want &&
+	diff -u want got &&
+	run spaces-clip -o plain.flac "$AAC/speech-3s.aac" &&
+	status 0 && [ -z "$(metaflac --export-tags-to=- plain.flac)" ]
+'
+
 t_end
