@@ -282,8 +282,6 @@ static void
 opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
     struct sp_opus_tags *t)
 {
-	size_t i;
-
 	sp_opus_tags_init(t);
 	sp_opus_tags_set_vendor(t, "spaces " SP_VERSION);
 	if (title)
@@ -294,9 +292,7 @@ opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
 		sp_opus_tags_add(t, "ALBUM", r->album);
 	if (r->comment)
 		sp_opus_tags_add(t, "DESCRIPTION", r->comment);
-	for (i = 0; i < ch->n && i < 999; i++)
-		sp_opus_tags_add_chapter(t, (unsigned)i + 1, (uint64_t)llround(
-		    ch->v[i].start * 1000), ch->v[i].title);
+	sp_opus_tags_add_chapters(t, ch, INFINITY);
 }
 
 static void

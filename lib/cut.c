@@ -400,7 +400,9 @@ m4a_meta(struct sp_mp4_writer *w, const struct sp_cut_meta *meta,
 	sp_mp4_writer_tag(w, SP_MP4_DATE, meta->date);
 	for (i = 0; meta->chapters && i < meta->chapters->n; i++) {
 		t = meta->chapters->v[i].start * rate;
-		if (!(t >= 0) || t >= (double)len)
+		/* No place for a hidden one in chpl or the chapter track. */
+		if (!(t >= 0) || t >= (double)len ||
+		    meta->chapters->v[i].hidden)
 			continue;
 		sp_mp4_writer_chapter(w, (uint64_t)llround(t),
 		    meta->chapters->v[i].title ? meta->chapters->v[i].title :
@@ -549,9 +551,7 @@ opus_meta(struct sp_opus_tags *t, const struct sp_cut_meta *meta,
 	static const char *names[] = { "TITLE", "ARTIST", "ALBUM",
 	    "DESCRIPTION", "DATE" };
 	const char *v[5];
-	unsigned num = 1;
 	size_t i;
-	double ms;
 
 	if (meta == NULL)
 		return;
@@ -563,15 +563,7 @@ opus_meta(struct sp_opus_tags *t, const struct sp_cut_meta *meta,
 	for (i = 0; i < 5; i++)
 		if (v[i] != NULL && *v[i] != '\0')
 			sp_opus_tags_add(t, names[i], v[i]);
-	for (i = 0; meta->chapters && i < meta->chapters->n; i++) {
-		ms = meta->chapters->v[i].start * 1000;
-		if (!(ms >= 0) || ms * 48 >= (double)len)
-			continue;
-		if (sp_opus_tags_add_chapter(t, num, (uint64_t)llround(ms),
-		    meta->chapters->v[i].title ? meta->chapters->v[i].title :
-		    "") == 0)
-			num++;
-	}
+	sp_opus_tags_add_chapters(t, meta->chapters, (double)len / 48000);
 }
 
 /*

@@ -430,4 +430,50 @@ t_case 'FLAC: title, artist, album, comment and CHAPTERxxx as Vorbis comments (m
 	status 0 && [ -z "$(metaflac --export-tags-to=- plain.flac)" ]
 '
 
+t_case 'hidden chapters (toc false): out of every table of contents, kept in JSON; img and url kept' '
+	cat >ch.json <<-EOF &&
+	{"version":"1.2.0","chapters":[
+	 {"startTime":0,"title":"Intro","img":"https://e.example/a.jpg"},
+	 {"startTime":1,"title":"Ad image","toc":false,"img":"https://e.example/ad.jpg"},
+	 {"startTime":2,"title":"Talk","url":"https://e.example/t"}]}
+	EOF
+	for f in m4a opus flac mp3; do
+		run spaces-clip --chapters ch.json -o c.$f "$AAC/speech-3s.aac" &&
+		status 0 || exit 1
+		[ $f = mp3 ] && continue	# ffmpeg lists every CHAP, CTOC or not
+		ffprobe -v error -show_chapters -of json c.$f |
+		    jq -c "[.chapters[].tags.title]" >got &&
+		echo "[\"Intro\",\"Talk\"]" >want &&
+		diff -u want got || { echo "$f"; exit 1; }
+	done &&
+	metaflac --export-tags-to=- c.flac | grep CHAPTER >got &&
+	printf "%s\n" CHAPTER001=00:00:00.000 CHAPTER001NAME=Intro \
+	    CHAPTER002=00:00:02.000 CHAPTER002NAME=Talk \
+	    CHAPTER002URL=https://e.example/t >want &&
+	diff -u want got &&
+	/usr/bin/python3 - c.mp3 >got <<-EOF &&
+	import sys
+	from mutagen.id3 import ID3
+	t = ID3(sys.argv[1])
+	toc = t.getall("CTOC")[0]
+	print(toc.child_element_ids)
+	for c in sorted(t.getall("CHAP"), key=lambda c: c.element_id):
+	    a = c.sub_frames.getall("APIC")
+	    print(c.element_id, c.start_time, c.end_time, c.sub_frames["TIT2"].text[0],
+	        a[0].mime + " " + a[0].data.decode() if a else "-")
+	EOF
+	cat >want <<-EOF &&
+	['"'"'ch0'"'"', '"'"'ch2'"'"']
+	ch0 0 2000 Intro --> https://e.example/a.jpg
+	ch1 1000 2000 Ad image --> https://e.example/ad.jpg
+	ch2 2000 3029 Talk -
+	EOF
+	diff -u want got &&
+	run spaces-clip --chapters ch.json --chapters-json c.json -s 1.5 -e 3 -o c.wav "$AAC/speech-3s.aac" &&
+	status 0 &&
+	jq -c .chapters c.json >got &&
+	echo "[{\"startTime\":0,\"title\":\"Intro\",\"img\":\"https://e.example/a.jpg\"},{\"startTime\":0,\"title\":\"Ad image\",\"img\":\"https://e.example/ad.jpg\",\"toc\":false},{\"startTime\":0.5,\"title\":\"Talk\",\"url\":\"https://e.example/t\"}]" >want &&
+	diff -u want got
+'
+
 t_end

@@ -455,8 +455,9 @@ static void
 test_meta(struct src *aac, struct src *opus)
 {
 	struct sp_chapter cv[3] = {
-		{ 0, "Intro", NULL }, { 0.5, "Second part", NULL },
-		{ 99, "Beyond the clip", NULL }
+		{ 0, "Intro", NULL, NULL, 0 },
+		{ 0.5, "Second part", NULL, NULL, 0 },
+		{ 99, "Beyond the clip", NULL, NULL, 0 }
 	};
 	struct sp_chapters chs = { cv, 3 };
 	struct sp_cut_meta m = { "A title", "Host", "Spaces", "a comment",
