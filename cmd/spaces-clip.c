@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chapters.h"
@@ -21,6 +22,7 @@
 #include "io.h"
 #include "json.h"
 #include "oggopus.h"
+#include "probe.h"
 #include "progress.h"
 #include "render.h"
 #include "timefmt.h"
@@ -96,6 +98,7 @@ struct run {
 	struct sp_decoder *dec;		/* transcode path */
 	unsigned	 rate;
 	uint64_t	 total;
+	int64_t		 recorded;	/* ms since 1970 at sample 0; -1 */
 };
 
 /* The files this run has written, to tell one from a file it found. */
@@ -277,11 +280,36 @@ open_input(struct run *r)
 	r->total = sp_decode_info(r->dec)->total;
 }
 
-/* Opus comments from the tags and the clip's chapters. */
+/*
+ * When the clip's first sample (start, in samples) was recorded, as an
+ * ISO 8601 UTC date and time to the second ("2024-05-01T19:00:00Z"), or
+ * without the zone for ID3 (TDRC is a subset of ISO 8601 without one);
+ * "" when the input does not say.
+ */
+static const char *
+clip_date(const struct run *r, uint64_t start, int id3, char buf[32])
+{
+	struct tm tm;
+	time_t t;
+
+	buf[0] = '\0';
+	if (r->recorded < 0)
+		return buf;
+	t = (time_t)((r->recorded + llround((double)start * 1000 / r->rate)) /
+	    1000);
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(buf, 32, id3 ? "%Y-%m-%dT%H:%M:%S" :
+		    "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* Opus (and FLAC) comments from the tags and the clip's chapters. */
 static void
 opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
-    struct sp_opus_tags *t)
+    uint64_t start, struct sp_opus_tags *t)
 {
+	char date[32];
+
 	sp_opus_tags_init(t);
 	sp_opus_tags_set_vendor(t, "spaces " SP_VERSION);
 	if (title)
@@ -292,6 +320,8 @@ opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
 		sp_opus_tags_add(t, "ALBUM", r->album);
 	if (r->comment)
 		sp_opus_tags_add(t, "DESCRIPTION", r->comment);
+	if (*clip_date(r, start, 0, date))
+		sp_opus_tags_add(t, "DATE", date);
 	sp_opus_tags_add_chapters(t, ch, INFINITY);
 }
 
@@ -342,6 +372,7 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	struct sp_id3w_tags it;
 	struct sp_encoder *e;
 	unsigned char *tag;
+	char date[32];
 	size_t len;
 	int rc;
 
@@ -353,7 +384,7 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	sp_progress_init(&r->bar, gain ? "correct" : "transcode",
 	    sp_render_work(&ro, end - start), r->quiet);
 	enc_opts(r, &ro, &eo);
-	opus_tags(r, title, ch, &ot);
+	opus_tags(r, title, ch, start, &ot);
 	eo.opus_tags = &ot;
 	if (eo.format == SP_ENC_MP3) {
 		/* ID3v2 with CHAP frames under a CTOC, before the stream. */
@@ -362,6 +393,8 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 		it.artist = r->artist;
 		it.album = r->album;
 		it.comment = r->comment;
+		if (*clip_date(r, start, 1, date))
+			it.date = date;
 		tag = sp_id3w_build(&it, ch, (double)(end - start) / r->rate,
 		    &len);
 		rc = fwrite(tag, 1, len, fp) == len ? 0 : -1;
@@ -495,6 +528,7 @@ static void
 one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 {
 	char err[400], a[SP_DURATION_LEN], b[SP_DURATION_LEN], *path = NULL;
+	char date[32];
 	struct sp_chapters ch;
 	struct sp_atomic out;
 	struct sp_cut_result cr;
@@ -551,7 +585,9 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.artist = r->artist;
 		meta.album = r->album;
 		meta.comment = r->comment;
-		meta.date = NULL;
+		meta.date = *clip_date(r, start, 0, date) ? date : NULL;
+		meta.time = r->recorded < 0 ? -1 : r->recorded +
+		    llround((double)start * 1000 / r->rate);
 		meta.chapters = &ch;
 		if ((rc = sp_cut(r->cut, r->format, start, end, &meta, fp,
 		    &cr, err, sizeof(err))) != 0)
@@ -824,6 +860,9 @@ main(int argc, char *argv[])
 		r.path = spool;
 	}
 	open_input(&r);
+	/* When it was recorded, for each clip's date and creation time. */
+	if (sp_probe_recorded(r.path, &r.recorded) != 0)
+		r.recorded = -1;
 	if (strcmp(r.format, "mp3") == 0 && r.bitrate > 0 && !r.quiet &&
 	    sp_encode_mp3_bitrate(r.rate, r.bitrate) != r.bitrate)
 		sp_warnx("--bitrate %u: MP3 at %u Hz has no such bitrate; it "

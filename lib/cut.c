@@ -398,6 +398,7 @@ m4a_meta(struct sp_mp4_writer *w, const struct sp_cut_meta *meta,
 	sp_mp4_writer_tag(w, SP_MP4_ALBUM, meta->album);
 	sp_mp4_writer_tag(w, SP_MP4_COMMENT, meta->comment);
 	sp_mp4_writer_tag(w, SP_MP4_DATE, meta->date);
+	sp_mp4_writer_time(w, meta->time);
 	for (i = 0; meta->chapters && i < meta->chapters->n; i++) {
 		t = meta->chapters->v[i].start * rate;
 		/* No place for a hidden one in chpl or the chapter track. */

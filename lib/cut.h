@@ -68,6 +68,9 @@ struct sp_cut_result {
 struct sp_cut_meta {
 	const char	*title, *artist, *album, *comment, *date;
 	const struct sp_chapters *chapters;
+	/* When the cut's first sample was recorded, ms since 1970; M4A:
+	 * the mvhd/tkhd/mdhd creation time.  Below 0: not known. */
+	int64_t		 time;
 };
 
 /*

@@ -109,6 +109,7 @@ struct ctx {
 	int		 failed;
 	int		 have_moov;
 	uint32_t	 movie_timescale;
+	uint64_t	 creation_time;
 	struct trk	*audio;		/* the first AAC track */
 	struct trk	*text[MAXTEXT];
 	size_t		 ntext;
@@ -1159,7 +1160,9 @@ moov_box(struct ctx *c, const struct box *b, void *arg, int depth)
 			return;
 		r = (struct rd){ p, n, 0, 0 };
 		version = rd_u8(&r);
-		rd_skip(&r, 3 + (version == 1 ? 16 : 8));
+		rd_skip(&r, 3);
+		c->creation_time = version == 1 ? rd_u64(&r) : rd_u32(&r);
+		rd_skip(&r, version == 1 ? 8 : 4);
 		c->movie_timescale = rd_u32(&r);
 		free(p);
 		break;
@@ -1421,6 +1424,7 @@ summarise(struct ctx *c, struct sp_mp4 *m)
 
 	in->timescale = a->timescale;
 	in->movie_timescale = c->movie_timescale;
+	in->creation_time = c->creation_time;
 	in->sample_rate = a->sample_rate;
 	in->channels = a->channels;
 	in->object_type = a->object_type;
@@ -1774,7 +1778,11 @@ struct sp_mp4_writer {
 	size_t		 nch, ch_cap;
 	int		(*media)(void *, FILE *, char *, size_t);
 	void		*media_ctx;
+	uint64_t	 ctime;		/* since 1904; 0: none */
 };
+
+/* 1970 - 1904 in seconds: 66 years, 17 of them leap. */
+#define MP4_EPOCH	2082844800u
 
 #define WCHUNK	64		/* samples per chunk written */
 
@@ -1939,6 +1947,13 @@ sp_mp4_writer_media(struct sp_mp4_writer *w,
 }
 
 void
+sp_mp4_writer_time(struct sp_mp4_writer *w, int64_t ms)
+{
+	/* Whole seconds, rounded down, as a clock shows them. */
+	w->ctime = ms < 0 ? 0 : (uint64_t)(ms / 1000) + MP4_EPOCH;
+}
+
+void
 sp_mp4_writer_force_co64(struct sp_mp4_writer *w, int on)
 {
 	w->co64 = on;
@@ -2051,14 +2066,22 @@ struct plan {
 	int		 co64;
 };
 
+/* Creation and modification time, in a box of version v1 or 0. */
+static void
+o_times(struct obuf *o, int v1, uint64_t t)
+{
+	o_uint(o, t, v1 ? 8 : 4);
+	o_uint(o, t, v1 ? 8 : 4);
+}
+
 static void
 o_tkhd(struct obuf *o, uint32_t flags, uint32_t id, uint64_t dur,
-    unsigned volume)
+    unsigned volume, uint64_t ctime)
 {
-	int v1 = dur > UINT32_MAX;
+	int v1 = dur > UINT32_MAX || ctime > UINT32_MAX;
 	size_t at = o_full(o, "tkhd", v1, flags);
 
-	o_zero(o, v1 ? 16 : 8);		/* creation, modification */
+	o_times(o, v1, ctime);
 	o_u32(o, id);
 	o_u32(o, 0);
 	o_uint(o, dur, v1 ? 8 : 4);
@@ -2074,12 +2097,12 @@ o_tkhd(struct obuf *o, uint32_t flags, uint32_t id, uint64_t dur,
 }
 
 static void
-o_mdhd(struct obuf *o, uint32_t timescale, uint64_t dur)
+o_mdhd(struct obuf *o, uint32_t timescale, uint64_t dur, uint64_t ctime)
 {
-	int v1 = dur > UINT32_MAX;
+	int v1 = dur > UINT32_MAX || ctime > UINT32_MAX;
 	size_t at = o_full(o, "mdhd", v1, 0);
 
-	o_zero(o, v1 ? 16 : 8);
+	o_times(o, v1, ctime);
 	o_u32(o, timescale);
 	o_uint(o, dur, v1 ? 8 : 4);
 	o_u16(o, 0x55C4);		/* "und" */
@@ -2170,7 +2193,8 @@ o_audio_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	int v1;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 3, 1, pl->movie_play, 0x100);	/* enabled, in movie */
+	/* Enabled, in the movie. */
+	o_tkhd(o, 3, 1, pl->movie_play, 0x100, w->ctime);
 	at = o_open(o, "edts");
 	v1 = pl->movie_play > UINT32_MAX || pl->priming > INT32_MAX;
 	{
@@ -2193,7 +2217,7 @@ o_audio_trak(struct obuf *o, const struct sp_mp4_writer *w,
 		o_close(o, tref);
 	}
 	mdia = o_open(o, "mdia");
-	o_mdhd(o, w->rate, w->media_dur);
+	o_mdhd(o, w->rate, w->media_dur, w->ctime);
 	o_hdlr(o, "soun", "SoundHandler");
 	minf = o_open(o, "minf");
 	at = o_full(o, "smhd", 0, 0);
@@ -2312,9 +2336,10 @@ o_text_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	uint64_t off;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 2, 2, pl->movie_play, 0);	/* in movie, not enabled */
+	/* In the movie, not enabled. */
+	o_tkhd(o, 2, 2, pl->movie_play, 0, w->ctime);
 	mdia = o_open(o, "mdia");
-	o_mdhd(o, w->rate, pl->play);
+	o_mdhd(o, w->rate, pl->play, w->ctime);
 	o_hdlr(o, "text", "SubtitleHandler");
 	minf = o_open(o, "minf");
 	at = o_open(o, "gmhd");
@@ -2411,10 +2436,10 @@ static void
 o_moov(struct obuf *o, const struct sp_mp4_writer *w, const struct plan *pl)
 {
 	size_t moov = o_open(o, "moov");
-	int v1 = pl->movie_play > UINT32_MAX;
+	int v1 = pl->movie_play > UINT32_MAX || w->ctime > UINT32_MAX;
 	size_t at = o_full(o, "mvhd", v1, 0);
 
-	o_zero(o, v1 ? 16 : 8);
+	o_times(o, v1, w->ctime);
 	o_u32(o, pl->movie_ts);
 	o_uint(o, pl->movie_play, v1 ? 8 : 4);
 	o_u32(o, 0x10000);

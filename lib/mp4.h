@@ -73,6 +73,8 @@ struct sp_mp4_info {
 	/* 1: the esds had no AudioSpecificConfig, so asc was made for
 	 * AAC-LC from the sample entry's rate and channels. */
 	int		 asc_guessed;
+	/* The mvhd creation time, seconds since 1904-01-01 UTC; 0: none. */
+	uint64_t	 creation_time;
 };
 
 struct sp_mp4;
@@ -192,6 +194,15 @@ void	sp_mp4_writer_edit(struct sp_mp4_writer *w, uint64_t priming,
 /* Set tag t to value (UTF-8, copied); NULL or "" removes it. */
 void	sp_mp4_writer_tag(struct sp_mp4_writer *w, enum sp_mp4_tag t,
 	    const char *value);
+
+/*
+ * When the audio was recorded, ms since 1970 (UTC), at its first sample
+ * played: the creation and modification times of the mvhd, tkhd and
+ * mdhd boxes (seconds since 1904, version 1 boxes past 2040), which
+ * ffprobe shows as creation_time.  Below 0 (the default): none, zeros.
+ * The (c)day tag is the caller's (SP_MP4_DATE), as it may say less.
+ */
+void	sp_mp4_writer_time(struct sp_mp4_writer *w, int64_t ms);
 
 /*
  * Add a chapter starting start samples into the presentation (after the

@@ -23,6 +23,7 @@
 #include "banned.h"
 
 #define BLOCK (64 * 1024)
+#define MP4_EPOCH_1970	2082844800u	/* 1904 to 1970, seconds */
 
 static void
 warn_in(json_t *rec, const char *msg)
@@ -194,6 +195,7 @@ probe_mp4(FILE *fp, json_t *rec, char *err, size_t errlen)
 {
 	struct sp_mp4 *m = sp_mp4_open(fp, err, errlen);
 	const struct sp_mp4_info *i;
+	char when[SP_INSTANT_LEN];
 	json_t *tags, *ch;
 	int64_t pad;
 	size_t k;
@@ -223,6 +225,12 @@ probe_mp4(FILE *fp, json_t *rec, char *err, size_t errlen)
 	}
 	if (i->fragmented)
 		json_object_set_new(rec, "fragmented", json_true());
+	/* The mvhd creation time: when it was recorded, as spaces-record
+	 * and spaces-clip write it (0: not given). */
+	if (i->creation_time > MP4_EPOCH_1970)
+		json_object_set_new(rec, "started_at", json_string(
+		    sp_fmt_instant((int64_t)(i->creation_time -
+		    MP4_EPOCH_1970) * 1000, when)));
 	tags = json_object();
 	set_str(tags, "title", i->title);
 	set_str(tags, "artist", i->artist);
@@ -257,7 +265,8 @@ probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
 	struct sp_opus_chapter *c;
 	json_t *tags, *ch;
 	const char *eq;
-	char key[64];
+	char key[64], when[SP_INSTANT_LEN];
+	int64_t at;
 	size_t k, n;
 	int rc;
 
@@ -298,6 +307,11 @@ probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
 		set_str(tags, key, eq + 1);
 	}
 	json_object_set_new(rec, "tags", tags);
+	/* A DATE with a time of day says when it was recorded. */
+	if ((eq = sp_opus_tags_get(t, "DATE")) != NULL &&
+	    strchr(eq, 'T') != NULL && sp_parse_instant(eq, "UTC", &at) == 0)
+		json_object_set_new(rec, "started_at", json_string(
+		    sp_fmt_instant(at, when)));
 	if ((n = sp_opus_chapters(t, &c)) > 0) {
 		ch = json_array();
 		for (k = 0; k < n; k++)
@@ -620,4 +634,23 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
 		return NULL;
 	}
 	return rec;
+}
+
+int
+sp_probe_recorded(const char *path, int64_t *ms)
+{
+	struct sp_probe_opts o;
+	const char *at;
+	char err[256];
+	json_t *rec;
+	int rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	if ((rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
+		return -1;
+	if ((at = sp_json_str(rec, "started_at")) != NULL &&
+	    sp_parse_instant(at, "UTC", ms) == 0)
+		rc = 0;
+	json_decref(rec);
+	return rc;
 }

@@ -476,4 +476,35 @@ t_case 'hidden chapters (toc false): out of every table of contents, kept in JSO
 	diff -u want got
 '
 
+t_case 'the recording time: M4A creation time and (c)day, MP3 TDRC, Opus and FLAC DATE (ffprobe, mutagen, mediainfo)' '
+	# space-chunks.aac starts at 2022-03-22T19:26:24.178Z (spaces-info.t
+	# works it out from the NTP tag); a clip from 1 s starts a second on.
+	for f in m4a mp3 opus flac; do
+		run spaces-clip -s 1 -o c.$f "$AAC/space-chunks.aac" && status 0 || exit 1
+	done &&
+	ffprobe -v error -show_entries format_tags=creation_time,date -of default=nw=1 c.m4a >got &&
+	printf "TAG:creation_time=2022-03-22T19:26:25.000000Z\nTAG:date=2022-03-22T19:26:25Z\n" >want &&
+	diff -u want got &&
+	[ "$(ffprobe -v error -show_entries stream_tags=creation_time -of csv=p=0 c.m4a | sort -u)" = 2022-03-22T19:26:25.000000Z ] &&
+	mediainfo --Inform="General;%Recorded_Date%|%Encoded_Date%" c.m4a >got &&
+	echo "2022-03-22 19:26:25 UTC|2022-03-22 19:26:25 UTC" >want && diff -u want got &&
+	/usr/bin/python3 -c "
+import sys
+from mutagen.mp4 import MP4
+from mutagen.id3 import ID3
+from mutagen.oggopus import OggOpus
+from mutagen.flac import FLAC
+print(MP4(\"c.m4a\").tags[\"\\xa9day\"][0], ID3(\"c.mp3\")[\"TDRC\"], OggOpus(\"c.opus\")[\"date\"][0], FLAC(\"c.flac\")[\"date\"][0])" >got &&
+	echo "2022-03-22T19:26:25Z 2022-03-22 19:26:25 2022-03-22T19:26:25Z 2022-03-22T19:26:25Z" >want &&
+	diff -u want got &&
+	spaces-info -j c.m4a c.opus | jq -r .started_at >got &&
+	printf "2022-03-22T19:26:25.000Z\n2022-03-22T19:26:25.000Z\n" >want && diff -u want got &&
+	run spaces-clip -s 0.5 -o d.m4a c.m4a && status 0 &&
+	[ "$(spaces-info -j d.m4a | jq -r .started_at)" = 2022-03-22T19:26:25.000Z ] &&
+	run spaces-clip -o e.m4a "$AAC/speech-3s.aac" && status 0 &&
+	[ "$(spaces-info -j e.m4a | jq -r ".started_at, .tags.date")" = "null
+null" ] &&
+	[ -z "$(ffprobe -v error -show_entries format_tags=creation_time -of csv=p=0 e.m4a)" ]
+'
+
 t_end

@@ -461,7 +461,7 @@ test_meta(struct src *aac, struct src *opus)
 	};
 	struct sp_chapters chs = { cv, 3 };
 	struct sp_cut_meta m = { "A title", "Host", "Spaces", "a comment",
-	    "2024-05-01", &chs };
+	    "2024-05-01", &chs, 1714590000123LL };
 	struct sp_cut_result r;
 	char *out, *cmd, *s;
 
@@ -477,6 +477,17 @@ test_meta(struct src *aac, struct src *opus)
 	T_OK(strstr(s, "start=0\nTAG:title=Intro\n") &&
 	    strstr(s, "start=24000\nTAG:title=Second part\n") &&
 	    !strstr(s, "Beyond"));
+	free(s);
+	free(cmd);
+	/* The recording time: ffprobe's creation_time (mvhd, whole s). */
+	cmd = sp_xasprintf("ffprobe -v error -show_entries format_tags="
+	    "creation_time:stream_tags=creation_time -of default=nw=1 '%s'",
+	    out);
+	s = run(cmd);
+	/* The movie, then the audio and chapter tracks. */
+	T_STR(s, "TAG:creation_time=2024-05-01T19:00:00.000000Z\n"
+	    "TAG:creation_time=2024-05-01T19:00:00.000000Z\n"
+	    "TAG:creation_time=2024-05-01T19:00:00.000000Z\n");
 	free(s);
 	free(cmd);
 	unlink(out);
