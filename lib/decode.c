@@ -1,6 +1,8 @@
 /* decode: any supported audio input to interleaved float PCM. */
 #include <sys/stat.h>
 
+#include <dlfcn.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mpg123.h>
 #include <neaacdec.h>
 #include <opusfile.h>
 #include <sndfile.h>
@@ -852,6 +855,38 @@ opus_read(struct sp_decoder *d, float *buf, size_t frames)
 }
 
 /* ---- libsndfile ---- */
+
+/*
+ * libsndfile decodes MP3 with libmpg123, which prints its own notes and
+ * errors ("Note: Trying to resync...", "[src/libmpg123/layer3.c:...]
+ * error: dequantization failed!") on the standard error, -q or not, and
+ * libsndfile has no way to pass it MPG123_QUIET.  So the mpg123_new that
+ * libsndfile calls is this one, which the executable's symbol table puts
+ * first: the real one (the next in the search order), made quiet.  What
+ * decoding comes to is then said by our own messages: the error that
+ * stops it, or the samples that are missing.
+ */
+mpg123_handle *
+mpg123_new(const char *decoder, int *error)
+{
+	static mpg123_handle *(*real_new)(const char *, int *);
+	static int (*real_param)(mpg123_handle *, enum mpg123_parms, long,
+	    double);
+	mpg123_handle *mh;
+
+	if (real_new == NULL) {
+		*(void **)&real_new = dlsym(RTLD_NEXT, "mpg123_new");
+		*(void **)&real_param = dlsym(RTLD_NEXT, "mpg123_param2");
+	}
+	if (real_new == NULL) {
+		if (error != NULL)
+			*error = MPG123_ERR;
+		return NULL;
+	}
+	if ((mh = real_new(decoder, error)) != NULL && real_param != NULL)
+		real_param(mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0.0);
+	return mh;
+}
 
 static sf_count_t
 sf_cb_len(void *s)

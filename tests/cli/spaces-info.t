@@ -419,4 +419,23 @@ t_case 'an endless input is refused at once; a pipe is kept in $TMPDIR' '
 	status 0 && jq_is .samples 19200 && [ -z "$(ls -A tmp)" ]
 '
 
+t_case 'a damaged MP3: no libmpg123 noise, only our own messages' '
+	python3 - "$PCM/stereo-44k.mp3" <<-EOF &&
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	for i in range(len(b) // 3, len(b) // 3 + 400, 7):
+	    b[i] ^= 0xFF
+	open("bad.mp3", "wb").write(b)
+	open("cut.mp3", "wb").write(b[:len(b) // 2])
+	EOF
+	for f in bad.mp3 cut.mp3; do
+		run spaces-info -j --loudness $f &&
+		! grep -q -e mpg123 -e "^Note:" -e "^Warning:" -e "^\[src" err &&
+		{ err_empty || ! grep -v "^spaces-info: " err; } || { cat err; exit 1; }
+		run spaces-clip -q -o $f.wav $f &&
+		! grep -q -e mpg123 -e "^Note:" -e "^Warning:" -e "^\[src" err &&
+		{ err_empty || { err_one_line && err_has "^spaces-clip: "; }; } || { cat err; exit 1; }
+	done
+'
+
 t_end
