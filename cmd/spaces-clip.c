@@ -1,4 +1,6 @@
 /* spaces-clip: sample-accurate lossless clips and podcast-ready exports. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -6,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chapters.h"
@@ -21,6 +24,7 @@
 #include "measure.h"
 #include "oggopus.h"
 #include "options.h"
+#include "probe.h"
 #include "progress.h"
 #include "render.h"
 #include "timefmt.h"
@@ -118,7 +122,74 @@ struct run {
 	struct sp_decoder *dec;		/* transcode path */
 	unsigned	 rate;
 	uint64_t	 total;
+	int64_t		 recorded;	/* ms since 1970 at sample 0; -1 */
 };
+
+/* The files this run has written, to tell one from a file it found. */
+struct made {
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+static struct made *made;
+static size_t nmade;
+
+static void
+remember(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return;
+	made = sp_xreallocarray(made, nmade + 1, sizeof(*made));
+	made[nmade].dev = st.st_dev;
+	made[nmade].ino = st.st_ino;
+	nmade++;
+}
+
+static int
+made_here(const char *path)
+{
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	for (i = 0; i < nmade; i++)
+		if (made[i].dev == st.st_dev && made[i].ino == st.st_ino)
+			return 1;
+	return 0;
+}
+
+/*
+ * path (owned, freed here), or, when this run already wrote it (two
+ * titles that give one slug: "Intro" and "Intro!"), the first of
+ * "name-2.ext", "name-3.ext"... it did not write, said on stderr.
+ * Another clip's output is never replaced, with -f or without.
+ */
+static char *
+unique_name(char *path, size_t index)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	char *alt = NULL;
+	size_t stem;
+	unsigned k;
+
+	if (!made_here(path))
+		return path;
+	if (dot == NULL || (slash && dot < slash) || dot == path ||
+	    dot == slash + 1)
+		dot = path + strlen(path);
+	stem = (size_t)(dot - path);
+	for (k = 2; alt == NULL || made_here(alt); k++) {
+		free(alt);
+		alt = sp_xasprintf("%.*s-%u%s", (int)stem, path, k, dot);
+	}
+	sp_warnx("clip %zu: '%s' is an output of this run already; it goes "
+	    "to '%s'", index, path, alt);
+	free(path);
+	return alt;
+}
 
 /* stdin kept in a file: removed however we exit. */
 static char *spool;
@@ -224,18 +295,43 @@ open_input(struct run *r)
 		sp_errx(SP_EXIT_USAGE, "'%s': %s output is a lossless cut of AAC "
 		    "input only (no AAC encoder here); for processed audio "
 		    "choose opus, mp3, flac or wav", r->name, r->format);
+	/* An MP3 without a Xing frame: counted, as spaces-info counts it. */
+	if (sp_decode_count(r->dec) != 0)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name,
+		    sp_decode_error(r->dec));
 	r->rate = sp_decode_info(r->dec)->sample_rate;
 	r->total = sp_decode_info(r->dec)->total;
-	if (!sp_decode_info(r->dec)->total_known)
-		sp_errx(SP_EXIT_USAGE, "'%s': its length is not known", r->name);
 }
 
-/* Opus comments from the tags and the clip's chapters. */
+/*
+ * When the clip's first sample (start, in samples) was recorded, as an
+ * ISO 8601 UTC date and time to the second ("2024-05-01T19:00:00Z"), or
+ * without the zone for ID3 (TDRC is a subset of ISO 8601 without one);
+ * "" when the input does not say.
+ */
+static const char *
+clip_date(const struct run *r, uint64_t start, int id3, char buf[32])
+{
+	struct tm tm;
+	time_t t;
+
+	buf[0] = '\0';
+	if (r->recorded < 0)
+		return buf;
+	t = (time_t)((r->recorded + llround((double)start * 1000 / r->rate)) /
+	    1000);
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(buf, 32, id3 ? "%Y-%m-%dT%H:%M:%S" :
+		    "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* Opus (and FLAC) comments from the tags and the clip's chapters. */
 static void
 opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
-    struct sp_opus_tags *t)
+    uint64_t start, struct sp_opus_tags *t)
 {
-	size_t i;
+	char date[32];
 
 	sp_opus_tags_init(t);
 	sp_opus_tags_set_vendor(t, "spaces " SP_VERSION);
@@ -247,9 +343,9 @@ opus_tags(struct run *r, const char *title, const struct sp_chapters *ch,
 		sp_opus_tags_add(t, "ALBUM", r->album);
 	if (r->comment)
 		sp_opus_tags_add(t, "DESCRIPTION", r->comment);
-	for (i = 0; i < ch->n && i < 999; i++)
-		sp_opus_tags_add_chapter(t, (unsigned)i + 1, (uint64_t)llround(
-		    ch->v[i].start * 1000), ch->v[i].title);
+	if (*clip_date(r, start, 0, date))
+		sp_opus_tags_add(t, "DATE", date);
+	sp_opus_tags_add_chapters(t, ch, INFINITY);
 }
 
 static void
@@ -299,6 +395,7 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	struct sp_id3w_tags it;
 	struct sp_encoder *e;
 	unsigned char *tag;
+	char date[32];
 	size_t len;
 	int rc;
 
@@ -310,7 +407,7 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 	sp_progress_init(&r->bar, gain ? "correct" : "transcode",
 	    sp_render_work(&ro, end - start), r->quiet);
 	enc_opts(r, &ro, &eo);
-	opus_tags(r, title, ch, &ot);
+	opus_tags(r, title, ch, start, &ot);
 	eo.opus_tags = &ot;
 	if (eo.format == SP_ENC_MP3) {
 		/* ID3v2 with CHAP frames under a CTOC, before the stream. */
@@ -319,6 +416,8 @@ transcode(struct run *r, uint64_t start, uint64_t end, const char *title,
 		it.artist = r->artist;
 		it.album = r->album;
 		it.comment = r->comment;
+		if (*clip_date(r, start, 1, date))
+			it.date = date;
 		tag = sp_id3w_build(&it, ch, (double)(end - start) / r->rate,
 		    &len);
 		rc = fwrite(tag, 1, len, fp) == len ? 0 : -1;
@@ -452,6 +551,7 @@ static void
 one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 {
 	char err[400], a[SP_DURATION_LEN], b[SP_DURATION_LEN], *path = NULL;
+	char date[32];
 	struct sp_chapters ch;
 	struct sp_atomic out;
 	struct sp_cut_result cr;
@@ -462,7 +562,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	uint64_t start, end;
 	FILE *fp, *jf;
 	json_t *rec;
-	int fail = 0, encodes = 1;
+	int fail = 0, encodes = 1, rc;
 
 	start = (uint64_t)llround(c->start * r->rate);
 	end = c->end < 0 ? r->total : (uint64_t)llround(c->end * r->rate);
@@ -485,6 +585,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    sizeof(err));
 		if (path == NULL)
 			sp_errx(SP_EXIT_USAGE, "-o '%s': %s", r->output, err);
+		path = unique_name(path, index);
 	} else
 		path = sp_xstrdup(r->output);
 	if (sp_atomic_open(&out, path, r->force) != 0) {
@@ -507,11 +608,13 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.artist = r->artist;
 		meta.album = r->album;
 		meta.comment = r->comment;
-		meta.date = NULL;
+		meta.date = *clip_date(r, start, 0, date) ? date : NULL;
+		meta.time = r->recorded < 0 ? -1 : r->recorded +
+		    llround((double)start * 1000 / r->rate);
 		meta.chapters = &ch;
-		if (sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
-		    sizeof(err)) != 0)
-			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
+		if ((rc = sp_cut(r->cut, r->format, start, end, &meta, fp,
+		    &cr, err, sizeof(err))) != 0)
+			fail = rc == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE;
 	} else {
 		if (transcode(r, start, end, title, &ch, fp, NULL, &rr, err,
 		    sizeof(err)) != 0)
@@ -544,6 +647,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		free(path);
 		return;
 	}
+	if (many)
+		remember(path);
 	if (!cr.exact && !r->quiet)
 		sp_warnx("'%s': raw ADTS is frame-accurate only: it runs from "
 		    "%s to %s", path, sp_fmt_duration((double)cr.start / r->rate,
@@ -555,6 +660,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    c->start, err, sizeof(err)) : sp_xstrdup(r->chjson);
 		struct sp_atomic ja;
 
+		if (jp && many)
+			jp = unique_name(jp, index);
 		if (jp == NULL || sp_atomic_open(&ja, jp, r->force) != 0) {
 			if (jp && errno == EEXIST) {
 				sp_warnx("'%s' exists; kept (use -f to replace "
@@ -570,7 +677,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 			    sp_atomic_commit(&ja) != 0) {
 				sp_warn("cannot write '%s'", jp);
 				worse(r, SP_EXIT_ENV);
-			}
+			} else if (many)
+				remember(jp);
 		}
 		free(jp);
 	}
@@ -735,8 +843,10 @@ main(int argc, char *argv[])
 	if (cfile) {
 		if ((fp = sp_open_in(cfile)) == NULL)
 			sp_err(SP_EXIT_USAGE, "cannot open '%s'", cfile);
+		/* Unreadable input (a directory) is bad input, as a missing
+		 * file is. */
 		if (sp_cliplist_read(&clips, fp, bad_line, &r) < 0)
-			sp_err(SP_EXIT_ENV, "cannot read '%s'", cfile);
+			sp_err(SP_EXIT_USAGE, "cannot read '%s'", cfile);
 		sp_close_in(fp);
 		if (clips.n == 0)
 			sp_errx(r.status ? r.status : SP_EXIT_USAGE,
@@ -771,6 +881,14 @@ main(int argc, char *argv[])
 		r.path = spool;
 	}
 	open_input(&r);
+	/* When it was recorded, for each clip's date and creation time. */
+	if (sp_probe_recorded(r.path, &r.recorded) != 0)
+		r.recorded = -1;
+	if (strcmp(r.format, "mp3") == 0 && r.bitrate > 0 && !r.quiet &&
+	    sp_encode_mp3_bitrate(r.rate, r.bitrate) != r.bitrate)
+		sp_warnx("--bitrate %u: MP3 at %u Hz has no such bitrate; it "
+		    "is encoded at %u kb/s, the nearest", r.bitrate, r.rate,
+		    sp_encode_mp3_bitrate(r.rate, r.bitrate));
 	for (i = 0; i < clips.n; i++)
 		one_clip(&r, i + 1, &clips.v[i], many);
 
@@ -781,6 +899,7 @@ main(int argc, char *argv[])
 	sp_decode_close(r.dec);
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);
+	free(made);
 	if (sp_close_stdout() != 0)
 		worse(&r, SP_EXIT_ENV);
 	return r.status;

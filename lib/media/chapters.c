@@ -41,6 +41,7 @@ sp_chapters_release(struct sp_chapters *c)
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].title);
 		free(c->v[i].url);
+		free(c->v[i].img);
 	}
 	free(c->v);
 	sp_chapters_init(c);
@@ -52,18 +53,33 @@ clean_start(double start)
 	return isfinite(start) && start > 0 ? start : 0;
 }
 
-/* Append without sorting; the strings are stolen. */
+/* Append ch without sorting; its strings are stolen. */
 static void
-push(struct sp_chapters *c, double start, char *title, char *url)
+push_chapter(struct sp_chapters *c, const struct sp_chapter *ch)
 {
 	/* Grow by powers of two: n is a power of two exactly when full. */
 	if ((c->n & (c->n - 1)) == 0)
 		c->v = sp_xreallocarray(c->v, c->n ? c->n * 2 : 4,
 		    sizeof(*c->v));
-	c->v[c->n].start = start;
-	c->v[c->n].title = title;
-	c->v[c->n].url = url;
-	c->n++;
+	c->v[c->n++] = *ch;
+}
+
+static void
+push(struct sp_chapters *c, double start, char *title, char *url)
+{
+	struct sp_chapter ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.start = start;
+	ch.title = title;
+	ch.url = url;
+	push_chapter(c, &ch);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s && *s ? sp_xstrdup(s) : NULL;
 }
 
 void
@@ -71,12 +87,38 @@ sp_chapters_add(struct sp_chapters *c, double start, const char *title,
     const char *url)
 {
 	struct sp_chapter ch;
-	size_t lo, hi, mid;
 
-	start = clean_start(start);
+	memset(&ch, 0, sizeof(ch));
+	ch.start = start;
+	ch.title = (char *)title;
+	ch.url = (char *)url;
+	sp_chapters_add_chapter(c, &ch);
+}
+
+size_t
+sp_chapters_visible(const struct sp_chapters *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += !c->v[i].hidden;
+	return n;
+}
+
+void
+sp_chapters_add_chapter(struct sp_chapters *c, const struct sp_chapter *in)
+{
+	struct sp_chapter ch;
+	size_t lo, hi, mid;
+	double start = clean_start(in->start);
+
+	ch.start = start;
+	ch.title = sp_xstrdup(in->title ? in->title : "");
+	ch.url = dup_or_null(in->url);
+	ch.img = dup_or_null(in->img);
+	ch.hidden = in->hidden != 0;
 	/* Append, then move it back: in-order adds cost no memmove. */
-	push(c, start, sp_xstrdup(title ? title : ""),
-	    url && *url ? sp_xstrdup(url) : NULL);
+	push_chapter(c, &ch);
 	/* Insert after every chapter that does not start later (stable). */
 	lo = 0;
 	hi = c->n - 1;
@@ -286,7 +328,8 @@ static int
 read_json(struct sp_chapters *out, const char *b, size_t n, char *err,
     size_t errlen)
 {
-	json_t *root, *arr, *ch, *title, *url, *ver;
+	json_t *root, *arr, *ch, *title, *url, *img, *toc, *ver;
+	struct sp_chapter c;
 	json_error_t je;
 	size_t i;
 	double start;
@@ -331,12 +374,22 @@ read_json(struct sp_chapters *out, const char *b, size_t n, char *err,
 		url = json_object_get(ch, "url");
 		if (url != NULL && !json_is_string(url) && !json_is_null(url))
 			BAD("\"url\" is not a string");
+		img = json_object_get(ch, "img");
+		if (img != NULL && !json_is_string(img) && !json_is_null(img))
+			BAD("\"img\" is not a string");
+		toc = json_object_get(ch, "toc");
+		if (toc != NULL && !json_is_boolean(toc) && !json_is_null(toc))
+			BAD("\"toc\" is not true or false");
 #undef BAD
 		/* jansson has checked the UTF-8 and refused NUL. */
-		push(out, start, sp_xstrdup(json_is_string(title) ?
-		    json_string_value(title) : ""),
-		    json_is_string(url) && *json_string_value(url) ?
-		    sp_xstrdup(json_string_value(url)) : NULL);
+		memset(&c, 0, sizeof(c));
+		c.start = start;
+		c.title = sp_xstrdup(json_is_string(title) ?
+		    json_string_value(title) : "");
+		c.url = dup_or_null(json_string_value(url));
+		c.img = dup_or_null(json_string_value(img));
+		c.hidden = json_is_false(toc);
+		push_chapter(out, &c);
 	}
 	rc = 0;
 out:
@@ -581,7 +634,7 @@ sp_chapters_read(struct sp_chapters *c, FILE *fp, char *err, size_t errlen)
 	}
 	/* The new ones after the old, then one stable sort. */
 	for (i = 0; i < got.n; i++)
-		push(c, got.v[i].start, got.v[i].title, got.v[i].url);
+		push_chapter(c, &got.v[i]);
 	free(got.v);
 	sort_chapters(c);
 	return 0;
@@ -591,20 +644,33 @@ void
 sp_chapters_clip(const struct sp_chapters *in, double start, double end,
     struct sp_chapters *out)
 {
-	size_t i, first;
+	struct sp_chapter ch;
+	size_t i, first, k;
 
 	sp_chapters_init(out);
 	if (!(end > start))	/* NaN too */
 		return;
 	for (first = 0; first < in->n && in->v[first].start < start; first++)
 		;
-	/* The chapter that runs into the clip, unless one starts with it. */
-	if (first > 0 && (first == in->n || in->v[first].start > start))
-		sp_chapters_add(out, 0, in->v[first - 1].title,
-		    in->v[first - 1].url);
-	for (i = first; i < in->n && in->v[i].start < end; i++)
-		sp_chapters_add(out, in->v[i].start - start, in->v[i].title,
-		    in->v[i].url);
+	/* The chapter that runs into the clip, unless one starts with it;
+	 * a hidden one (an image, say) with the visible one it lies in. */
+	if (first > 0 && (first == in->n || in->v[first].start > start)) {
+		for (k = first; k > 0 && in->v[k - 1].hidden; k--)
+			;
+		if (k > 0 && k < first) {
+			ch = in->v[k - 1];
+			ch.start = 0;
+			sp_chapters_add_chapter(out, &ch);
+		}
+		ch = in->v[first - 1];
+		ch.start = 0;
+		sp_chapters_add_chapter(out, &ch);
+	}
+	for (i = first; i < in->n && in->v[i].start < end; i++) {
+		ch = in->v[i];
+		ch.start -= start;
+		sp_chapters_add_chapter(out, &ch);
+	}
 }
 
 int
@@ -636,6 +702,13 @@ sp_chapters_write_json(const struct sp_chapters *c, FILE *fp)
 				goto badutf8;
 			json_object_set_new(o, "url", t);
 		}
+		if (c->v[i].img && *c->v[i].img) {
+			if ((t = json_string(c->v[i].img)) == NULL)
+				goto badutf8;
+			json_object_set_new(o, "img", t);
+		}
+		if (c->v[i].hidden)
+			json_object_set_new(o, "toc", json_false());
 	}
 	/* 15 digits: ms of any time up to SP_CHAPTERS_MAXTIME, and no
 	 * 0.30000000000000004. */

@@ -15,6 +15,9 @@ struct sp_chapter {
 	double	 start;
 	char	*title;		/* never NULL; "" when untitled */
 	char	*url;		/* NULL when there is none */
+	char	*img;		/* an image's URL; NULL when there is none */
+	int	 hidden;	/* "toc": false: a marker, not in the table of
+				 * contents (players list only the others) */
 };
 /* Sorted by start; chapters with equal starts keep the order they came in. */
 struct sp_chapters {
@@ -33,6 +36,11 @@ void	sp_chapters_release(struct sp_chapters *c);
  */
 void	sp_chapters_add(struct sp_chapters *c, double start, const char *title,
 	    const char *url);
+/* The same with every field of ch (its strings copied). */
+void	sp_chapters_add_chapter(struct sp_chapters *c,
+	    const struct sp_chapter *ch);
+/* How many chapters are not hidden (those a table of contents lists). */
+size_t	sp_chapters_visible(const struct sp_chapters *c);
 
 /*
  * Read a chapter file, appending its chapters to c.  The format is sniffed
@@ -40,8 +48,8 @@ void	sp_chapters_add(struct sp_chapters *c, double start, const char *title,
  *  - Podcasting 2.0 JSON chapters: an object that starts with "{":
  *    {"version":"1.2.0","chapters":[{"startTime":12.5,"title":"…",
  *    "url":"…"}]}; startTime is required (a number, or a string holding
- *    one), title and url optional, other members (img, toc, endTime…)
- *    ignored;
+ *    one), title, url, img and toc (a boolean; false: hidden) optional,
+ *    other members (endTime, location…) ignored;
  *  - FFMETADATA as ffmpeg writes it: a first line ";FFMETADATA1" (or a
  *    first "[CHAPTER]"), then [CHAPTER] sections of TIMEBASE=num/den
  *    (default 1/1000000000, as ffmpeg), START=, END= (ignored) and
@@ -60,8 +68,9 @@ int	sp_chapters_read(struct sp_chapters *c, FILE *fp, char *err,
 /*
  * The chapters of a clip [start, end) of the source, shifted to start at
  * 0: the chapter running at start (the last one that began before it, when
- * none begins exactly at start) becomes a chapter at 0 with its title and
- * url; those at or after end are dropped.  end may be INFINITY (to the end
+ * none begins exactly at start) becomes a chapter at 0 with its title,
+ * url, img and toc, and when it is hidden so does the last visible one
+ * before it; those at or after end are dropped.  end may be INFINITY (to the end
  * of the source); an empty clip has no chapters.  out is initialised here
  * (new; release it) and must not be in.
  */
@@ -71,7 +80,7 @@ void	sp_chapters_clip(const struct sp_chapters *in, double start,
 /*
  * Podcasting 2.0 JSON chapters (version "1.2.0") to fp: startTime rounded
  * to the millisecond (an integer when whole), title when not empty, url
- * when there is one.  0, or -1 on a write error (errno set) or a string
+ * and img when there are, "toc": false for a hidden one.  0, or -1 on a write error (errno set) or a string
  * that is not UTF-8 (EILSEQ).
  */
 int	sp_chapters_write_json(const struct sp_chapters *c, FILE *fp);

@@ -398,9 +398,12 @@ m4a_meta(struct sp_mp4_writer *w, const struct sp_cut_meta *meta,
 	sp_mp4_writer_tag(w, SP_MP4_ALBUM, meta->album);
 	sp_mp4_writer_tag(w, SP_MP4_COMMENT, meta->comment);
 	sp_mp4_writer_tag(w, SP_MP4_DATE, meta->date);
+	sp_mp4_writer_time(w, meta->time);
 	for (i = 0; meta->chapters && i < meta->chapters->n; i++) {
 		t = meta->chapters->v[i].start * rate;
-		if (!(t >= 0) || t >= (double)len)
+		/* No place for a hidden one in chpl or the chapter track. */
+		if (!(t >= 0) || t >= (double)len ||
+		    meta->chapters->v[i].hidden)
 			continue;
 		sp_mp4_writer_chapter(w, (uint64_t)llround(t),
 		    meta->chapters->v[i].title ? meta->chapters->v[i].title :
@@ -447,8 +450,9 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 		    errlen) != 0)
 			goto out;
 		if (sp_mp4_writer_add(w, au, len, AAC_FRAME) != 0) {
-			sp_fail(err, errlen, "cannot add AAC frame %" PRIu64
-			    ": %s", f, strerror(errno));
+			sp_fail(err, errlen, "cannot keep AAC frame %" PRIu64
+			    " in a temporary file: %s", f, strerror(errno));
+			rc = -2;
 			goto out;
 		}
 	}
@@ -548,9 +552,7 @@ opus_meta(struct sp_opus_tags *t, const struct sp_cut_meta *meta,
 	static const char *names[] = { "TITLE", "ARTIST", "ALBUM",
 	    "DESCRIPTION", "DATE" };
 	const char *v[5];
-	unsigned num = 1;
 	size_t i;
-	double ms;
 
 	if (meta == NULL)
 		return;
@@ -562,15 +564,7 @@ opus_meta(struct sp_opus_tags *t, const struct sp_cut_meta *meta,
 	for (i = 0; i < 5; i++)
 		if (v[i] != NULL && *v[i] != '\0')
 			sp_opus_tags_add(t, names[i], v[i]);
-	for (i = 0; meta->chapters && i < meta->chapters->n; i++) {
-		ms = meta->chapters->v[i].start * 1000;
-		if (!(ms >= 0) || ms * 48 >= (double)len)
-			continue;
-		if (sp_opus_tags_add_chapter(t, num, (uint64_t)llround(ms),
-		    meta->chapters->v[i].title ? meta->chapters->v[i].title :
-		    "") == 0)
-			num++;
-	}
+	sp_opus_tags_add_chapters(t, meta->chapters, (double)len / 48000);
 }
 
 /*
@@ -674,8 +668,11 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 		    (double)s->total / s->rate);
 		return -1;
 	}
-	if (strcmp(kind, "aac") == 0 && aac)
-		return cut_adts(s, start, end, fp, r, err, errlen);
+	if (strcmp(kind, "aac") == 0 && aac) {
+		if ((rc = cut_adts(s, start, end, fp, r, err, errlen)) != 0)
+			return ferror(fp) ? -2 : -1;
+		return 0;
+	}
 	if (strcmp(kind, "m4a") == 0 && aac)
 		rc = cut_m4a(s, start, end, meta, fp, err, errlen);
 	else if (strcmp(kind, "opus") == 0 && !aac)
@@ -686,7 +683,7 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 		return -1;
 	}
 	if (rc != 0)
-		return -1;
+		return rc == -2 || ferror(fp) ? -2 : -1;
 	r->start = start;
 	r->end = end;
 	r->out_samples = end - start;

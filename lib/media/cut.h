@@ -68,6 +68,9 @@ struct sp_cut_result {
 struct sp_cut_meta {
 	const char	*title, *artist, *album, *comment, *date;
 	const struct sp_chapters *chapters;
+	/* When the cut's first sample was recorded, ms since 1970; M4A:
+	 * the mvhd/tkhd/mdhd creation time.  Below 0: not known. */
+	int64_t		 time;
 };
 
 /*
@@ -78,9 +81,11 @@ struct sp_cut_meta {
  *   "aac"  from AAC: raw ADTS frames, from the frame holding start to the
  *          frame holding end - 1 (exact 0);
  *   "opus" from Opus: sample-exact, pre-roll >= 80 ms.
- * meta may be NULL.  Returns 0 with *r filled, or -1 with err (end past
- * the end: the message gives the real duration; start >= end; a kind the
- * codec cannot take losslessly; a read or write error).
+ * meta may be NULL.  Returns 0 with *r filled; -1 with err for the input
+ * or the request (end past the end: the message gives the real duration;
+ * start >= end; a kind the codec cannot take losslessly; damaged input);
+ * -2 with err when fp or a temporary file could not be written (a full
+ * disk, a missing $TMPDIR): the environment, not the input.
  */
 int	sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 	    uint64_t end, const struct sp_cut_meta *meta, FILE *fp,

@@ -1,6 +1,8 @@
 /* decode: any supported audio input to interleaved float PCM. */
 #include <sys/stat.h>
 
+#include <dlfcn.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -8,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <mpg123.h>
 #include <neaacdec.h>
 #include <opusfile.h>
 #include <sndfile.h>
@@ -41,6 +45,7 @@
 #define ADTS_STEP	256	/* bytes fed to the parser at a time */
 #define ADTS_EVERY	64	/* frames between index entries */
 #define HEAD_MAX	(4u << 20)	/* pipe bytes held for sniffing */
+#define SPILL_MAX	((uint64_t)4 << 30)	/* pipe bytes kept in a file */
 #define CHUNK		65536
 
 enum { K_ADTS = 1, K_MP4, K_OPUS, K_SNDFILE };
@@ -150,25 +155,63 @@ src_rewind(struct sp_decoder *d, uint64_t off)
 	return 0;
 }
 
-/* Copy the held head and the rest of a pipe to an unnamed temporary file,
- * which then replaces it: for formats that must seek. */
+/*
+ * An unnamed temporary file in $TMPDIR (else /tmp), as the rest of the
+ * toolkit makes them; tmpfile(3) would take P_tmpdir whatever TMPDIR
+ * says.  Unlinked at once: nothing is left behind, whatever happens.
+ */
+static FILE *
+spill_file(struct sp_decoder *d)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	FILE *t = NULL;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = sp_xasprintf("%s/spaces-pipe.XXXXXX", dir);
+	if ((fd = mkstemp(path)) == -1 || unlink(path) != 0 ||
+	    (t = fdopen(fd, "w+b")) == NULL) {
+		seterr(d, "cannot make a temporary file in '%s': %s", dir,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+	}
+	free(path);
+	return t;
+}
+
+/*
+ * Copy the held head and the rest of a pipe to an unnamed temporary file,
+ * which then replaces it: for formats that must seek.  At most SPILL_MAX
+ * bytes: an endless pipe must not fill the disk.
+ */
 static int
 spill(struct sp_decoder *d)
 {
 	FILE *t;
 	uint8_t *buf;
+	uint64_t total = 0;
 	size_t k;
 
 	if (d->seekable)
 		return 0;
-	if ((t = tmpfile()) == NULL) {
-		seterr(d, "cannot make a temporary file: %s", strerror(errno));
+	if ((t = spill_file(d)) == NULL)
 		return -1;
-	}
 	buf = sp_xmalloc(CHUNK);
-	while ((k = src_read(d, buf, CHUNK)) > 0)
+	while ((k = src_read(d, buf, CHUNK)) > 0) {
+		if ((total += k) > SPILL_MAX) {
+			free(buf);
+			fclose(t);
+			seterr(d, "a pipe of more than %u GiB: too long to keep "
+			    "in a temporary file; give it as a file",
+			    (unsigned)(SPILL_MAX >> 30));
+			return -1;
+		}
 		if (fwrite(buf, 1, k, t) != k)
 			break;
+	}
 	free(buf);
 	if (ferror(d->fp) || ferror(t) || fflush(t) != 0) {
 		seterr(d, "cannot copy the input to a temporary file: %s",
@@ -813,6 +856,38 @@ opus_read(struct sp_decoder *d, float *buf, size_t frames)
 
 /* ---- libsndfile ---- */
 
+/*
+ * libsndfile decodes MP3 with libmpg123, which prints its own notes and
+ * errors ("Note: Trying to resync...", "[src/libmpg123/layer3.c:...]
+ * error: dequantization failed!") on the standard error, -q or not, and
+ * libsndfile has no way to pass it MPG123_QUIET.  So the mpg123_new that
+ * libsndfile calls is this one, which the executable's symbol table puts
+ * first: the real one (the next in the search order), made quiet.  What
+ * decoding comes to is then said by our own messages: the error that
+ * stops it, or the samples that are missing.
+ */
+mpg123_handle *
+mpg123_new(const char *decoder, int *error)
+{
+	static mpg123_handle *(*real_new)(const char *, int *);
+	static int (*real_param)(mpg123_handle *, enum mpg123_parms, long,
+	    double);
+	mpg123_handle *mh;
+
+	if (real_new == NULL) {
+		*(void **)&real_new = dlsym(RTLD_NEXT, "mpg123_new");
+		*(void **)&real_param = dlsym(RTLD_NEXT, "mpg123_param2");
+	}
+	if (real_new == NULL) {
+		if (error != NULL)
+			*error = MPG123_ERR;
+		return NULL;
+	}
+	if ((mh = real_new(decoder, error)) != NULL && real_param != NULL)
+		real_param(mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0.0);
+	return mh;
+}
+
 static sf_count_t
 sf_cb_len(void *s)
 {
@@ -896,6 +971,79 @@ mp3_has_info(struct sp_decoder *d)
 	return 0;
 }
 
+/* libsndfile over the bytes of a pipe held so far (struct mem). */
+struct mem {
+	const uint8_t	*p;
+	sf_count_t	 n, at;
+};
+
+static sf_count_t
+mem_len(void *s)
+{
+	return ((struct mem *)s)->n;
+}
+
+static sf_count_t
+mem_seek(sf_count_t off, int whence, void *s)
+{
+	struct mem *m = s;
+	sf_count_t to = whence == SEEK_SET ? off : whence == SEEK_CUR ?
+	    m->at + off : m->n + off;
+
+	if (to < 0 || to > m->n)
+		return -1;
+	return m->at = to;
+}
+
+static sf_count_t
+mem_read(void *p, sf_count_t n, void *s)
+{
+	struct mem *m = s;
+
+	if (n > m->n - m->at)
+		n = m->n - m->at;
+	memcpy(p, m->p + m->at, (size_t)n);
+	m->at += n;
+	return n;
+}
+
+static sf_count_t
+mem_tell(void *s)
+{
+	return ((struct mem *)s)->at;
+}
+
+/*
+ * Would libsndfile take what a pipe begins with (its first HEAD_MAX
+ * bytes)?  Asked before the pipe is kept in a file, so that what is not
+ * audio (/dev/zero) is refused at once, not after filling the disk.
+ */
+static int
+head_is_audio(struct sp_decoder *d)
+{
+	SF_VIRTUAL_IO vio = { mem_len, mem_seek, mem_read, sf_cb_write,
+	    mem_tell };
+	uint8_t scratch[1];
+	const uint8_t *b;
+	struct mem m;
+	SF_INFO si;
+	SNDFILE *sf;
+
+	(void)peek(d, 0, HEAD_MAX, scratch, &b);
+	if (d->err[0])
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.p = d->head;
+	m.n = (sf_count_t)d->nhead;
+	memset(&si, 0, sizeof(si));
+	if ((sf = sf_open_virtual(&vio, SFM_READ, &si, &m)) == NULL) {
+		seterr(d, "not a supported audio file (%s)", sf_strerror(NULL));
+		return 0;
+	}
+	sf_close(sf);
+	return 1;
+}
+
 static int
 open_sndfile(struct sp_decoder *d)
 {
@@ -904,7 +1052,8 @@ open_sndfile(struct sp_decoder *d)
 	SF_INFO si;
 	int major, sub;
 
-	if (spill(d) != 0 || src_rewind(d, 0) != 0)
+	if ((!d->seekable && !head_is_audio(d)) || spill(d) != 0 ||
+	    src_rewind(d, 0) != 0)
 		return -1;
 	memset(&si, 0, sizeof(si));
 	if ((d->sf = sf_open_virtual(&vio, SFM_READ, &si, d)) == NULL) {
@@ -1188,6 +1337,24 @@ sp_decode_seek(struct sp_decoder *d, uint64_t sample)
 	}
 	d->pos = sample;
 	return 0;
+}
+
+int
+sp_decode_count(struct sp_decoder *d)
+{
+	uint64_t at = d->pos;
+	float *buf;
+	long got;
+
+	if (d->info.total_known)
+		return 0;
+	buf = sp_xcalloc((size_t)4096 * d->info.channels, sizeof(*buf));
+	while ((got = sp_decode_read(d, buf, 4096)) > 0)
+		;
+	free(buf);
+	if (got < 0)
+		return -1;
+	return d->info.seekable ? sp_decode_seek(d, at) : 0;
 }
 
 uint64_t

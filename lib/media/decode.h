@@ -85,6 +85,14 @@ long	sp_decode_read(struct sp_decoder *d, float *buf, size_t frames);
  */
 int	sp_decode_seek(struct sp_decoder *d, uint64_t sample);
 
+/*
+ * Make total known (an MP3 without a Xing/Info frame, whose header gives
+ * only an estimate): decode to the end to count, then, when the input is
+ * seekable, go back to where it was.  0, or -1 (sp_decode_error says why).
+ * Nothing to do, 0, when total is known already.
+ */
+int	sp_decode_count(struct sp_decoder *d);
+
 /* The next sample frame sp_decode_read would return. */
 uint64_t sp_decode_tell(const struct sp_decoder *d);
 

@@ -1,5 +1,6 @@
 /* encode: interleaved float PCM to Ogg Opus, MP3, FLAC or WAV, streaming. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +38,10 @@ struct vio {
 	sf_count_t	 end;		/* the furthest written */
 	int		 detached;	/* pipe: writes go nowhere */
 	int		 werr;		/* errno of the first write error */
+	/* A copy of what is written below nhead, for FLAC's comments: the
+	 * file may be open for writing only. */
+	uint8_t		*head;
+	sf_count_t	 nhead;
 };
 
 struct sp_encoder {
@@ -64,6 +69,10 @@ struct sp_encoder {
 	SNDFILE		*sf;
 	struct vio	 io;
 	int		 fd_mode;	/* writing to fileno(fp) */
+	/* FLAC: the Vorbis comments after the vendor (their count, then
+	 * each with its length), put in place at finish. */
+	uint8_t		*vc;
+	size_t		 vc_len;
 };
 
 static void
@@ -175,6 +184,9 @@ vio_write(const void *ptr, sf_count_t n, void *u)
 		if (k < (size_t)n && v->werr == 0)
 			v->werr = errno ? errno : EIO;
 	}
+	if (v->pos < v->nhead)
+		memcpy(v->head + v->pos, ptr, (size_t)(v->nhead - v->pos <
+		    (sf_count_t)k ? v->nhead - v->pos : (sf_count_t)k));
 	v->pos += (sf_count_t)k;
 	if (v->pos > v->end)
 		v->end = v->pos;
@@ -440,6 +452,32 @@ mp3_level(unsigned rate, unsigned kbps, double *level)
 	return 0;
 }
 
+unsigned
+sp_encode_mp3_bitrate(unsigned rate, unsigned kbps)
+{
+	/* ISO/IEC 11172-3 and 13818-3 layer III bitrates; libsndfile's
+	 * range (mp3_level) bounds them: 8-64 kb/s under 16 kHz. */
+	static const unsigned mpeg1[] = { 32, 40, 48, 56, 64, 80, 96, 112,
+	    128, 160, 192, 224, 256, 320 };
+	static const unsigned mpeg2[] = { 8, 16, 24, 32, 40, 48, 56, 64, 80,
+	    96, 112, 128, 144, 160 };
+	const unsigned *t = rate >= 32000 ? mpeg1 : mpeg2;
+	size_t n = rate >= 32000 ? sizeof(mpeg1) / sizeof(*mpeg1) :
+	    rate >= 16000 ? sizeof(mpeg2) / sizeof(*mpeg2) : 8;
+	unsigned best = t[0], d, bd = UINT_MAX;
+	size_t i;
+
+	/* The nearest; between two, the higher. */
+	for (i = 0; i < n; i++) {
+		d = t[i] > kbps ? t[i] - kbps : kbps - t[i];
+		if (d <= bd) {
+			bd = d;
+			best = t[i];
+		}
+	}
+	return best;
+}
+
 /* The rates of MPEG-1, 2 and 2.5 audio, all LAME writes unresampled. */
 static int
 mp3_rate_ok(unsigned rate)
@@ -452,6 +490,132 @@ mp3_rate_ok(unsigned rate)
 		if (rate == ok[i])
 			return 1;
 	return 0;
+}
+
+/*
+ * FLAC's Vorbis comments.  libsndfile writes only its ten strings (title,
+ * artist...), never a CHAPTER001 one, so it is made to write a
+ * VORBIS_COMMENT block longer than ours, with a placeholder COMMENT; at
+ * finish ours is written over it, in place, and the rest becomes a
+ * PADDING block (FLAC format, METADATA_BLOCK_VORBIS_COMMENT and _PADDING).
+ */
+static void
+put_le32(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+#define FLAC_BLOCK_MAX	((1u << 24) - 1)
+
+static int
+flac_comments_begin(struct sp_encoder *e, const struct sp_opus_tags *t)
+{
+	size_t i, n, at;
+	char *hold;
+
+	if (t == NULL || t->ncomments == 0)
+		return 0;
+	for (i = 0, n = 4; i < t->ncomments; i++)
+		n += 4 + strlen(t->comments[i]);
+	if (n > FLAC_BLOCK_MAX / 2) {
+		fail(e, "flac: %zu bytes of tags and chapters, over what a "
+		    "FLAC block holds", n);
+		return -1;
+	}
+	e->vc = sp_xmalloc(n);
+	e->vc_len = n;
+	put_le32(e->vc, t->ncomments);
+	for (i = 0, at = 4; i < t->ncomments; i++) {
+		put_le32(e->vc + at, strlen(t->comments[i]));
+		memcpy(e->vc + at + 4, t->comments[i], strlen(t->comments[i]));
+		at += 4 + strlen(t->comments[i]);
+	}
+	/* What libFLAC writes first: the marker, STREAMINFO, the block. */
+	e->io.nhead = (sf_count_t)(2 * n + 4096);
+	e->io.head = sp_xcalloc((size_t)e->io.nhead, 1);
+	/* "COMMENT=" and its length, and ours with a PADDING header left. */
+	hold = sp_xmalloc(n + 5);
+	memset(hold, 'x', n + 4);
+	hold[n + 4] = '\0';
+	if (sf_set_string(e->sf, SF_STR_COMMENT, hold) != 0) {
+		fail(e, "flac: cannot hold the tags: %s", sf_strerror(e->sf));
+		free(hold);
+		return -1;
+	}
+	free(hold);
+	return 0;
+}
+
+/* At finish: the placeholder block found and overwritten. */
+static int
+flac_comments_end(struct sp_encoder *e)
+{
+	const uint8_t *p = e->io.head;
+	uint8_t h[4], *pad;
+	size_t at = 4, len, vendor, ours, rest, n = (size_t)e->io.nhead;
+	int last;
+
+	if (e->vc == NULL || e->fd_mode || !e->io.seekable)
+		return 0;
+	if (e->io.end < e->io.nhead || memcmp(p, "fLaC", 4) != 0)
+		goto bad;
+	do {
+		if (at + 4 > n)
+			goto bad;
+		last = p[at] & 0x80;
+		len = (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 |
+		    p[at + 3];
+		if ((p[at] & 0x7F) != 4) {
+			at += 4 + len;
+			continue;
+		}
+		/* Keep libFLAC's vendor string; ours after it. */
+		if (len < 4 || at + 8 > n)
+			goto bad;
+		vendor = (size_t)p[at + 4] | (size_t)p[at + 5] << 8 |
+		    (size_t)p[at + 6] << 16 | (size_t)p[at + 7] << 24;
+		ours = 4 + vendor + e->vc_len;
+		if (vendor > len - 4 || ours > len || (ours < len &&
+		    len - ours < 4))
+			goto bad;
+		rest = len - ours;
+		h[0] = (uint8_t)(4 | (rest ? 0 : last));
+		h[1] = (uint8_t)(ours >> 16);
+		h[2] = (uint8_t)(ours >> 8);
+		h[3] = (uint8_t)ours;
+		if (fseeko(e->fp, e->io.base + (off_t)at, SEEK_SET) != 0 ||
+		    fwrite(h, 1, 4, e->fp) != 4 ||
+		    fseeko(e->fp, 4 + (off_t)vendor, SEEK_CUR) != 0 ||
+		    fwrite(e->vc, 1, e->vc_len, e->fp) != e->vc_len)
+			goto bad;
+		if (rest) {
+			rest -= 4;
+			h[0] = (uint8_t)(1 | last);
+			h[1] = (uint8_t)(rest >> 16);
+			h[2] = (uint8_t)(rest >> 8);
+			h[3] = (uint8_t)rest;
+			pad = sp_xcalloc(rest ? rest : 1, 1);
+			if (fwrite(h, 1, 4, e->fp) != 4 ||
+			    fwrite(pad, 1, rest, e->fp) != rest) {
+				free(pad);
+				goto bad;
+			}
+			free(pad);
+		}
+		if (fseeko(e->fp, e->io.base + (off_t)e->io.end, SEEK_SET) != 0)
+			goto bad;
+		return 0;
+	} while (!last);
+bad:
+	if (ferror(e->fp))
+		fail_write(e, errno);
+	else
+		fail(e, "flac: the tags block libsndfile wrote is not where "
+		    "it should be");
+	return -1;
 }
 
 static int
@@ -490,6 +654,7 @@ sf_open_out(struct sp_encoder *e, const struct sp_enc_opts *o)
 		}
 		if (kbps == 0)
 			kbps = o->channels == 1 ? 96 : 128;
+		kbps = sp_encode_mp3_bitrate(o->rate, kbps);
 		if (mp3_level(o->rate, kbps, &level) != 0) {
 			fail(e, "mp3 bitrate %u kb/s out of range at %u Hz",
 			    kbps, o->rate);
@@ -533,6 +698,9 @@ sf_open_out(struct sp_encoder *e, const struct sp_enc_opts *o)
 		return -1;
 	}
 	sf_command(e->sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+	if (o->format == SP_ENC_FLAC && e->io.seekable &&
+	    flac_comments_begin(e, o->opus_tags) != 0)
+		return -1;
 	if (o->format == SP_ENC_MP3) {
 		mode = SF_BITRATE_MODE_CONSTANT;
 		if (!sf_command(e->sf, SFC_SET_COMPRESSION_LEVEL, &level,
@@ -651,6 +819,8 @@ sp_encode_finish(struct sp_encoder *e)
 			fail(e, "%s", sf_error_number(rc));
 			return -1;
 		}
+		if (flac_comments_end(e) != 0)
+			return -1;
 	}
 	if (fflush(e->fp) != 0) {
 		fail_write(e, errno);
@@ -680,5 +850,7 @@ sp_encode_free(struct sp_encoder *e)
 		sf_close(e->sf);
 	free(e->frame);
 	free(e->rs);
+	free(e->vc);
+	free(e->io.head);
 	free(e);
 }

@@ -48,16 +48,26 @@ struct sp_enc_opts {
 	unsigned	 rate;		/* of the PCM given */
 	unsigned	 channels;	/* of the PCM given: 1 or 2 */
 	/* kb/s; 0: the default (Opus 32 mono / 64 stereo, MP3 96 mono /
-	 * 128 stereo).  Opus 6-510; MP3 CBR, LAME takes the nearest MPEG
-	 * bitrate (32-320 at 32 kHz and up).  FLAC, WAV: ignored. */
+	 * 128 stereo).  Opus 6-510; MP3 CBR at sp_encode_mp3_bitrate's
+	 * nearest MPEG bitrate.  FLAC, WAV: ignored. */
 	unsigned	 bitrate;
 	/* Opus: comments incl. CHAPTERxxx (copied; its vendor is replaced
-	 * by libopus's); NULL: vendor only. */
+	 * by libopus's); NULL: vendor only.  FLAC to a file that seeks: the
+	 * same comments in its VORBIS_COMMENT block (vendor libFLAC's),
+	 * then a PADDING block; to a pipe, none. */
 	const struct sp_opus_tags *opus_tags;
 	unsigned	 bits;		/* FLAC, WAV: 16 (0) or 24 */
 };
 
 struct sp_encoder;
+
+/*
+ * The MPEG layer III bitrate an MP3 at rate is encoded at for kbps: the
+ * nearest one that MPEG has at that rate (32-320 at 32 kHz and up, 8-160
+ * from 16 kHz, 8-64 below), the higher of two as near.  6 gives 32 at
+ * 48 kHz, 400 gives 320.
+ */
+unsigned sp_encode_mp3_bitrate(unsigned rate, unsigned kbps);
 
 /*
  * Write to fp (borrowed; e.g. an sp_atomic's FILE, or stdout: every

@@ -117,20 +117,14 @@ comm_frame(struct obuf *o, const char *s)
 	frame_end(o, at);
 }
 
-/* WXXX: an ISO-8859-1 url, so anything but printable ASCII is %XX. */
+/* An ISO-8859-1 url, so anything but printable ASCII is %XX. */
 static void
-wxxx_frame(struct obuf *o, const char *url)
+put_url(struct obuf *o, const char *url)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
 	unsigned char e[3];
-	size_t at;
 
-	if (url == NULL || *url == '\0' || strlen(url) > SP_ID3W_CHAPMAX)
-		return;
-	at = frame_begin(o, "WXXX");
-	put8(o, ENC_UTF8);
-	put8(o, 0);		/* empty description */
 	for (p = (const unsigned char *)url; *p; p++) {
 		if (*p > 0x20 && *p < 0x7F)
 			put(o, p, 1);
@@ -141,6 +135,37 @@ wxxx_frame(struct obuf *o, const char *url)
 			put(o, e, 3);
 		}
 	}
+}
+
+static void
+wxxx_frame(struct obuf *o, const char *url)
+{
+	size_t at;
+
+	if (url == NULL || *url == '\0' || strlen(url) > SP_ID3W_CHAPMAX)
+		return;
+	at = frame_begin(o, "WXXX");
+	put8(o, ENC_UTF8);
+	put8(o, 0);		/* empty description */
+	put_url(o, url);
+	frame_end(o, at);
+}
+
+/* APIC with the MIME type "-->": the picture is a link, its url
+ * (ID3v2.4 native frames 4.14). */
+static void
+apic_link_frame(struct obuf *o, const char *url)
+{
+	size_t at;
+
+	if (url == NULL || *url == '\0' || strlen(url) > SP_ID3W_CHAPMAX)
+		return;
+	at = frame_begin(o, "APIC");
+	put8(o, 0);		/* ISO-8859-1 */
+	put(o, "-->", 4);
+	put8(o, 0);		/* picture type: other */
+	put8(o, 0);		/* empty description */
+	put_url(o, url);
 	frame_end(o, at);
 }
 
@@ -159,13 +184,18 @@ static void
 chapters(struct obuf *o, const struct sp_chapters *c, double total)
 {
 	char id[16];
-	size_t i, n, at;
+	size_t i, k, n, at;
 	uint32_t start, end;
 
 	n = c->n < SP_ID3W_MAXCHAP ? c->n : SP_ID3W_MAXCHAP;
 	for (i = 0; i < n; i++) {
+		/* A visible chapter runs to the next visible one: the hidden
+		 * markers inside it do not cut it short. */
+		for (k = i + 1; k < n && !c->v[i].hidden && c->v[k].hidden;
+		    k++)
+			;
 		start = to_ms(c->v[i].start);
-		end = i + 1 < n ? to_ms(c->v[i + 1].start) : to_ms(total);
+		end = k < n ? to_ms(c->v[k].start) : to_ms(total);
 		if (end < start)
 			end = start;
 		at = frame_begin(o, "CHAP");
@@ -177,14 +207,23 @@ chapters(struct obuf *o, const struct sp_chapters *c, double total)
 		put32(o, 0xFFFFFFFF);
 		text_frame(o, "TIT2", c->v[i].title, SP_ID3W_CHAPMAX);
 		wxxx_frame(o, c->v[i].url);
+		apic_link_frame(o, c->v[i].img);
 		frame_end(o, at);
 	}
-	/* Apple Podcasts shows no chapters without a top-level CTOC. */
+	/*
+	 * Apple Podcasts shows no chapters without a top-level CTOC.  A
+	 * hidden chapter is a CHAP that no CTOC lists (ID3v2 chapters 1.0,
+	 * "toc": false in Podcasting 2.0).
+	 */
+	for (i = 0, k = 0; i < n; i++)
+		k += !c->v[i].hidden;
 	at = frame_begin(o, "CTOC");
 	put(o, "toc", 4);
 	put8(o, 0x03);		/* top-level, ordered */
-	put8(o, (unsigned)n);
+	put8(o, (unsigned)k);
 	for (i = 0; i < n; i++) {
+		if (c->v[i].hidden)
+			continue;
 		snprintf(id, sizeof(id), "ch%zu", i);
 		put(o, id, strlen(id) + 1);
 	}

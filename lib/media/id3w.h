@@ -29,9 +29,11 @@ struct sp_id3w_tags {
  * and, when c has chapters (c may be NULL), one CHAP frame each (element
  * ids "ch0", "ch1"…; start and end in ms, end = the next start or
  * total_seconds, never before the start; byte offsets unused) with a TIT2
- * subframe when titled and a WXXX when it has a url (non-ASCII bytes
- * percent-encoded: WXXX urls are ISO-8859-1), plus one CTOC (element id
- * "toc", top-level and ordered, listing every CHAP).  Text is UTF-8
+ * subframe when titled, a WXXX when it has a url and an APIC link (MIME
+ * "-->") when it has an img (non-ASCII bytes percent-encoded: these urls
+ * are ISO-8859-1), plus one CTOC (element id "toc", top-level and
+ * ordered, listing every CHAP but the hidden ones; a visible chapter ends
+ * at the next visible one).  Text is UTF-8
  * (encoding 3); no unsynchronisation, no padding.  Returns a new buffer
  * (the caller frees it) and its length in *len.
  */

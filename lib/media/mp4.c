@@ -109,6 +109,7 @@ struct ctx {
 	int		 failed;
 	int		 have_moov;
 	uint32_t	 movie_timescale;
+	uint64_t	 creation_time;
 	struct trk	*audio;		/* the first AAC track */
 	struct trk	*text[MAXTEXT];
 	size_t		 ntext;
@@ -1159,7 +1160,9 @@ moov_box(struct ctx *c, const struct box *b, void *arg, int depth)
 			return;
 		r = (struct rd){ p, n, 0, 0 };
 		version = rd_u8(&r);
-		rd_skip(&r, 3 + (version == 1 ? 16 : 8));
+		rd_skip(&r, 3);
+		c->creation_time = version == 1 ? rd_u64(&r) : rd_u32(&r);
+		rd_skip(&r, version == 1 ? 8 : 4);
 		c->movie_timescale = rd_u32(&r);
 		free(p);
 		break;
@@ -1421,6 +1424,7 @@ summarise(struct ctx *c, struct sp_mp4 *m)
 
 	in->timescale = a->timescale;
 	in->movie_timescale = c->movie_timescale;
+	in->creation_time = c->creation_time;
 	in->sample_rate = a->sample_rate;
 	in->channels = a->channels;
 	in->object_type = a->object_type;
@@ -1774,7 +1778,11 @@ struct sp_mp4_writer {
 	size_t		 nch, ch_cap;
 	int		(*media)(void *, FILE *, char *, size_t);
 	void		*media_ctx;
+	uint64_t	 ctime;		/* since 1904; 0: none */
 };
+
+/* 1970 - 1904 in seconds: 66 years, 17 of them leap. */
+#define MP4_EPOCH	2082844800u
 
 #define WCHUNK	64		/* samples per chunk written */
 
@@ -1939,6 +1947,13 @@ sp_mp4_writer_media(struct sp_mp4_writer *w,
 }
 
 void
+sp_mp4_writer_time(struct sp_mp4_writer *w, int64_t ms)
+{
+	/* Whole seconds, rounded down, as a clock shows them. */
+	w->ctime = ms < 0 ? 0 : (uint64_t)(ms / 1000) + MP4_EPOCH;
+}
+
+void
 sp_mp4_writer_force_co64(struct sp_mp4_writer *w, int on)
 {
 	w->co64 = on;
@@ -2042,6 +2057,8 @@ o_desc(struct obuf *o, unsigned tag, size_t len)
 /* What finish works out before it builds the moov. */
 struct plan {
 	uint64_t	 play, priming;
+	uint32_t	 movie_ts;	/* the mvhd timescale: 1000 or rate */
+	uint64_t	 movie_play;	/* play in it, exactly */
 	struct wchap	*ch;		/* sorted, in the presentation */
 	size_t		 nch;
 	uint64_t	 text_bytes;
@@ -2049,14 +2066,22 @@ struct plan {
 	int		 co64;
 };
 
+/* Creation and modification time, in a box of version v1 or 0. */
+static void
+o_times(struct obuf *o, int v1, uint64_t t)
+{
+	o_uint(o, t, v1 ? 8 : 4);
+	o_uint(o, t, v1 ? 8 : 4);
+}
+
 static void
 o_tkhd(struct obuf *o, uint32_t flags, uint32_t id, uint64_t dur,
-    unsigned volume)
+    unsigned volume, uint64_t ctime)
 {
-	int v1 = dur > UINT32_MAX;
+	int v1 = dur > UINT32_MAX || ctime > UINT32_MAX;
 	size_t at = o_full(o, "tkhd", v1, flags);
 
-	o_zero(o, v1 ? 16 : 8);		/* creation, modification */
+	o_times(o, v1, ctime);
 	o_u32(o, id);
 	o_u32(o, 0);
 	o_uint(o, dur, v1 ? 8 : 4);
@@ -2072,12 +2097,12 @@ o_tkhd(struct obuf *o, uint32_t flags, uint32_t id, uint64_t dur,
 }
 
 static void
-o_mdhd(struct obuf *o, uint32_t timescale, uint64_t dur)
+o_mdhd(struct obuf *o, uint32_t timescale, uint64_t dur, uint64_t ctime)
 {
-	int v1 = dur > UINT32_MAX;
+	int v1 = dur > UINT32_MAX || ctime > UINT32_MAX;
 	size_t at = o_full(o, "mdhd", v1, 0);
 
-	o_zero(o, v1 ? 16 : 8);
+	o_times(o, v1, ctime);
 	o_u32(o, timescale);
 	o_uint(o, dur, v1 ? 8 : 4);
 	o_u16(o, 0x55C4);		/* "und" */
@@ -2168,14 +2193,17 @@ o_audio_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	int v1;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 3, 1, pl->play, 0x100);	/* enabled, in movie */
+	/* Enabled, in the movie. */
+	o_tkhd(o, 3, 1, pl->movie_play, 0x100, w->ctime);
 	at = o_open(o, "edts");
-	v1 = pl->play > UINT32_MAX || pl->priming > INT32_MAX;
+	v1 = pl->movie_play > UINT32_MAX || pl->priming > INT32_MAX;
 	{
 		size_t elst = o_full(o, "elst", v1, 0);
 
+		/* The duration in the movie's units, the start in the
+		 * media's (ISO/IEC 14496-12 8.6.6). */
 		o_u32(o, 1);
-		o_uint(o, pl->play, v1 ? 8 : 4);
+		o_uint(o, pl->movie_play, v1 ? 8 : 4);
 		o_uint(o, pl->priming, v1 ? 8 : 4);
 		o_u32(o, 0x10000);	/* rate 1.0 */
 		o_close(o, elst);
@@ -2189,7 +2217,7 @@ o_audio_trak(struct obuf *o, const struct sp_mp4_writer *w,
 		o_close(o, tref);
 	}
 	mdia = o_open(o, "mdia");
-	o_mdhd(o, w->rate, w->media_dur);
+	o_mdhd(o, w->rate, w->media_dur, w->ctime);
 	o_hdlr(o, "soun", "SoundHandler");
 	minf = o_open(o, "minf");
 	at = o_full(o, "smhd", 0, 0);
@@ -2292,19 +2320,26 @@ o_text_trak(struct obuf *o, const struct sp_mp4_writer *w,
 	    0, 0, 0, 0x2c, 't', 'e', 'x', 't', 0, 1, 0, 0, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0x40, 0, 0, 0 };
-	static const uint8_t text_entry[] = {
-	    0, 0, 0, 0x3b, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1,
-	    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0d, 'f', 't',
-	    'a', 'b', 0, 1, 0, 1, 0 };
+	/*
+	 * The 59 bytes ffmpeg 5.1's mov muxer writes, byte for byte: the
+	 * QuickTime text description (display flags 1, the rest 0, font 1)
+	 * and an 'ftab' of one font.  Its size field must be its length:
+	 * readers that walk the boxes (AtomicParsley) step by it.
+	 */
+	static const uint8_t text_entry[59] = {
+	    0, 0, 0, 59, 't', 'e', 'x', 't', 0, 0, 0, 0, 0, 0, 0, 1,
+	    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0x0d, 'f', 't', 'a', 'b', 0, 1, 0, 1, 0 };
 	size_t trak, mdia, minf, stbl, at, i;
 	struct run *r;
 	uint64_t off;
 
 	trak = o_open(o, "trak");
-	o_tkhd(o, 2, 2, pl->play, 0);	/* in movie, not enabled */
+	/* In the movie, not enabled. */
+	o_tkhd(o, 2, 2, pl->movie_play, 0, w->ctime);
 	mdia = o_open(o, "mdia");
-	o_mdhd(o, w->rate, pl->play);
+	o_mdhd(o, w->rate, pl->play, w->ctime);
 	o_hdlr(o, "text", "SubtitleHandler");
 	minf = o_open(o, "minf");
 	at = o_open(o, "gmhd");
@@ -2401,12 +2436,12 @@ static void
 o_moov(struct obuf *o, const struct sp_mp4_writer *w, const struct plan *pl)
 {
 	size_t moov = o_open(o, "moov");
-	int v1 = pl->play > UINT32_MAX;
+	int v1 = pl->movie_play > UINT32_MAX || w->ctime > UINT32_MAX;
 	size_t at = o_full(o, "mvhd", v1, 0);
 
-	o_zero(o, v1 ? 16 : 8);
-	o_u32(o, w->rate);		/* the movie timescale too: exact */
-	o_uint(o, pl->play, v1 ? 8 : 4);
+	o_times(o, v1, w->ctime);
+	o_u32(o, pl->movie_ts);
+	o_uint(o, pl->movie_play, v1 ? 8 : 4);
 	o_u32(o, 0x10000);
 	o_u16(o, 0x100);
 	o_zero(o, 10);
@@ -2458,10 +2493,14 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	size_t i, k, ftyp, hdr, len;
 	off_t pos;
 
-	if (w->failed) {
-		sp_fail(err, errlen, "adding a sample failed: %s",
-		    strerror(w->failed));
+	if (w->failed == EINVAL) {
+		sp_fail(err, errlen, "a sample that cannot be added");
 		return -1;
+	}
+	if (w->failed) {
+		sp_fail(err, errlen, "cannot keep the samples in a temporary "
+		    "file: %s", strerror(w->failed));
+		return -2;
 	}
 	if (w->n == 0) {
 		sp_fail(err, errlen, "no samples");
@@ -2488,6 +2527,15 @@ sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	}
 	pl.priming = w->priming;
 	pl.play = w->play ? w->play : avail;
+	/*
+	 * The movie timescale: 1000, as ffmpeg writes it, when the play
+	 * length is a whole number of milliseconds, so that readers which
+	 * take the Nero chapter times (chpl) as milliseconds of the movie
+	 * timescale (mutagen up to 1.46) place the chapters right; else the
+	 * sample rate, so that the edit stays sample-exact.
+	 */
+	pl.movie_ts = pl.play * 1000 % w->rate == 0 ? 1000 : w->rate;
+	pl.movie_play = muldiv(pl.play, pl.movie_ts, w->rate);
 
 	/* Chapters in order, inside the presentation, one per start. */
 	if (w->nch > 0)
@@ -2561,7 +2609,7 @@ bad:
 	sp_fail(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
 	free(o.p);
 	free(pl.ch);
-	return -1;
+	return -2;
 }
 
 int

@@ -73,6 +73,8 @@ struct sp_mp4_info {
 	/* 1: the esds had no AudioSpecificConfig, so asc was made for
 	 * AAC-LC from the sample entry's rate and channels. */
 	int		 asc_guessed;
+	/* The mvhd creation time, seconds since 1904-01-01 UTC; 0: none. */
+	uint64_t	 creation_time;
 };
 
 struct sp_mp4;
@@ -194,6 +196,15 @@ void	sp_mp4_writer_tag(struct sp_mp4_writer *w, enum sp_mp4_tag t,
 	    const char *value);
 
 /*
+ * When the audio was recorded, ms since 1970 (UTC), at its first sample
+ * played: the creation and modification times of the mvhd, tkhd and
+ * mdhd boxes (seconds since 1904, version 1 boxes past 2040), which
+ * ffprobe shows as creation_time.  Below 0 (the default): none, zeros.
+ * The (c)day tag is the caller's (SP_MP4_DATE), as it may say less.
+ */
+void	sp_mp4_writer_time(struct sp_mp4_writer *w, int64_t ms);
+
+/*
  * Add a chapter starting start samples into the presentation (after the
  * priming) titled title (UTF-8, copied).  Chapters are sorted by start at
  * finish; any out of the presentation are dropped.  Written both as a
@@ -219,7 +230,10 @@ void	sp_mp4_writer_force_co64(struct sp_mp4_writer *w, int on);
 /*
  * Write the whole file to out (borrowed; written from its current
  * position, which is taken as the file's start when it cannot be told).
- * 0, or -1 with err.  out is not flushed or closed.
+ * 0; -1 with err for a use the writer cannot take (no samples, priming
+ * or play past the media); -2 with err when the temporary file or out
+ * could not be written (the environment, not the input).  out is not
+ * flushed or closed.
  */
 int	sp_mp4_writer_finish(struct sp_mp4_writer *w, FILE *out, char *err,
 	    size_t errlen);

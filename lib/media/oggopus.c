@@ -1,5 +1,6 @@
 /* oggopus: Ogg Opus (RFC 7845) page reader and writer over libogg. */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <ogg/ogg.h>
 #include <opus.h>
 
+#include "chapters.h"
 #include "oggopus.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -341,6 +343,30 @@ sp_opus_tags_add_chapter(struct sp_opus_tags *t, unsigned num, uint64_t ms,
 	if (name != NULL)
 		add_comment(t, sp_xasprintf("CHAPTER%03uNAME=%s", num, name));
 	return 0;
+}
+
+unsigned
+sp_opus_tags_add_chapters(struct sp_opus_tags *t, const struct sp_chapters *c,
+    double end)
+{
+	const struct sp_chapter *ch;
+	unsigned num = 1;
+	size_t i;
+	double ms;
+
+	for (i = 0; c != NULL && i < c->n && num <= 999; i++) {
+		ch = &c->v[i];
+		ms = ch->start * 1000;
+		if (ch->hidden || !(ms >= 0) || !(ch->start < end))
+			continue;
+		sp_opus_tags_add_chapter(t, num, (uint64_t)llround(ms),
+		    ch->title ? ch->title : "");
+		if (ch->url && *ch->url)
+			add_comment(t, sp_xasprintf("CHAPTER%03uURL=%s", num,
+			    ch->url));
+		num++;
+	}
+	return num - 1;
 }
 
 /* Header packets. */

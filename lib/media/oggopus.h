@@ -80,6 +80,15 @@ void	sp_opus_chapters_free(struct sp_opus_chapter *c, size_t n);
  * CHAPTERnnnNAME.  -1 when num is out of range. */
 int	sp_opus_tags_add_chapter(struct sp_opus_tags *t, unsigned num,
 	    uint64_t ms, const char *name);
+/*
+ * Append the chapters of c that start before end (seconds) and are not
+ * hidden, numbered from 1, at most 999: CHAPTERnnn, CHAPTERnnnNAME and,
+ * with a url, CHAPTERnnnURL (the extension's three).  Hidden ones ("toc":
+ * false) are markers the extension has no place for.  Returns how many.
+ */
+struct sp_chapters;
+unsigned sp_opus_tags_add_chapters(struct sp_opus_tags *t,
+	    const struct sp_chapters *c, double end);
 
 /* 1 when b starts an Ogg page whose first packet begins "OpusHead". */
 int	sp_opus_sniff(const void *b, size_t n);

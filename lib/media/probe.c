@@ -24,6 +24,7 @@
 #include "banned.h"
 
 #define BLOCK (64 * 1024)
+#define MP4_EPOCH_1970	2082844800u	/* 1904 to 1970, seconds */
 
 static void
 warn_in(json_t *rec, const char *msg)
@@ -191,6 +192,7 @@ probe_mp4(FILE *fp, json_t *rec, char *err, size_t errlen)
 {
 	struct sp_mp4 *m = sp_mp4_open(fp, err, errlen);
 	const struct sp_mp4_info *i;
+	char when[SP_INSTANT_LEN];
 	json_t *tags, *ch;
 	int64_t pad;
 	size_t k;
@@ -220,6 +222,12 @@ probe_mp4(FILE *fp, json_t *rec, char *err, size_t errlen)
 	}
 	if (i->fragmented)
 		json_object_set_new(rec, "fragmented", json_true());
+	/* The mvhd creation time: when it was recorded, as spaces-record
+	 * and spaces-clip write it (0: not given). */
+	if (i->creation_time > MP4_EPOCH_1970)
+		json_object_set_new(rec, "started_at", json_string(
+		    sp_fmt_instant((int64_t)(i->creation_time -
+		    MP4_EPOCH_1970) * 1000, when)));
 	tags = json_object();
 	set_str(tags, "title", i->title);
 	set_str(tags, "artist", i->artist);
@@ -254,7 +262,8 @@ probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
 	struct sp_opus_chapter *c;
 	json_t *tags, *ch;
 	const char *eq;
-	char key[64];
+	char key[64], when[SP_INSTANT_LEN];
+	int64_t at;
 	size_t k, n;
 	int rc;
 
@@ -295,6 +304,11 @@ probe_opus(FILE *fp, json_t *rec, char *err, size_t errlen)
 		set_str(tags, key, eq + 1);
 	}
 	json_object_set_new(rec, "tags", tags);
+	/* A DATE with a time of day says when it was recorded. */
+	if ((eq = sp_opus_tags_get(t, "DATE")) != NULL &&
+	    strchr(eq, 'T') != NULL && sp_parse_instant(eq, "UTC", &at) == 0)
+		json_object_set_new(rec, "started_at", json_string(
+		    sp_fmt_instant(at, when)));
 	if ((n = sp_opus_chapters(t, &c)) > 0) {
 		ch = json_array();
 		for (k = 0; k < n; k++)
@@ -325,21 +339,13 @@ static int
 probe_other(struct sp_decoder *d, json_t *rec, char *err, size_t errlen)
 {
 	const struct sp_decode_info *i = sp_decode_info(d);
-	float *buf;
-	long got = 0;
 
 	json_object_set_new(rec, "container", json_string(i->format));
 	json_object_set_new(rec, "codec", json_string(i->codec));
 	json_object_set_new(rec, "sample_rate", json_integer(i->sample_rate));
 	json_object_set_new(rec, "channels", json_integer(i->channels));
-	if (!i->total_known) {
-		buf = sp_xcalloc((size_t)4096 * i->channels, sizeof(*buf));
-		while ((got = sp_decode_read(d, buf, 4096)) > 0)
-			;
-		free(buf);
-		if (got < 0)
-			return sp_fail(err, errlen, "%s", sp_decode_error(d));
-	}
+	if (sp_decode_count(d) != 0)
+		return sp_fail(err, errlen, "%s", sp_decode_error(d));
 	if (i->total_known)
 		set_length(rec, i->total, i->sample_rate, 0);
 	return 0;
@@ -549,9 +555,11 @@ analyse(const char *path, const char *name, json_t *rec,
 	i = sp_decode_info(d);
 	if (o->loudness &&
 	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
-		sp_decode_close(d);
-		return sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
+		/* i belongs to d: say what it held before closing d. */
+		sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
 		    "%u channels", i->sample_rate, i->channels);
+		sp_decode_close(d);
+		return -1;
 	}
 	if (o->silences) {
 		sp_segment_defaults(&sp);
@@ -565,7 +573,8 @@ analyse(const char *path, const char *name, json_t *rec,
 		    on_stretch, &st)) == NULL) {
 			sp_loudness_free(l);
 			sp_decode_close(d);
-			return sp_fail(err, errlen, "bad silence parameters");
+			sp_fail(err, errlen, "bad silence parameters");
+			goto fail;
 		}
 	}
 	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
@@ -584,7 +593,7 @@ analyse(const char *path, const char *name, json_t *rec,
 		sp_fail(err, errlen, "%s", sp_decode_error(d));
 		sp_loudness_free(l);
 		sp_decode_close(d);
-		return -1;
+		goto fail;
 	}
 	if (l) {
 		sp_loudness_get(l, &lr);
@@ -595,6 +604,11 @@ analyse(const char *path, const char *name, json_t *rec,
 		warn_in(rec, "AAC frames that failed to decode (as silence)");
 	sp_decode_close(d);
 	return 0;
+fail:
+	/* No record, so no stretches either: the caller gets NULL. */
+	json_decref(*clips);
+	*clips = NULL;
+	return -1;
 }
 
 json_t *
@@ -638,4 +652,23 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
 		return NULL;
 	}
 	return rec;
+}
+
+int
+sp_probe_recorded(const char *path, int64_t *ms)
+{
+	struct sp_probe_opts o;
+	const char *at;
+	char err[256];
+	json_t *rec;
+	int rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	if ((rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
+		return -1;
+	if ((at = sp_json_str(rec, "started_at")) != NULL &&
+	    sp_parse_instant(at, "UTC", ms) == 0)
+		rc = 0;
+	json_decref(rec);
+	return rc;
 }

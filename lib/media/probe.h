@@ -3,6 +3,7 @@
 #define SP_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 struct sp_probe_opts {
@@ -28,5 +29,14 @@ struct sp_probe_opts {
 json_t	*sp_probe(const char *path, const char *name,
 	    const struct sp_probe_opts *o, json_t **clips, char *err,
 	    size_t errlen);
+
+/*
+ * When the audio at path was recorded, as the file says: *ms (since 1970,
+ * UTC) at its first sample, as "started_at" of sp_probe: ADTS from the
+ * NTP time in X's ID3 tags, MP4 from the mvhd creation time, Opus from a
+ * DATE comment with a time of day.  0, or -1 when it does not say (or
+ * cannot be read).
+ */
+int	sp_probe_recorded(const char *path, int64_t *ms);
 
 #endif

@@ -111,6 +111,34 @@ text_line(struct sp_cliplist *l, char *s, size_t line, const char **why)
 	return 0;
 }
 
+/*
+ * One line of fp into *buf (its newline kept out); its length, -1 at the
+ * end or on a read error, -2 past SP_CLIPLIST_MAXLINE.  Bounded, as the
+ * NDJSON reader: an endless line (/dev/zero) must not take the memory.
+ */
+static ssize_t
+read_line(FILE *fp, char **buf, size_t *cap)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+		if (len + 1 >= *cap) {
+			if (*cap >= SP_CLIPLIST_MAXLINE)
+				return -2;
+			*cap = *cap ? *cap * 2 : 256;
+			*buf = sp_xrealloc(*buf, *cap);
+		}
+		(*buf)[len++] = (char)c;
+	}
+	if (c == EOF && (len == 0 || ferror(fp)))
+		return -1;
+	if (*buf == NULL)
+		*buf = sp_xmalloc(*cap = 1);
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
+}
+
 long
 sp_cliplist_read(struct sp_cliplist *l, FILE *fp,
     void (*bad)(void *ctx, size_t line, const char *why), void *ctx)
@@ -122,8 +150,16 @@ sp_cliplist_read(struct sp_cliplist *l, FILE *fp,
 	const char *why;
 	int rc;
 
-	while ((n = getline(&buf, &cap, fp)) != -1) {
+	while ((n = read_line(fp, &buf, &cap)) != -1) {
 		line++;
+		if (n == -2) {
+			/* The rest of it could be endless: stop here. */
+			nbad++;
+			if (bad)
+				bad(ctx, line, "longer than 16 MiB (the rest "
+				    "is not read)");
+			break;
+		}
 		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
 		    isspace((unsigned char)buf[n - 1])))
 			buf[--n] = '\0';

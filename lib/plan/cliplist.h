@@ -28,8 +28,11 @@ void	sp_cliplist_add(struct sp_cliplist *l, double start, double end,
  * form sp_parse_duration takes; blank lines and "#" comments are passed
  * over.  A malformed line is reported through bad (one call per line,
  * with its number and why) and skipped, so the other clips still come
- * out.  Returns the number of bad lines, or -1 on a read error.
+ * out; a line of SP_CLIPLIST_MAXLINE bytes or more is reported and ends
+ * the reading (what follows it could be endless).  Returns the number of
+ * bad lines, or -1 on a read error.
  */
+#define SP_CLIPLIST_MAXLINE (16u << 20)	/* as SP_NDJSON_MAXLINE */
 long	sp_cliplist_read(struct sp_cliplist *l, FILE *fp,
 	    void (*bad)(void *ctx, size_t line, const char *why), void *ctx);
 

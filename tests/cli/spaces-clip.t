@@ -275,7 +275,15 @@ d = json.load(open(\"c.json\"))
 assert d[\"version\"] == \"1.2.0\", d
 print([(c[\"startTime\"], c[\"title\"]) for c in d[\"chapters\"]])" >j &&
 	echo "[(0, '"'"'Opening'"'"'), (0.2, '"'"'Middle'"'"'), (1.5, '"'"'End part'"'"')]" >want &&
-	diff -u want j
+	diff -u want j &&
+	AtomicParsley c.m4a -T >tree 2>&1 &&
+	grep -q "^Atom mdat @" tree && ! grep "Atom  @" tree &&
+	/usr/bin/python3 -c "
+import sys
+from mutagen.mp4 import MP4
+print([(c.title, round(c.start, 3)) for c in MP4(sys.argv[1]).chapters])" c.m4a >m &&
+	echo "[('"'"'Opening'"'"', 0.0), ('"'"'Middle'"'"', 0.2), ('"'"'End part'"'"', 1.5)]" >want &&
+	diff -u want m
 '
 
 t_case '--fade-in and --fade-out ramp the ends; --bitrate is honoured' '
@@ -329,6 +337,174 @@ t_case 'stdin input; usage errors' '
 	run spaces-clip --clips two -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
 	err_has "several clips need a template" &&
 	run spaces-clip -o x.m4a nosuch.aac && status 2
+'
+
+t_case 'an endless --clips line stops at 16 MiB; --clips DIR is exit 2' '
+	run timeout 60 spaces-clip --clips /dev/zero -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_has "clips line 1: longer than 16 MiB" &&
+	{ printf "0 1 One\n"; head -c 17000000 /dev/zero | tr "\\0" x; printf "\n2 3\n"; } >long &&
+	run spaces-clip --clips long -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_has "clips line 2: longer than 16 MiB" && [ -e c1.wav ] &&
+	run spaces-clip --clips / -o "c%n.wav" "$AAC/speech-3s.aac" &&
+	status 2 && err_one_line && err_has "cannot [a-z]* ./.: Is a directory"
+'
+
+t_case 'a lossless M4A whose temporary file cannot be written: exit 3' '
+	run env TMPDIR="$PWD/none" spaces-clip -s 0 -e 1 -o c.m4a "$AAC/speech-3s.aac" &&
+	status 3 && err_one_line && err_has "temporary file" && [ ! -e c.m4a ] &&
+	[ -z "$(ls -A | grep -v "^out$\|^err$")" ]
+'
+
+t_case 'two clips whose names collide: the second made unique and said, with -f or not' '
+	printf "0 1 Intro\n1 2 Intro!\n2 3 intro\n" >clips &&
+	for f in -f ""; do
+		rm -f intro*.m4a intro*.json &&
+		run spaces-clip $f -j --clips clips --chapters-json "%t.json" -o "%t.m4a" "$AAC/speech-3s.aac" &&
+		status 0 || exit 1
+		err_has "clip 2: .intro.m4a. is an output of this run already; it goes to .intro-2.m4a." &&
+		err_has "clip 3: .intro.m4a. is an output of this run already; it goes to .intro-3.m4a." &&
+		err_has "clip 2: .intro.json. is an output of this run already; it goes to .intro-2.json." &&
+		! grep -q "exists; kept" err &&
+		[ "$(ls intro*.m4a | tr "\n" " ")" = "intro-2.m4a intro-3.m4a intro.m4a " ] || exit 1
+		[ "$(jq -r .path out | tr "\n" " ")" = "intro.m4a intro-2.m4a intro-3.m4a " ] &&
+		[ "$(duration_ts intro-2.m4a)" = 48000 ] || exit 1
+	done &&
+	echo old >intro.m4a &&
+	run spaces-clip --clips clips -o "%t.m4a" "$AAC/speech-3s.aac" &&
+	status 1 && [ "$(cat intro.m4a)" = old ] && err_has "exists; kept"
+'
+
+t_case 'MP3 --bitrate 6 and 400: the nearest MPEG bitrate, with a note (mutagen reads it)' '
+	for b in 6:32 400:320 100:96; do
+		run spaces-clip --bitrate ${b%:*} -o c.mp3 "$PCM/stereo-48k.flac" &&
+		status 0 || exit 1
+		want=${b#*:}
+		got=$(/usr/bin/python3 -c "import sys, mutagen.mp3; print(mutagen.mp3.MP3(sys.argv[1]).info.bitrate)" c.mp3) &&
+		[ "$got" = "${want}000" ] || { echo "--bitrate ${b%:*}: mutagen $got"; exit 1; }
+		err_has "^spaces-clip: --bitrate ${b%:*}: MP3 at 48000 Hz has no such bitrate; it is encoded at $want kb/s, the nearest$" || exit 1
+		rm c.mp3
+	done &&
+	run spaces-clip -q --bitrate 6 -o c.mp3 "$PCM/stereo-48k.flac" &&
+	status 0 && err_empty &&
+	run spaces-clip --bitrate 128 -o d.mp3 "$PCM/stereo-48k.flac" &&
+	status 0 && err_empty
+'
+
+t_case 'an MP3 without a Xing frame is counted and cut, as spaces-info counts it' '
+	run spaces-clip -o all.wav "$PCM/noxing-44k.mp3" &&
+	status 0 && err_empty &&
+	[ "$(decoded all.wav)" = "$(decoded "$PCM/noxing-44k.mp3")" ] &&
+	[ "$(decoded all.wav)" = "$(spaces-info -j "$PCM/noxing-44k.mp3" | jq .samples)" ] &&
+	run spaces-clip -s 0.5 -e 1.5 -o mid.wav "$PCM/noxing-44k.mp3" &&
+	status 0 && [ "$(decoded mid.wav)" = 44100 ] &&
+	run spaces-clip -s 1 -e 9 -o late.wav "$PCM/noxing-44k.mp3" &&
+	status 2 && err_has "past the end"
+'
+
+t_case 'FLAC: title, artist, album, comment and CHAPTERxxx as Vorbis comments (metaflac, ffprobe)' '
+	printf "0 Opening\n1.2 Middle\n2.5 End part\n" >ch.txt &&
+	run spaces-clip --title "Ep 1" --artist Host --album Show --comment Notes \
+	    --chapters ch.txt -s 1 -e 3 -o c.flac "$AAC/speech-3s.aac" &&
+	status 0 && err_empty &&
+	flac -s -t c.flac &&
+	metaflac --export-tags-to=- c.flac >tags &&
+	cat >want <<-EOF &&
+	TITLE=Ep 1
+	ARTIST=Host
+	ALBUM=Show
+	DESCRIPTION=Notes
+	CHAPTER001=00:00:00.000
+	CHAPTER001NAME=Opening
+	CHAPTER002=00:00:00.200
+	CHAPTER002NAME=Middle
+	CHAPTER003=00:00:01.500
+	CHAPTER003NAME=End part
+	EOF
+	diff -u want tags &&
+	[ "$(metaflac --show-total-samples c.flac)" = 96000 ] &&
+	ffprobe -v error -show_chapters -of json c.flac |
+	    jq -c "[.chapters[] | [(.start_time | tonumber), .tags.title]]" >got &&
+	echo "[[0,\"Opening\"],[0.2,\"Middle\"],[1.5,\"End part\"]]" >want &&
+	diff -u want got &&
+	run spaces-clip -o plain.flac "$AAC/speech-3s.aac" &&
+	status 0 && [ -z "$(metaflac --export-tags-to=- plain.flac)" ]
+'
+
+t_case 'hidden chapters (toc false): out of every table of contents, kept in JSON; img and url kept' '
+	cat >ch.json <<-EOF &&
+	{"version":"1.2.0","chapters":[
+	 {"startTime":0,"title":"Intro","img":"https://e.example/a.jpg"},
+	 {"startTime":1,"title":"Ad image","toc":false,"img":"https://e.example/ad.jpg"},
+	 {"startTime":2,"title":"Talk","url":"https://e.example/t"}]}
+	EOF
+	for f in m4a opus flac mp3; do
+		run spaces-clip --chapters ch.json -o c.$f "$AAC/speech-3s.aac" &&
+		status 0 || exit 1
+		[ $f = mp3 ] && continue	# ffmpeg lists every CHAP, CTOC or not
+		ffprobe -v error -show_chapters -of json c.$f |
+		    jq -c "[.chapters[].tags.title]" >got &&
+		echo "[\"Intro\",\"Talk\"]" >want &&
+		diff -u want got || { echo "$f"; exit 1; }
+	done &&
+	metaflac --export-tags-to=- c.flac | grep CHAPTER >got &&
+	printf "%s\n" CHAPTER001=00:00:00.000 CHAPTER001NAME=Intro \
+	    CHAPTER002=00:00:02.000 CHAPTER002NAME=Talk \
+	    CHAPTER002URL=https://e.example/t >want &&
+	diff -u want got &&
+	/usr/bin/python3 - c.mp3 >got <<-EOF &&
+	import sys
+	from mutagen.id3 import ID3
+	t = ID3(sys.argv[1])
+	toc = t.getall("CTOC")[0]
+	print(toc.child_element_ids)
+	for c in sorted(t.getall("CHAP"), key=lambda c: c.element_id):
+	    a = c.sub_frames.getall("APIC")
+	    print(c.element_id, c.start_time, c.end_time, c.sub_frames["TIT2"].text[0],
+	        a[0].mime + " " + a[0].data.decode() if a else "-")
+	EOF
+	cat >want <<-EOF &&
+	['"'"'ch0'"'"', '"'"'ch2'"'"']
+	ch0 0 2000 Intro --> https://e.example/a.jpg
+	ch1 1000 2000 Ad image --> https://e.example/ad.jpg
+	ch2 2000 3029 Talk -
+	EOF
+	diff -u want got &&
+	run spaces-clip --chapters ch.json --chapters-json c.json -s 1.5 -e 3 -o c.wav "$AAC/speech-3s.aac" &&
+	status 0 &&
+	jq -c .chapters c.json >got &&
+	echo "[{\"startTime\":0,\"title\":\"Intro\",\"img\":\"https://e.example/a.jpg\"},{\"startTime\":0,\"title\":\"Ad image\",\"img\":\"https://e.example/ad.jpg\",\"toc\":false},{\"startTime\":0.5,\"title\":\"Talk\",\"url\":\"https://e.example/t\"}]" >want &&
+	diff -u want got
+'
+
+t_case 'the recording time: M4A creation time and (c)day, MP3 TDRC, Opus and FLAC DATE (ffprobe, mutagen, mediainfo)' '
+	# space-chunks.aac starts at 2022-03-22T19:26:24.178Z (spaces-info.t
+	# works it out from the NTP tag); a clip from 1 s starts a second on.
+	for f in m4a mp3 opus flac; do
+		run spaces-clip -s 1 -o c.$f "$AAC/space-chunks.aac" && status 0 || exit 1
+	done &&
+	ffprobe -v error -show_entries format_tags=creation_time,date -of default=nw=1 c.m4a >got &&
+	printf "TAG:creation_time=2022-03-22T19:26:25.000000Z\nTAG:date=2022-03-22T19:26:25Z\n" >want &&
+	diff -u want got &&
+	[ "$(ffprobe -v error -show_entries stream_tags=creation_time -of csv=p=0 c.m4a | sort -u)" = 2022-03-22T19:26:25.000000Z ] &&
+	mediainfo --Inform="General;%Recorded_Date%|%Encoded_Date%" c.m4a >got &&
+	echo "2022-03-22 19:26:25 UTC|2022-03-22 19:26:25 UTC" >want && diff -u want got &&
+	/usr/bin/python3 -c "
+import sys
+from mutagen.mp4 import MP4
+from mutagen.id3 import ID3
+from mutagen.oggopus import OggOpus
+from mutagen.flac import FLAC
+print(MP4(\"c.m4a\").tags[\"\\xa9day\"][0], ID3(\"c.mp3\")[\"TDRC\"], OggOpus(\"c.opus\")[\"date\"][0], FLAC(\"c.flac\")[\"date\"][0])" >got &&
+	echo "2022-03-22T19:26:25Z 2022-03-22 19:26:25 2022-03-22T19:26:25Z 2022-03-22T19:26:25Z" >want &&
+	diff -u want got &&
+	spaces-info -j c.m4a c.opus | jq -r .started_at >got &&
+	printf "2022-03-22T19:26:25.000Z\n2022-03-22T19:26:25.000Z\n" >want && diff -u want got &&
+	run spaces-clip -s 0.5 -o d.m4a c.m4a && status 0 &&
+	[ "$(spaces-info -j d.m4a | jq -r .started_at)" = 2022-03-22T19:26:25.000Z ] &&
+	run spaces-clip -o e.m4a "$AAC/speech-3s.aac" && status 0 &&
+	[ "$(spaces-info -j e.m4a | jq -r ".started_at, .tags.date")" = "null
+null" ] &&
+	[ -z "$(ffprobe -v error -show_entries format_tags=creation_time -of csv=p=0 e.m4a)" ]
 '
 
 t_end

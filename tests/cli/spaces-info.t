@@ -370,4 +370,72 @@ t_case 'the summary shows MP3 tags and chapters' '
 	out_has "^  chapter 0:01.500  Close$"
 '
 
+# wav NAME CHANNELS RATE: a 16-bit WAV header with 64 frames of silence.
+wav() {
+	python3 - "$@" <<-EOF
+	import struct, sys
+	name, ch, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+	data = bytes(ch * 2 * 64)
+	fmt = struct.pack("<HHIIHH", 1, ch, rate, rate * ch * 2 & 0xFFFFFFFF,
+	    ch * 2 & 0xFFFF, 16)
+	body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + \
+	    b"data" + struct.pack("<I", len(data)) + data
+	open(name, "wb").write(b"RIFF" + struct.pack("<I", len(body)) + body)
+	EOF
+}
+
+t_case 'loudness it cannot measure (255 channels, 2147483647 Hz): exit 2, one line' '
+	wav ch255.wav 255 48000 && wav fast.wav 1 2147483647 &&
+	for f in ch255.wav fast.wav; do
+		run spaces-info --loudness -j $f &&
+		status 2 && err_one_line && out_empty || exit 1
+	done &&
+	run spaces-info --loudness -j ch255.wav &&
+	err_has "cannot measure loudness at 48000 Hz, 255 channels" &&
+	run spaces-info --loudness -j fast.wav &&
+	err_has "cannot measure loudness at 2147483647 Hz, 1 channel"
+'
+
+t_case 'a FLAC cut mid-way with --silences: exit 2, nothing leaked' '
+	head -c 9978 "$PCM/stereo-48k.flac" >cut.flac &&
+	run spaces-info --silences -j cut.flac &&
+	status 2 && err_one_line && out_empty &&
+	run spaces-info --silences --loudness -j "$PCM/stereo-48k.flac" cut.flac &&
+	status 2 && [ "$(grep -c "\"type\":\"media\"" out)" = 1 ] &&
+	err_one_line
+'
+
+t_case 'an endless input is refused at once; a pipe is kept in $TMPDIR' '
+	run timeout 60 spaces-info /dev/zero &&
+	status 2 && err_one_line && err_has "not a supported audio file" &&
+	piped() {
+		run sh -c "cat \"\$1\" | TMPDIR=\$2 spaces-info -j /dev/stdin" sh \
+		    "$PCM/stereo-48k.flac" "$1"
+	} &&
+	piped "" && status 0 && jq_is .samples 19200 &&
+	piped "$PWD/none" &&
+	status 2 && err_one_line && err_has "temporary file in .*/none" &&
+	mkdir tmp && piped "$PWD/tmp" &&
+	status 0 && jq_is .samples 19200 && [ -z "$(ls -A tmp)" ]
+'
+
+t_case 'a damaged MP3: no libmpg123 noise, only our own messages' '
+	python3 - "$PCM/stereo-44k.mp3" <<-EOF &&
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	for i in range(len(b) // 3, len(b) // 3 + 400, 7):
+	    b[i] ^= 0xFF
+	open("bad.mp3", "wb").write(b)
+	open("cut.mp3", "wb").write(b[:len(b) // 2])
+	EOF
+	for f in bad.mp3 cut.mp3; do
+		run spaces-info -j --loudness $f &&
+		! grep -q -e mpg123 -e "^Note:" -e "^Warning:" -e "^\[src" err &&
+		{ err_empty || ! grep -v "^spaces-info: " err; } || { cat err; exit 1; }
+		run spaces-clip -q -o $f.wav $f &&
+		! grep -q -e mpg123 -e "^Note:" -e "^Warning:" -e "^\[src" err &&
+		{ err_empty || { err_one_line && err_has "^spaces-clip: "; }; } || { cat err; exit 1; }
+	done
+'
+
 t_end

@@ -511,6 +511,53 @@ test_write(void)
 	sp_chapters_release(&c);
 }
 
+/* "toc": false and "img": read, carried into a clip, written back. */
+static void
+test_hidden(void)
+{
+	struct sp_chapters c, out;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	T_INT(rd(&c, "{\"chapters\":[{\"startTime\":0,\"title\":\"A\","
+	    "\"img\":\"https://i.example/a.png\"},{\"startTime\":5,"
+	    "\"title\":\"Ad\",\"toc\":false,\"img\":\"i.png\"},"
+	    "{\"startTime\":9,\"title\":\"B\",\"toc\":true}]}"), 0);
+	T_INT(c.n, 3);
+	T_INT(sp_chapters_visible(&c), 2);
+	if (c.n == 3) {
+		T_STR(c.v[0].img, "https://i.example/a.png");
+		T_INT(c.v[0].hidden, 0);
+		T_INT(c.v[1].hidden, 1);
+		T_INT(c.v[2].hidden, 0);
+		T_OK(c.v[2].img == NULL);
+	}
+	/* From 6 s: the hidden one running, and the visible one it is in. */
+	sp_chapters_clip(&c, 6, 20, &out);
+	T_INT(out.n, 3);
+	if (out.n == 3) {
+		T_STR(out.v[0].title, "A");
+		T_INT(out.v[0].hidden, 0);
+		T_STR(out.v[1].title, "Ad");
+		T_INT(out.v[1].hidden, 1);
+		T_STR(out.v[1].img, "i.png");
+		T_DBL(out.v[2].start, 3, 1e-9);
+	}
+	fp = open_memstream(&buf, &len);
+	T_INT(sp_chapters_write_json(&out, fp), 0);
+	fclose(fp);
+	T_OK(buf && strstr(buf, "\"toc\": false") != NULL);
+	T_OK(buf && strstr(buf, "\"img\": \"i.png\"") != NULL);
+	free(buf);
+	sp_chapters_release(&out);
+	sp_chapters_release(&c);
+	bad("{\"chapters\":[{\"startTime\":0,\"toc\":\"no\"}]}",
+	    "line 1: chapter 1: \"toc\" is not true or false");
+	bad("{\"chapters\":[{\"startTime\":0,\"img\":3}]}",
+	    "line 1: chapter 1: \"img\" is not a string");
+}
+
 int
 main(void)
 {
@@ -522,5 +569,6 @@ main(void)
 	test_big();
 	test_clip();
 	test_write();
+	test_hidden();
 	return t_done();
 }

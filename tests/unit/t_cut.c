@@ -455,12 +455,13 @@ static void
 test_meta(struct src *aac, struct src *opus)
 {
 	struct sp_chapter cv[3] = {
-		{ 0, "Intro", NULL }, { 0.5, "Second part", NULL },
-		{ 99, "Beyond the clip", NULL }
+		{ 0, "Intro", NULL, NULL, 0 },
+		{ 0.5, "Second part", NULL, NULL, 0 },
+		{ 99, "Beyond the clip", NULL, NULL, 0 }
 	};
 	struct sp_chapters chs = { cv, 3 };
 	struct sp_cut_meta m = { "A title", "Host", "Spaces", "a comment",
-	    "2024-05-01", &chs };
+	    "2024-05-01", &chs, 1714590000123LL };
 	struct sp_cut_result r;
 	char *out, *cmd, *s;
 
@@ -476,6 +477,17 @@ test_meta(struct src *aac, struct src *opus)
 	T_OK(strstr(s, "start=0\nTAG:title=Intro\n") &&
 	    strstr(s, "start=24000\nTAG:title=Second part\n") &&
 	    !strstr(s, "Beyond"));
+	free(s);
+	free(cmd);
+	/* The recording time: ffprobe's creation_time (mvhd, whole s). */
+	cmd = sp_xasprintf("ffprobe -v error -show_entries format_tags="
+	    "creation_time:stream_tags=creation_time -of default=nw=1 '%s'",
+	    out);
+	s = run(cmd);
+	/* The movie, then the audio and chapter tracks. */
+	T_STR(s, "TAG:creation_time=2024-05-01T19:00:00.000000Z\n"
+	    "TAG:creation_time=2024-05-01T19:00:00.000000Z\n"
+	    "TAG:creation_time=2024-05-01T19:00:00.000000Z\n");
 	free(s);
 	free(cmd);
 	unlink(out);
@@ -578,13 +590,13 @@ test_errors(struct src *aac, struct src *opus)
 	fp = fopen("/dev/full", "wb");
 	setvbuf(fp, NULL, _IONBF, 0);
 	T_INT(sp_cut(aac->s, "m4a", 0, 50000, NULL, fp, &r, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), -2);
 	printf("# %s\n", err);
 	T_INT(sp_cut(aac->s, "aac", 0, 50000, NULL, fp, &r, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), -2);
 	T_OK(strstr(err, "No space left") != NULL);
 	T_INT(sp_cut(opus->s, "opus", 0, 50000, NULL, fp, &r, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), -2);
 	T_OK(strstr(err, "No space left") != NULL);
 	fclose(fp);
 
