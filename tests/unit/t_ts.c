@@ -315,21 +315,10 @@ test_sniff(void)
 int
 main(void)
 {
-	const char *top = getenv("TOP");
 	char cmd[1400];
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t_ts.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (t_video_dir(tmpdir, sizeof(tmpdir), "t_ts", 6) != 0)
 		return 1;
-	}
-	snprintf(cmd, sizeof(cmd), "sh '%s/tests/gen-video.sh' '%s' 6",
-	    top ? top : ".", tmpdir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "t_ts: gen-video.sh failed\n");
-		return 1;
-	}
 	snprintf(path, sizeof(path), "%s/whole.ts", tmpdir);
 	test_unwrap();
 	test_sniff();

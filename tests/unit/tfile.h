@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* All of the file at p (new; n bytes); exits when it cannot be read. */
 static inline uint8_t *
@@ -37,6 +38,27 @@ t_run(const char *cmd)
 	if (r != 0)
 		printf("# failed: %s\n", cmd);
 	return r;
+}
+
+/*
+ * A new temporary directory dir (n bytes) named after the test, holding
+ * tests/gen-video.sh's stream of secs seconds: 0, or -1 after a message.
+ */
+static inline int
+t_video_dir(char *dir, size_t n, const char *test, int secs)
+{
+	const char *top = getenv("TOP");
+	char cmd[1400];
+
+	snprintf(dir, n, "%s/%s.XXXXXX", getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp", test);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "sh '%s/tests/gen-video.sh' '%s' %d",
+	    top ? top : ".", dir, secs);
+	return t_run(cmd) == 0 ? 0 : -1;
 }
 
 #endif
