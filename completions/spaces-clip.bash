@@ -22,7 +22,7 @@ _spaces_clip()
 	# value is typed.
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W 'm4a aac opus mp3 flac wav' -- "$cur"))
+		COMPREPLY=($(compgen -W 'm4a aac opus mp3 flac wav mp4' -- "$cur"))
 		return
 		;;
 	-o|--output|--chapters-json)

@@ -25,7 +25,7 @@ complete -c $c -s o -l output -r -F -d 'Output file, template (%n %02n %t %s) or
 complete -c $c -s o -l output -x -a - -d 'The standard output'
 complete -c $c -l clips -r -F -d 'Cut the clips listed in a file (or -)'
 complete -c $c -l clips -x -a - -d 'The standard input'
-complete -c $c -l format -x -a 'm4a aac opus mp3 flac wav' -d 'Output format'
+complete -c $c -l format -x -a 'm4a aac opus mp3 flac wav mp4' -d 'Output format'
 complete -c $c -l reencode -d 'Decode and encode even when a lossless cut is possible'
 complete -c $c -l bitrate -x -a '24 32 48 64 96 128 192' -d 'Bitrate in kb/s (6-510)'
 complete -c $c -l mono -d 'Mix the channels to one'
