@@ -108,6 +108,14 @@ test_mp4(void)
 	decoded(a, sizeof(a), ours, "a");
 	decoded(b, sizeof(b), tpath("whole.ts"), "a");
 	T_STR(a, b);
+	/* A third reader, GStreamer's, on the stream parameters. */
+	cmd1(a, sizeof(a), "gst-discoverer-1.0 '%s' 2>&1 | grep -E "
+	    "'Duration|H.264|Width|Height|Frame rate|AAC|Sample rate|"
+	    "Channels' | tr -s ' ' | tr '\\n' ';'", ours);
+	T_STR(a, " Duration: 0:00:06.037333333; video #1: H.264 (High "
+	    "Profile); Width: 320; Height: 240; Frame rate: 30/1; audio #2: "
+	    "MPEG-4 AAC; Channels: 2 (front-left, front-right); Sample rate: "
+	    "48000;");
 	/* Both start where the TS said (video 1920 ticks after audio). */
 	cmd1(a, sizeof(a), "ffprobe -v error -show_entries stream=start_pts "
 	    "-of csv=p=0 '%s'", ours);
