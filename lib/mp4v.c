@@ -964,7 +964,9 @@ expand(struct sp_mp4v_track *k, const struct rtabs *t, uint64_t fsize,
 		return rfail(err, errlen, "a sample table is missing");
 	fixed = be(t->stsz.p + 4, 4);
 	n = be(t->stsz.p + 8, 4);
-	if (n > SAMPLESMAX || (fixed == 0 && t->stsz.n < 12 + 4 * n))
+	/* Every sample takes a byte of the file at least. */
+	if (n > SAMPLESMAX || n > fsize || (fixed == 0 && t->stsz.n < 12 +
+	    4 * n))
 		return rfail(err, errlen, "the sample size table is damaged");
 	k->nsamples = n;
 	k->off = sp_xcalloc(n ? n : 1, sizeof(*k->off));
