@@ -173,6 +173,9 @@ o_desc(struct obuf *o, unsigned tag, size_t len)
 	o_u8(o, len & 0x7F);
 }
 
+static int wfail(struct sp_mp4v_writer *, char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+
 static int
 wfail(struct sp_mp4v_writer *w, char *err, size_t errlen, const char *fmt,
     ...)

@@ -61,6 +61,9 @@ sp_remux_kind(const char *name)
 	return -1;
 }
 
+static void rfail(struct sp_remux *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 static void
 rfail(struct sp_remux *r, const char *fmt, ...)
 {
