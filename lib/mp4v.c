@@ -60,6 +60,7 @@ struct wtrack {
 	size_t		 cfg_len;
 	unsigned	 width, height, sar_num, sar_den;
 	unsigned	 rate, channels;
+	int		 inband;	/* avc3 */
 };
 
 struct sp_mp4v_writer {
@@ -303,6 +304,12 @@ sp_mp4v_writer_last_duration(struct sp_mp4v_writer *w, uint32_t d)
 }
 
 void
+sp_mp4v_writer_inband(struct sp_mp4v_writer *w)
+{
+	w->t[SP_MP4V_VIDEO].inband = 1;
+}
+
+void
 sp_mp4v_writer_edit(struct sp_mp4v_writer *w, int t, uint64_t delay,
     int64_t media_time, uint64_t duration)
 {
@@ -487,7 +494,7 @@ o_stsd_video(struct obuf *o, const struct wtrack *k)
 	size_t a = o_full(o, "stsd", 0, 0), b, c;
 
 	o_u32(o, 1);
-	b = o_open(o, "avc1");
+	b = o_open(o, k->inband ? "avc3" : "avc1");
 	o_zero(o, 6);
 	o_u16(o, 1);			/* data_reference_index */
 	o_zero(o, 16);

@@ -56,6 +56,10 @@ int	sp_mp4v_writer_audio(struct sp_mp4v_writer *w, const uint8_t *asc,
 int	sp_mp4v_writer_add_video(struct sp_mp4v_writer *w, const void *data,
 	    size_t size, int64_t dts, int64_t pts, int sync);
 void	sp_mp4v_writer_last_duration(struct sp_mp4v_writer *w, uint32_t d);
+/* The stream changes its SPS or PPS on the way (a new resolution): the
+ * sample entry is then 'avc3', whose parameter sets may come in band
+ * (ISO/IEC 14496-15 5.4.2), rather than 'avc1'. */
+void	sp_mp4v_writer_inband(struct sp_mp4v_writer *w);
 /* One raw AAC access unit lasting duration samples: 0, or -1. */
 int	sp_mp4v_writer_add_audio(struct sp_mp4v_writer *w, const void *data,
 	    size_t size, uint32_t duration);

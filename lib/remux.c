@@ -25,6 +25,7 @@ struct sp_remux {
 	int		 failed;
 	char		 err[256];
 	int64_t		 off;		/* discontinuities closed up, 90 kHz */
+	uint64_t	 mend_seg;	/* 1 + the segment of the last one */
 	/* video */
 	uint8_t		 sps[SP_H264_PSMAX], pps[SP_H264_PSMAX];
 	size_t		 sps_len, pps_len;
@@ -77,7 +78,8 @@ rfail(struct sp_remux *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Keep the first SPS and PPS of a length-prefixed access unit. */
+/* Keep the first SPS and PPS of a length-prefixed access unit; note a
+ * later one that differs (the MP4 then says the sets come in band). */
 static void
 keep_ps(struct sp_remux *r, const uint8_t *s, size_t n)
 {
@@ -87,19 +89,24 @@ keep_ps(struct sp_remux *r, const uint8_t *s, size_t n)
 		size_t len = (size_t)s[at] << 24 | (size_t)s[at + 1] << 16 |
 		    (size_t)s[at + 2] << 8 | s[at + 3];
 		const uint8_t *nal = s + at + 4;
+		unsigned type = nal[0] & 0x1F;
+		uint8_t *keep = type == SP_H264_SPS ? r->sps : r->pps;
+		size_t *klen = type == SP_H264_SPS ? &r->sps_len : &r->pps_len;
 
 		if (len > n - at - 4)
 			break;
-		if ((nal[0] & 0x1F) == SP_H264_SPS && r->sps_len == 0 &&
-		    len <= sizeof(r->sps)) {
-			memcpy(r->sps, nal, len);
-			r->sps_len = len;
-		} else if ((nal[0] & 0x1F) == SP_H264_PPS && r->pps_len == 0 &&
-		    len <= sizeof(r->pps)) {
-			memcpy(r->pps, nal, len);
-			r->pps_len = len;
-		}
 		at += 4 + len;
+		if (type != SP_H264_SPS && type != SP_H264_PPS)
+			continue;
+		if (*klen == 0 && len <= SP_H264_PSMAX) {
+			memcpy(keep, nal, len);
+			*klen = len;
+		} else if (r->started && (len != *klen ||
+		    memcmp(keep, nal, len) != 0) && !r->st.ps_changed) {
+			r->st.ps_changed = 1;
+			if (r->mw != NULL)
+				sp_mp4v_writer_inband(r->mw);
+		}
 	}
 }
 
@@ -135,7 +142,11 @@ static int64_t
 mend(struct sp_remux *r, int64_t t, int64_t want)
 {
 	r->off += want - t;
-	r->st.discontinuities++;
+	/* Audio and video jump together: one discontinuity a segment. */
+	if (r->mend_seg != r->st.segments + 1) {
+		r->st.discontinuities++;
+		r->mend_seg = r->st.segments + 1;
+	}
 	return want;
 }
 

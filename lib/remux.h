@@ -48,6 +48,7 @@ struct sp_remux_stats {
 	double		 video_seconds, audio_seconds;
 	uint64_t	 cc_gaps, pes_dropped, skipped, discontinuities;
 	int		 b_frames;	/* composition offsets were needed */
+	int		 ps_changed;	/* SPS/PPS changed: 'avc3' written */
 };
 
 /* The kind a name says ("mp4", "ts", "m4a", "aac"), or -1. */

@@ -87,6 +87,19 @@ test_mp4(void)
 	T_INT(st.segments, 3);
 	T_DBL(st.video_seconds, 6.0, 1e-9);
 	T_DBL(st.audio_seconds, 283 * 1024 / 48000.0, 1e-9);
+	/* The same segments give the same bytes (a rerun after kill -9). */
+	{
+		uint8_t *x, *y;
+		size_t n1, n2;
+
+		T_INT(remux("mp4", seg, 3, tpath("again.mp4"), &st, err,
+		    sizeof(err)), 0);
+		x = t_slurp(ours, &n1);
+		y = t_slurp(tpath("again.mp4"), &n2);
+		T_OK(n1 == n2 && memcmp(x, y, n1) == 0);
+		free(x);
+		free(y);
+	}
 	/* ffprobe's view of the streams. */
 	cmd1(a, sizeof(a), "ffprobe -v error -show_entries stream=codec_name,"
 	    "profile,width,height,r_frame_rate,nb_frames,duration_ts -of "
@@ -199,6 +212,42 @@ test_kinds(void)
 	T_INT(st.audio_frames, 283);
 }
 
+/* The picture follows the speaker: a new resolution mid-stream. */
+static void
+test_resolution_change(void)
+{
+	struct sp_remux_stats st;
+	char err[256], a[256], b[256], *in[4];
+
+	cmd1(a, sizeof(a), "ffmpeg -nostdin -v error -y -f lavfi -i "
+	    "testsrc2=size=640x360:rate=30 -f lavfi -i sine=sample_rate=48000 "
+	    "-t 2 -map 0:v -map 1:a -c:v libx264 -preset veryfast -pix_fmt "
+	    "yuv420p -c:a aac -ac 2 -output_ts_offset 6 -f mpegts '%s' && "
+	    "cat '%s' '%s' '%s' '%s' >'%s' && echo ok", tpath("big.ts"),
+	    seg[0], seg[1], seg[2], tpath("big.ts"), tpath("cat.ts"));
+	T_STR(a, "ok");
+	in[0] = seg[0];
+	in[1] = seg[1];
+	in[2] = seg[2];
+	in[3] = tpath("big.ts");
+	T_INT(remux("mp4", in, 4, tpath("big.mp4"), &st, err, sizeof(err)),
+	    0);
+	T_INT(st.ps_changed, 1);
+	T_INT(st.video_frames, 240);
+	/* Its timestamps restart 0.6 s back: closed up, once. */
+	T_INT(st.discontinuities, 1);
+	cmd1(a, sizeof(a), "ffprobe -v error -select_streams v -show_entries "
+	    "stream=codec_tag_string -of csv=p=0 '%s'", tpath("big.mp4"));
+	T_STR(a, "avc3");
+	cmd1(a, sizeof(a), "ffmpeg -nostdin -v error -i '%s' -map 0:v "
+	    "-vsync 0 -f framemd5 - | grep -v '^#' | cut -d, -f6 | md5sum",
+	    tpath("big.mp4"));
+	cmd1(b, sizeof(b), "ffmpeg -nostdin -v error -i '%s' -map 0:v "
+	    "-vsync 0 -f framemd5 - | grep -v '^#' | cut -d, -f6 | md5sum",
+	    tpath("cat.ts"));
+	T_STR(a, b);
+}
+
 static void
 test_damage(void)
 {
@@ -301,6 +350,7 @@ main(void)
 		return 1;
 	test_mp4();
 	test_kinds();
+	test_resolution_change();
 	test_damage();
 	for (k = 0; k < 3; k++)
 		free(seg[k]);
