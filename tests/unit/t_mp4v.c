@@ -70,11 +70,13 @@ test_mp4(void)
 {
 	struct sp_remux_stats st;
 	struct sp_mp4v *m;
-	char err[256], a[256], b[256], *ours = tpath("ours.mp4"),
-	    *ff = tpath("ff.mp4");
+	char err[256], a[256], b[256], ours[700], ff[700];
 	FILE *fp;
 	int vi, ai;
 
+	/* tpath's names are overwritten four calls on: keep these. */
+	snprintf(ours, sizeof(ours), "%s", tpath("ours.mp4"));
+	snprintf(ff, sizeof(ff), "%s", tpath("ff.mp4"));
 	T_INT(remux("mp4", seg, 3, ours, &st, err, sizeof(err)), 0);
 	T_INT(st.video_frames, 180);
 	T_INT(st.keyframes, 3);
