@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "remux.h"
 #include "ts.h"
 #include "banned.h"
 
@@ -55,6 +56,35 @@ check(const struct sp_ts *t, size_t size)
 		__builtin_trap();
 }
 
+/* The remux to each kind, in memory (the MP4 writer seeks back). */
+static void
+remux(const uint8_t *data, size_t size)
+{
+	static char out[8 << 20];
+	struct sp_remux_stats st;
+	struct sp_remux *r;
+	char err[256];
+	FILE *fp;
+	int k;
+
+	for (k = SP_REMUX_MP4; k <= SP_REMUX_AAC; k++) {
+		if ((fp = fmemopen(out, sizeof(out), "w+")) == NULL)
+			return;
+		if ((r = sp_remux_new(k, fp, err, sizeof(err))) != NULL) {
+			/* Two segments: the input's halves. */
+			if (sp_remux_segment(r, data, size / 2, err,
+			    sizeof(err)) == 0 && sp_remux_segment(r, data +
+			    size / 2, size - size / 2, err, sizeof(err)) == 0 &&
+			    sp_remux_finish(r, &st, err, sizeof(err)) == 0 &&
+			    (st.keyframes > st.video_frames ||
+			    st.segments != 2))
+				__builtin_trap();
+			sp_remux_free(r);
+		}
+		fclose(fp);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,5 +107,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sp_ts_flush(t);
 	check(t, size);
 	sp_ts_free(t);
+	remux(data, size);
 	return 0;
 }
