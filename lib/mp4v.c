@@ -1067,7 +1067,7 @@ expand(struct sp_mp4v_track *k, const struct rtabs *t, uint64_t fsize,
 
 static int
 parse_trak(struct sp_mp4v *m, const uint8_t *p, size_t n, uint64_t fsize,
-    char *err, size_t errlen)
+    int index, char *err, size_t errlen)
 {
 	struct sp_mp4v_track *k;
 	struct rbox b, mdia, minf, stbl, x;
@@ -1117,6 +1117,8 @@ parse_trak(struct sp_mp4v *m, const uint8_t *p, size_t n, uint64_t fsize,
 	}
 	if (k->timescale == 0)
 		return 0;
+	if (!index)
+		return 0;
 	if ((strcmp(k->codec, "avc1") == 0 && k->avcc_len > 0) ||
 	    (strcmp(k->codec, "avc3") == 0) ||
 	    (strcmp(k->codec, "mp4a") == 0 && k->asc_len > 0))
@@ -1124,8 +1126,9 @@ parse_trak(struct sp_mp4v *m, const uint8_t *p, size_t n, uint64_t fsize,
 	return 0;
 }
 
-struct sp_mp4v *
-sp_mp4v_open(FILE *fp, char *err, size_t errlen)
+/* index 0: the tracks' headers only, no sample tables. */
+static struct sp_mp4v *
+mp4v_open(FILE *fp, int index, char *err, size_t errlen)
 {
 	struct sp_mp4v *m;
 	uint8_t h[16], *moov = NULL;
@@ -1195,7 +1198,7 @@ sp_mp4v_open(FILE *fp, char *err, size_t errlen)
 	pos = 0;
 	while ((r = next_box(moov, msize, &pos, &b)) == 1)
 		if (strcmp(b.type, "trak") == 0 &&
-		    parse_trak(m, b.p, b.n, fsize, err, errlen) != 0)
+		    parse_trak(m, b.p, b.n, fsize, index, err, errlen) != 0)
 			goto fail;
 	free(moov);
 	return m;
@@ -1205,6 +1208,29 @@ fail:
 	free(moov);
 	sp_mp4v_close(m);
 	return NULL;
+}
+
+struct sp_mp4v *
+sp_mp4v_open(FILE *fp, char *err, size_t errlen)
+{
+	return mp4v_open(fp, 1, err, errlen);
+}
+
+int
+sp_mp4v_has_video(FILE *fp)
+{
+	struct sp_mp4v *m;
+	char err[64];
+	size_t i;
+	int r = 0;
+
+	if ((m = mp4v_open(fp, 0, err, sizeof(err))) == NULL)
+		return 0;
+	for (i = 0; i < m->ntracks; i++)
+		if (strcmp(m->tracks[i].handler, "vide") == 0)
+			r = 1;
+	sp_mp4v_close(m);
+	return r;
 }
 
 void

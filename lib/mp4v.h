@@ -127,6 +127,9 @@ struct sp_mp4v {
  * supported", "not an MP4", a damaged table). */
 struct sp_mp4v *sp_mp4v_open(FILE *fp, char *err, size_t errlen);
 void	sp_mp4v_close(struct sp_mp4v *m);
+/* 1 when fp is an MP4 with a video track of any codec (its headers only
+ * are read: cheap), else 0. */
+int	sp_mp4v_has_video(FILE *fp);
 /* The first track with handler h ("vide" or "soun") that was indexed:
  * its index, or -1. */
 int	sp_mp4v_find(const struct sp_mp4v *m, const char *h);

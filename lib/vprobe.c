@@ -20,8 +20,6 @@ int
 sp_vprobe_is_video(const char *path)
 {
 	uint8_t b[SP_TS_PACKET * 3];
-	struct sp_mp4v *m;
-	char err[64];
 	FILE *fp;
 	size_t n;
 	int r = 0;
@@ -31,11 +29,8 @@ sp_vprobe_is_video(const char *path)
 	n = fread(b, 1, sizeof(b), fp);
 	if (sp_ts_sniff(b, n))
 		r = 1;
-	else if (sp_mp4_sniff(b, n) && (m = sp_mp4v_open(fp, err,
-	    sizeof(err))) != NULL) {
-		r = sp_mp4v_find(m, "vide") >= 0;
-		sp_mp4v_close(m);
-	}
+	else if (sp_mp4_sniff(b, n))
+		r = sp_mp4v_has_video(fp);
 	fclose(fp);
 	return r;
 }
