@@ -28,6 +28,9 @@
 #include "progress.h"
 #include "render.h"
 #include "timefmt.h"
+#include "mp4v.h"
+#include "vcut.h"
+#include "vprobe.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -50,12 +53,12 @@ static const struct sp_opt optlist[] = {
 	{ 'd', "duration", "duration", SP_VAL_DURATION, TIMES,
 	    "make the clip this long" },
 	{ 'o', "output", "output", SP_VAL_FILE,
-	    "m4a aac opus mp3 flac wav -",
+	    "m4a aac opus mp3 flac wav mp4 -",
 	    "output file, template (%n %02n %t %s) or -" },
 	{ OPT_CLIPS, "clips", "file|-", SP_VAL_FILE, "txt ndjson json -",
 	    "cut the clips listed in a file (or -)" },
 	{ OPT_FORMAT, "format", "fmt", SP_VAL_CHOICE,
-	    "m4a aac opus mp3 flac wav", "output format" },
+	    "m4a aac opus mp3 flac wav mp4", "output format" },
 	{ OPT_REENCODE, "reencode", NULL, SP_VAL_NONE, NULL,
 	    "decode and encode even when a lossless cut is possible" },
 	{ OPT_BITRATE, "bitrate", "kbps", SP_VAL_NUMBER,
@@ -103,7 +106,7 @@ static const struct format {
 	int		 lossy;
 } formats[] = {
 	{ "m4a", 0, 1 }, { "aac", 1, 1 }, { "opus", 1, 1 }, { "mp3", 1, 1 },
-	{ "flac", 0, 0 }, { "wav", 1, 0 },
+	{ "flac", 0, 0 }, { "wav", 1, 0 }, { "mp4", 0, 0 },
 };
 
 struct run {
@@ -120,6 +123,7 @@ struct run {
 	const char	*path;		/* a file: the input or its spool */
 	struct sp_cut_source *cut;	/* lossless path */
 	struct sp_decoder *dec;		/* transcode path */
+	struct sp_vcut_source *vcut;	/* video MP4 to MP4 */
 	unsigned	 rate;
 	uint64_t	 total;
 	int64_t		 recorded;	/* ms since 1970 at sample 0; -1 */
@@ -241,7 +245,7 @@ pick_format(const char *fmt, const char *out)
 		if (strcasecmp(fmt, formats[i].name) == 0)
 			return formats[i].name;
 	sp_errx(SP_EXIT_USAGE, "'%s': not a format this tool writes (m4a, "
-	    "aac, opus, mp3, flac, wav)", fmt);
+	    "aac, opus, mp3, flac, wav, mp4)", fmt);
 }
 
 /* The entry of fmt; NULL for a name not in the table, which pick_format
@@ -266,6 +270,36 @@ bad_line(void *ctx, size_t line, const char *why)
 	worse(r, SP_EXIT_USAGE);
 }
 
+/*
+ * An MP4 output of a video input is a lossless cut (lib/vcut): video is
+ * never re-encoded here, so processing it is refused.  Other outputs of
+ * a video input take its audio by the usual paths.
+ */
+static int
+open_video(struct run *r, int processing)
+{
+	char err[300];
+
+	if (strcmp(r->format, "mp4") != 0)
+		return 0;
+	if (processing)
+		sp_errx(SP_EXIT_USAGE, "'%s': video is cut as it is, never "
+		    "re-encoded: drop --reencode, --mono, fades, --loudness "
+		    "and --bitrate, or take the audio (-o clip.m4a, .opus, "
+		    ".mp3...)", r->name);
+	if ((r->vcut = sp_vcut_open(r->path, err, sizeof(err))) == NULL)
+		sp_errx(SP_EXIT_USAGE, "'%s': %s%s", r->name, err,
+		    strcmp(err, "not an MP4 file") == 0 ? " (MPEG-TS: remux "
+		    "it to MP4 first)" : "");
+	if (r->title || r->artist || r->album || r->comment ||
+	    r->chapters.n > 0 || r->chjson)
+		sp_warnx("'%s': tags and chapters are not written to video "
+		    "MP4 clips", r->name);
+	r->rate = SP_MP4V_TIMESCALE;
+	r->total = (uint64_t)llround(sp_vcut_length(r->vcut) * r->rate);
+	return 1;
+}
+
 /* Open the input for the path the run takes: lossless when it can. */
 static void
 open_input(struct run *r)
@@ -275,11 +309,15 @@ open_input(struct run *r)
 	    r->fade_out > 0 || r->normalise || r->bitrate > 0;
 	const char *codec;
 
+	if (sp_vprobe_is_video(r->path) == 1 && open_video(r, processing))
+		return;
+
 	r->cut = processing ? NULL : sp_cut_open(r->path, err, sizeof(err));
 	if (r->cut) {
 		codec = sp_cut_codec(r->cut);
 		if ((strcmp(codec, "aac") == 0 && (strcmp(r->format, "m4a") ==
-		    0 || strcmp(r->format, "aac") == 0)) ||
+		    0 || strcmp(r->format, "aac") == 0 ||
+		    strcmp(r->format, "mp4") == 0)) ||
 		    (strcmp(codec, "opus") == 0 &&
 		    strcmp(r->format, "opus") == 0)) {
 			r->rate = sp_cut_rate(r->cut);
@@ -291,7 +329,8 @@ open_input(struct run *r)
 	}
 	if ((r->dec = sp_decode_open(r->path, err, sizeof(err))) == NULL)
 		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
-	if (strcmp(r->format, "m4a") == 0 || strcmp(r->format, "aac") == 0)
+	if (strcmp(r->format, "m4a") == 0 || strcmp(r->format, "aac") == 0 ||
+	    strcmp(r->format, "mp4") == 0)
 		sp_errx(SP_EXIT_USAGE, "'%s': %s output is a lossless cut of AAC "
 		    "input only (no AAC encoder here); for processed audio "
 		    "choose opus, mp3, flac or wav", r->name, r->format);
@@ -555,6 +594,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	struct sp_chapters ch;
 	struct sp_atomic out;
 	struct sp_cut_result cr;
+	struct sp_vcut_result vr;
 	struct sp_cut_meta meta;
 	struct sp_render_result rr;
 	struct sp_loudness_result fin;
@@ -603,7 +643,18 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	memset(&cr, 0, sizeof(cr));
 	memset(&rr, 0, sizeof(rr));
 	/* A failed write leaves its mark on the stream; else the input. */
-	if (r->cut) {
+	memset(&vr, 0, sizeof(vr));
+	if (r->vcut) {
+		if (sp_vcut(r->vcut, (double)start / r->rate, (double)end /
+		    r->rate, fp, &vr, err, sizeof(err)) != 0)
+			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
+		/* The edit lists make it exact; the pre-roll from the
+		 * keyframe is carried but not shown. */
+		cr.start = start;
+		cr.end = end;
+		cr.out_samples = end - start;
+		cr.exact = 1;
+	} else if (r->cut) {
 		meta.title = title;
 		meta.artist = r->artist;
 		meta.album = r->album;
@@ -612,8 +663,10 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.time = r->recorded < 0 ? -1 : r->recorded +
 		    llround((double)start * 1000 / r->rate);
 		meta.chapters = &ch;
-		if ((rc = sp_cut(r->cut, r->format, start, end, &meta, fp,
-		    &cr, err, sizeof(err))) != 0)
+		/* The audio of a video MP4, cut to an MP4 of audio. */
+		if ((rc = sp_cut(r->cut, strcmp(r->format, "mp4") == 0 ?
+		    "m4a" : r->format, start, end, &meta, fp, &cr, err,
+		    sizeof(err))) != 0)
 			fail = rc == -2 ? SP_EXIT_ENV : SP_EXIT_USAGE;
 	} else {
 		if (transcode(r, start, end, title, &ch, fp, NULL, &rr, err,
@@ -689,8 +742,15 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    "real_start", (double)cr.start / r->rate, "real_end",
 		    (double)cr.end / r->rate, "samples",
 		    (json_int_t)cr.out_samples, "duration",
-		    (double)cr.out_samples / r->rate, "lossless", r->cut != NULL,
-		    "format", r->format, "path", path);
+		    (double)cr.out_samples / r->rate, "lossless", r->cut != NULL ||
+		    r->vcut != NULL, "format", r->format, "path", path);
+		if (r->vcut) {
+			/* Audio samples, and where the carried video starts. */
+			json_object_set_new(rec, "samples", json_integer(
+			    (json_int_t)vr.audio_samples));
+			json_object_set_new(rec, "keyframe",
+			    json_real(vr.keyframe));
+		}
 		if (title)
 			json_object_set_new(rec, "title", json_string(title));
 		if (rr.measured) {
@@ -896,6 +956,7 @@ main(int argc, char *argv[])
 	free(spool);
 	spool = NULL;
 	sp_cut_close(r.cut);
+	sp_vcut_close(r.vcut);
 	sp_decode_close(r.dec);
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);

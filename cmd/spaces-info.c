@@ -72,6 +72,34 @@ str(const json_t *o, const char *k)
 	return s ? s : "?";
 }
 
+/* The "video" object of a video file's record, on one line. */
+static void
+print_video(const json_t *v)
+{
+	char dur[SP_DURATION_LEN];
+	json_t *x;
+
+	printf("  video: %s", str(v, "codec"));
+	if (sp_json_str(v, "profile"))
+		printf(" %s@%s", sp_json_str(v, "profile"), str(v, "level"));
+	if ((x = json_object_get(v, "width")) != NULL)
+		printf(", %" JSON_INTEGER_FORMAT "x%" JSON_INTEGER_FORMAT,
+		    json_integer_value(x), json_integer_value(
+		    json_object_get(v, "height")));
+	if ((x = json_object_get(v, "frame_rate")) != NULL)
+		printf(", %.3f fps", json_number_value(x));
+	printf(", %s (%" JSON_INTEGER_FORMAT " frames)", sp_fmt_duration(
+	    json_number_value(json_object_get(v, "duration")), dur),
+	    json_integer_value(json_object_get(v, "frames")));
+	if ((x = json_object_get(v, "keyframe_interval")) != NULL)
+		printf(", keyframe every %.2f s (at most %.2f)",
+		    json_number_value(x), json_number_value(json_object_get(v,
+		    "keyframe_interval_max")));
+	if (json_is_true(json_object_get(v, "b_frames")))
+		printf(", B-frames");
+	printf("\n");
+}
+
 /* The media record for a person. */
 static void
 print_media(const json_t *m, const json_t *clips)
@@ -98,6 +126,8 @@ print_media(const json_t *m, const json_t *clips)
 		printf(", %" JSON_INTEGER_FORMAT " kb/s",
 		    (json_integer_value(v) + 500) / 1000);
 	printf("\n");
+	if ((v = json_object_get(m, "video")) != NULL)
+		print_video(v);
 	if ((v = json_object_get(m, "encoder_delay")) != NULL)
 		printf("  encoder delay %" JSON_INTEGER_FORMAT ", padding %"
 		    JSON_INTEGER_FORMAT "\n", json_integer_value(v),

@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "segment.h"
 #include "timefmt.h"
+#include "vprobe.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -621,6 +622,20 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
 	FILE *fp;
 	int rc = 0;
 
+	/* Video (MP4 with H.264, MPEG-TS) has a reader of its own; its
+	 * audio is analysed when the decoder can read it. */
+	if (sp_vprobe_is_video(path) == 1) {
+		if ((rec = sp_vprobe(path, name, err, errlen)) == NULL ||
+		    !(o->loudness || o->silences))
+			return rec;
+		if (strcmp(sp_json_str(rec, "container"), "mpegts") == 0)
+			sp_fail(err, errlen, "the audio of an MPEG-TS is not "
+			    "decoded: remux it to .m4a first");
+		else if (analyse(path, name, rec, o, clips, err, errlen) == 0)
+			return rec;
+		json_decref(rec);
+		return NULL;
+	}
 	/* The decoder sniffs the content; the container readers say more. */
 	if ((d = sp_decode_open(path, err, errlen)) == NULL)
 		return NULL;
