@@ -47,6 +47,8 @@ static const struct {
 	    "capture a Space's audio, gap-proof and resumable" },
 	{ "schedule",
 	    "plan recurring Spaces, log hosted ones, check the cadence" },
+	{ "speakers",
+	    "who spoke when: a speaker timeline from sessions and tags" },
 };
 
 /* Where to look, in order: the executable's directory, then PATH. */
