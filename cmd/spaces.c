@@ -37,6 +37,8 @@ static const struct {
 	    "read an X data archive: Spaces audio, account facts" },
 	{ "clip",
 	    "cut audio clips, lossless or podcast-ready" },
+	{ "consent",
+	    "the host's consent ledger; check clips against it" },
 	{ "eligibility",
 	    "decide whether a creator qualifies for a programme" },
 	{ "info",
