@@ -10,6 +10,7 @@
 
 #include "chapters.h"
 #include "cliplist.h"
+#include "consent.h"
 #include "cut.h"
 #include "decode.h"
 #include "encode.h"
@@ -27,16 +28,16 @@
 
 static const char usage_text[] =
 "usage: spaces-clip [-fjq] [-s start] [-e end | -d duration] [-o output] [--clips file|-]\n"
-"                   [--format fmt] [--reencode] [--bitrate kbps] [--mono]\n"
-"                   [--fade-in S] [--fade-out S] [--loudness LUFS] [--true-peak DBTP]\n"
-"                   [--title T] [--artist A] [--album A] [--comment C]\n"
-"                   [--chapters file] [--chapters-json out.json] input|-\n";
+"                   [--format fmt] [--reencode] [--bitrate kbps] [--mono] [--fade-in S]\n"
+"                   [--fade-out S] [--loudness LUFS] [--true-peak DBTP] [--title T] [--artist A]\n"
+"                   [--album A] [--comment C] [--chapters file] [--chapters-json out.json]\n"
+"                   [--speakers FILE [--require-consent] [--mute-unconsented]] input|-\n";
 
 enum {
 	OPT_ALBUM = 256, OPT_ARTIST, OPT_BITRATE, OPT_CHAPTERS, OPT_CHJSON,
 	OPT_CLIPS, OPT_COMMENT, OPT_FADE_IN, OPT_FADE_OUT, OPT_FORMAT,
 	OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK,
-	OPT_VERSION
+	OPT_VERSION, OPT_SPEAKERS, OPT_REQUIRE_CONSENT, OPT_MUTE_UNCONSENTED
 };
 
 static const struct option longopts[] = {
@@ -57,9 +58,12 @@ static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, 'j' },
 	{ "loudness",		required_argument,	NULL, OPT_LOUDNESS },
 	{ "mono",		no_argument,		NULL, OPT_MONO },
+	{ "mute-unconsented",	no_argument,		NULL, OPT_MUTE_UNCONSENTED },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "reencode",		no_argument,		NULL, OPT_REENCODE },
+	{ "require-consent",	no_argument,		NULL, OPT_REQUIRE_CONSENT },
+	{ "speakers",		required_argument,	NULL, OPT_SPEAKERS },
 	{ "start",		required_argument,	NULL, 's' },
 	{ "title",		required_argument,	NULL, OPT_TITLE },
 	{ "true-peak",		required_argument,	NULL, OPT_TRUE_PEAK },
@@ -94,6 +98,13 @@ struct run {
 	struct sp_decoder *dec;		/* transcode path */
 	unsigned	 rate;
 	uint64_t	 total;
+	/* The consent gate (--speakers): who speaks when, who agreed. */
+	const char	*speakers;
+	int		 require_consent, mute_unconsented;
+	struct sp_turns	 turns;
+	struct sp_ledger ledger;
+	struct sp_ranges mute;		/* this clip's, in source samples */
+	json_t		*muted;		/* this clip's, for its record */
 };
 
 /* stdin kept in a file: removed however we exit. */
@@ -248,6 +259,8 @@ render_opts(struct run *r, struct sp_render_opts *ro)
 	ro->ceiling = r->ceiling;
 	ro->progress = on_progress;
 	ro->ctx = &r->bar;
+	ro->mute = r->mute.n ? &r->mute : NULL;
+	ro->mute_fade = r->rate / 100;		/* 10 ms */
 }
 
 /* The encoder for the run (its Opus tags are the caller's). */
@@ -424,6 +437,44 @@ set_db(json_t *rec, const char *key, double v)
 		json_object_set_new(rec, key, json_real(round(v * 100) / 100));
 }
 
+/*
+ * The consent gate of a clip: 0 to make it (with r->mute and r->muted set
+ * when voices are muted), -1 to refuse it (who and when said, status 1).
+ */
+static int
+gate(struct run *r, size_t index, const struct sp_clip *c, uint64_t end)
+{
+	char line[1024];
+	json_t *voices, *v;
+	size_t i;
+	int rc;
+
+	sp_ranges_release(&r->mute);
+	json_decref(r->muted);
+	r->muted = NULL;
+	rc = sp_consent_check(&r->ledger, &r->turns, NULL, c->start,
+	    (double)end / r->rate, SP_USE_CLIPS, &voices);
+	if (rc == SP_CHECK_UNKNOWN) {
+		sp_warnx("clip %zu: '%s' has no turn with a time: whose voices "
+		    "it holds is unknown; not written", index, r->speakers);
+		worse(r, SP_EXIT_NO);
+	} else if (rc == SP_CHECK_MISSING && r->mute_unconsented) {
+		r->muted = sp_voices_mute(voices, r->rate, &r->mute);
+		rc = SP_CHECK_OK;
+	} else if (rc == SP_CHECK_MISSING && r->require_consent) {
+		json_array_foreach(voices, i, v)
+			if (!sp_voice_ok(v)) {
+				sp_voice_describe(v, line, sizeof(line));
+				sp_warnx("clip %zu: %s; not written", index,
+				    line);
+			}
+		worse(r, SP_EXIT_NO);
+	} else
+		rc = SP_CHECK_OK;
+	json_decref(voices);
+	return rc == SP_CHECK_OK ? 0 : -1;
+}
+
 /* Cut one clip into its output; print its record with -j. */
 static void
 one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
@@ -457,6 +508,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		worse(r, SP_EXIT_USAGE);
 		return;
 	}
+	if (r->speakers && gate(r, index, c, end) != 0)
+		return;
 	if (many) {
 		path = sp_clip_name(r->output, index, c->title, c->start, err,
 		    sizeof(err));
@@ -486,6 +539,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		meta.comment = r->comment;
 		meta.date = NULL;
 		meta.chapters = &ch;
+		meta.mute = r->mute.n ? &r->mute : NULL;
 		if (sp_cut(r->cut, r->format, start, end, &meta, fp, &cr, err,
 		    sizeof(err)) != 0)
 			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
@@ -569,12 +623,35 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 			json_object_set_new(rec, "encodes",
 			    json_integer(encodes));
 		}
+		if (r->muted)
+			json_object_set(rec, "muted", r->muted);
 		if (sp_ndjson_write(stdout, rec) != 0)
 			sp_err(SP_EXIT_ENV, "write error");
 		json_decref(rec);
 	}
 	sp_chapters_release(&ch);
 	free(path);
+}
+
+/* --speakers: the turns, and the ledger of spaces-consent(1). */
+static void
+read_consent(struct run *r, int stdin_taken)
+{
+	char err[512], *ledger;
+	FILE *fp;
+
+	if (stdin_taken && strcmp(r->speakers, "-") == 0)
+		sp_errx(SP_EXIT_USAGE, "only one of the input, --clips, "
+		    "--chapters and --speakers can be stdin");
+	if ((fp = sp_open_in(r->speakers)) == NULL)
+		sp_err(SP_EXIT_USAGE, "cannot open '%s'", r->speakers);
+	if (sp_turns_read(fp, r->speakers, &r->turns, err, sizeof(err)) < 0)
+		sp_errx(SP_EXIT_USAGE, "%s", err);
+	sp_close_in(fp);
+	ledger = sp_consent_default_path();
+	if (sp_ledger_read(&r->ledger, ledger, err, sizeof(err)) != 0)
+		sp_errx(SP_EXIT_ENV, "%s", err);
+	free(ledger);
 }
 
 int
@@ -659,6 +736,15 @@ main(int argc, char *argv[])
 			r.normalise = 1;
 			r.target = sp_arg_num("--loudness", optarg, -70, -5);
 			break;
+		case OPT_MUTE_UNCONSENTED:
+			r.mute_unconsented = 1;
+			break;
+		case OPT_REQUIRE_CONSENT:
+			r.require_consent = 1;
+			break;
+		case OPT_SPEAKERS:
+			r.speakers = optarg;
+			break;
 		case OPT_MONO:
 			r.mono = 1;
 			break;
@@ -704,6 +790,16 @@ main(int argc, char *argv[])
 		sp_errx(SP_EXIT_USAGE, "only one of the input, --clips and "
 		    "--chapters can be stdin");
 
+	if ((r.require_consent || r.mute_unconsented) && !r.speakers)
+		sp_errx(SP_EXIT_USAGE, "--require-consent and "
+		    "--mute-unconsented need --speakers");
+	if (r.speakers && !r.require_consent && !r.mute_unconsented)
+		sp_errx(SP_EXIT_USAGE, "--speakers needs --require-consent or "
+		    "--mute-unconsented");
+	if (r.speakers)
+		read_consent(&r, (cfile && strcmp(cfile, "-") == 0) ||
+		    (chfile && strcmp(chfile, "-") == 0) ||
+		    strcmp(r.name, "-") == 0);
 	if (chfile) {
 		if ((fp = sp_open_in(chfile)) == NULL)
 			sp_err(SP_EXIT_USAGE, "cannot open '%s'", chfile);
@@ -760,6 +856,10 @@ main(int argc, char *argv[])
 	sp_decode_close(r.dec);
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);
+	sp_turns_release(&r.turns);
+	sp_ledger_release(&r.ledger);
+	sp_ranges_release(&r.mute);
+	json_decref(r.muted);
 	if (sp_close_stdout() != 0)
 		worse(&r, SP_EXIT_ENV);
 	return r.status;

@@ -285,34 +285,20 @@ only_space(const struct sp_turns *t)
 static void
 report(const json_t *clip, const json_t *voices, size_t index)
 {
-	char a[SP_DURATION_LEN], b[SP_DURATION_LEN], w[SP_UNAME_LEN + 2];
-	const char *c, *sep;
-	json_t *v, *r;
-	size_t i, j;
+	char a[SP_DURATION_LEN], b[SP_DURATION_LEN], line[1024];
 	double s = 0, e = INFINITY;
+	json_t *v;
+	size_t i;
 
 	sp_json_num(clip, "start", &s);
 	if (sp_json_num(clip, "end", &e) != 0)
 		e = INFINITY;
 	json_array_foreach(voices, i, v) {
-		c = sp_json_str(v, "consent");
-		if (strcmp(c, "granted") == 0 || strcmp(c, "host") == 0)
+		if (sp_voice_ok(v))
 			continue;
-		fprintf(stderr, "%s: clip %zu (%s-%s): %s %s, heard ",
-		    sp_getprogname(), index, sp_fmt_duration(s, a),
-		    isinf(e) ? "end" : sp_fmt_duration(e, b),
-		    who(sp_json_str(v, "user_id"), sp_json_str(v, "username"),
-		    w, sizeof(w)), strcmp(c, "revoked") == 0 ?
-		    "revoked consent" : "has not consented");
-		sep = "";
-		json_array_foreach(json_object_get(v, "ranges"), j, r) {
-			fprintf(stderr, "%s%s-%s", sep, sp_fmt_duration(
-			    json_real_value(json_array_get(r, 0)), a),
-			    sp_fmt_duration(json_real_value(json_array_get(r,
-			    1)), b));
-			sep = ", ";
-		}
-		fputc('\n', stderr);
+		sp_voice_describe(v, line, sizeof(line));
+		sp_warnx("clip %zu (%s-%s): %s", index, sp_fmt_duration(s, a),
+		    isinf(e) ? "end" : sp_fmt_duration(e, b), line);
 	}
 }
 

@@ -31,7 +31,7 @@ _spaces_clip()
 		[[ $prev != --chapters-json && -z $cur ]] && COMPREPLY+=(-)
 		return
 		;;
-	--clips|--chapters)
+	--clips|--chapters|--speakers)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		[[ -z $cur ]] && COMPREPLY+=(-)
@@ -70,7 +70,8 @@ _spaces_clip()
 		    -j --json -q --quiet -s --start -e --end -d --duration
 		    -o --output --clips --format --reencode --bitrate --mono
 		    --fade-in --fade-out --loudness --true-peak --title
-		    --artist --album --comment --chapters --chapters-json' \
+		    --artist --album --comment --chapters --chapters-json
+		    --speakers --require-consent --mute-unconsented' \
 		    -- "$cur"))
 		return
 	fi

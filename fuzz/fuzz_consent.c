@@ -1,5 +1,4 @@
 /* fuzz_consent: a consent ledger of arbitrary bytes, read and folded. */
-#define _GNU_SOURCE
 #include <sys/mman.h>
 
 #include <math.h>

@@ -452,3 +452,69 @@ sp_consent_check(const struct sp_ledger *l, const struct sp_turns *tt,
 	}
 	return rc;
 }
+
+int
+sp_voice_ok(const json_t *voice)
+{
+	const char *c = sp_json_str(voice, "consent");
+
+	return c && (strcmp(c, "granted") == 0 || strcmp(c, "host") == 0);
+}
+
+void
+sp_voice_describe(const json_t *voice, char *buf, size_t n)
+{
+	char a[SP_DURATION_LEN], b[SP_DURATION_LEN];
+	const char *id = sp_json_str(voice, "user_id");
+	const char *name = sp_json_str(voice, "username");
+	const char *c = sp_json_str(voice, "consent");
+	size_t len, i;
+	json_t *r;
+
+	if (name)
+		len = (size_t)snprintf(buf, n, "@%s", name);
+	else
+		len = (size_t)snprintf(buf, n, "%s", id ? id : "?");
+	if (len < n)
+		len += (size_t)snprintf(buf + len, n - len, " %s, heard",
+		    c && strcmp(c, "revoked") == 0 ? "revoked consent" :
+		    "has not consented");
+	json_array_foreach(json_object_get(voice, "ranges"), i, r) {
+		if (len >= n)
+			break;
+		len += (size_t)snprintf(buf + len, n - len, "%s %s-%s",
+		    i ? "," : "", sp_fmt_duration(json_real_value(
+		    json_array_get(r, 0)), a), sp_fmt_duration(json_real_value(
+		    json_array_get(r, 1)), b));
+	}
+}
+
+json_t *
+sp_voices_mute(const json_t *voices, unsigned rate, struct sp_ranges *mute)
+{
+	json_t *out = json_array(), *v, *r, *m;
+	double a, b;
+	size_t i, j;
+
+	json_array_foreach(voices, i, v) {
+		if (sp_voice_ok(v))
+			continue;
+		json_array_foreach(json_object_get(v, "ranges"), j, r) {
+			a = json_real_value(json_array_get(r, 0));
+			b = json_real_value(json_array_get(r, 1));
+			sp_ranges_add(mute, (uint64_t)floor(fmax(a, 0) * rate),
+			    (uint64_t)ceil(fmax(b, 0) * rate));
+			m = json_object();
+			if (json_object_get(v, "user_id"))
+				json_object_set(m, "user_id",
+				    json_object_get(v, "user_id"));
+			if (json_object_get(v, "username"))
+				json_object_set(m, "username",
+				    json_object_get(v, "username"));
+			json_object_set_new(m, "start", json_real(a));
+			json_object_set_new(m, "end", json_real(b));
+			json_array_append_new(out, m);
+		}
+	}
+	return out;
+}

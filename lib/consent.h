@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "mute.h"
 #include "speakers.h"
 
 /* Longest evidence kept, NUL included; longer is refused. */
@@ -98,5 +99,22 @@ enum { SP_CHECK_OK = 0, SP_CHECK_MISSING = 1, SP_CHECK_UNKNOWN = 4 };
 int	sp_consent_check(const struct sp_ledger *l, const struct sp_turns *t,
 	    const char *space_id, double start, double end, int use,
 	    json_t **voices);
+
+/* 1 when a voice of sp_consent_check needs no more: host or granted. */
+int	sp_voice_ok(const json_t *voice);
+
+/*
+ * One line on a voice without consent: "@bob has not consented, heard
+ * 0:11.008-0:19.008, 0:50.005-0:57.003" (or "revoked consent"), cut to n.
+ */
+void	sp_voice_describe(const json_t *voice, char *buf, size_t n);
+
+/*
+ * The stretches of every voice without consent: into mute as sample ranges
+ * at rate (rounded outwards), and as a new array of {"user_id","username",
+ * "start","end"} (seconds of the audio) for a clip record.
+ */
+json_t	*sp_voices_mute(const json_t *voices, unsigned rate,
+	    struct sp_ranges *mute);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "adts.h"
+#include "err.h"
 #include "json.h"
 #include "speakers.h"
 #include "strnum.h"
@@ -549,6 +550,52 @@ sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
 	}
 	free(p);
 	return rc;
+}
+
+long
+sp_turns_read(FILE *fp, const char *name, struct sp_turns *out, char *err,
+    size_t errlen)
+{
+	struct sp_ndjson r;
+	struct sp_turn t;
+	json_t *rec, *users = json_object();
+	const char *type, *s;
+	char id[SP_UID_LEN];
+	size_t first = out->n, i;
+	long rc = 0;
+	int got;
+
+	sp_ndjson_init(&r, fp, name);
+	while ((got = sp_ndjson_next(&r, &rec)) != 0) {
+		if (got < 0) {
+			rc = got == -2 ? sp_fail(err, errlen, "cannot read "
+			    "'%s'", name) : sp_fail(err, errlen, "'%s': %s",
+			    name, r.err);
+			break;
+		}
+		type = sp_rec_type(rec);
+		if (type && strcmp(type, "turn") == 0) {
+			if (sp_turn_from_record(rec, &t) != 0) {
+				rc = sp_fail(err, errlen, "'%s': line %zu: a "
+				    "turn without times", name, r.lineno);
+				json_decref(rec);
+				break;
+			}
+			sp_turns_add(out, &t);
+		} else if (type && strcmp(type, "user") == 0 &&
+		    sp_json_id(rec, "id", id, sizeof(id)) == 0 &&
+		    (s = sp_json_str(rec, "username")) != NULL)
+			json_object_set_new(users, id, json_string(s));
+		json_decref(rec);
+	}
+	sp_ndjson_release(&r);
+	for (i = first; i < out->n; i++)
+		if (!out->v[i].username[0] && (s = json_string_value(
+		    json_object_get(users, out->v[i].user_id))) != NULL)
+			copy(out->v[i].username, sizeof(out->v[i].username),
+			    s);
+	json_decref(users);
+	return rc ? rc : (long)(out->n - first);
 }
 
 const char *

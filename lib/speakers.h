@@ -151,6 +151,14 @@ void	sp_turns_merge(const struct sp_turns *stream, int have_span,
 int	sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
 	    int64_t *origin_ms, char *err, size_t errlen);
 
+/*
+ * Read the turn records of an NDJSON stream into out, naming their users
+ * from the user records in it.  Returns the turns read, or -1 with err on
+ * a malformed line, a turn without times, or a read error (errno set).
+ */
+long	sp_turns_read(FILE *fp, const char *name, struct sp_turns *out,
+	    char *err, size_t errlen);
+
 /* Basis name: "stream", "archive", "web". */
 const char *sp_basis_name(int basis);
 

@@ -186,4 +186,98 @@ t_case 'list: a missing ledger is empty; write errors' '
 	err_has "write error"
 '
 
+# silent_over FILE RECORD EDGE: ffmpeg's decode of FILE (both channels) is 0
+# in every muted range of the clip record RECORD, bar EDGE samples at each
+# edge; and the same stretch of the unmuted clip UNMUTED (if given) is not.
+silent_over() {
+	python3 - "$@" <<-'EOF'
+	import array, json, subprocess, sys
+	def pcm(path):
+	    a = array.array("h")
+	    a.frombytes(subprocess.run(["ffmpeg", "-v", "error", "-i", path,
+	        "-f", "s16le", "-ac", "2", "-"], capture_output=True,
+	        check=True).stdout)
+	    return a
+	path, rec, edge = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+	a = pcm(path)
+	b = pcm(sys.argv[4]) if len(sys.argv) > 4 else None
+	if not rec.get("muted"):
+	    sys.exit("nothing muted")
+	for m in rec["muted"]:
+	    s = round((m["start"] - rec["real_start"]) * 48000) + edge
+	    e = round((m["end"] - rec["real_start"]) * 48000) - edge
+	    if any(a[2 * s:2 * e]):
+	        sys.exit("not silent over %s" % m)
+	    if b is not None and sum(1 for x in b[2 * s:2 * e] if x) < (e - s):
+	        sys.exit("the unmuted clip is silent there too: no test")
+	EOF
+}
+
+t_case 'spaces-clip --require-consent refuses a clip with bob; others made' '
+	SPACES_CONSENT=$PWD/ledger && export SPACES_CONSENT &&
+	space &&
+	spaces-consent grant @alice &&
+	printf "%s\n" "{\"type\":\"clip\",\"start\":3,\"end\":10}" \
+	    "{\"type\":\"clip\",\"start\":10,\"end\":25}" \
+	    "{\"type\":\"clip\",\"start\":20,\"end\":30}" >clips &&
+	run spaces-clip -j --speakers turns.ndjson --require-consent \
+	    --clips clips -o "c%n.m4a" talk.aac &&
+	status 1 &&
+	err_is <<-EOF &&
+	spaces-clip: clip 2: @bob has not consented, heard 0:11.008-0:19.008; not written
+	EOF
+	test -s c1.m4a && test ! -e c2.m4a && test -s c3.m4a &&
+	jq -s -c "map(.index)" out | grep -qx "\[1,3\]"
+'
+
+t_case 'spaces-clip --mute-unconsented: lossless AAC decodes to zeros over bob' '
+	SPACES_CONSENT=$PWD/ledger && export SPACES_CONSENT &&
+	space &&
+	spaces-consent grant @alice &&
+	spaces-clip -s 3.3 -e 60 -o plain.m4a talk.aac &&
+	run spaces-clip -j --speakers turns.ndjson --require-consent \
+	    --mute-unconsented -s 3.3 -e 60 -o m.m4a talk.aac &&
+	status 0 &&
+	jq -c ".muted | map([.username, .start, .end])" out |
+	    grep -qx "\[\[\"bob\",11.008,19.008\],\[\"bob\",50.005,57.003\]\]" &&
+	jq -e ".lossless" out >/dev/null &&
+	silent_over m.m4a "$(cat out)" 0 plain.m4a &&
+	[ "$(ffprobe -v error -show_entries stream=duration_ts -of csv=p=0 m.m4a)" = \
+	  "$(ffprobe -v error -show_entries stream=duration_ts -of csv=p=0 plain.m4a)" ]
+'
+
+t_case 'spaces-clip --mute-unconsented: raw ADTS and transcodes too' '
+	SPACES_CONSENT=$PWD/ledger && export SPACES_CONSENT &&
+	space &&
+	spaces-consent grant @alice &&
+	run spaces-clip -j --speakers turns.ndjson --mute-unconsented \
+	    -s 3.3 -e 40 -o m.aac talk.aac &&
+	status 0 &&
+	silent_over m.aac "$(cat out)" 0 &&
+	run spaces-clip -j --speakers turns.ndjson --mute-unconsented \
+	    -s 3.3 -e 40 -o m.wav talk.aac &&
+	status 0 &&
+	jq -e ".lossless | not" out >/dev/null &&
+	silent_over m.wav "$(cat out)" 0 &&
+	run spaces-clip -j --speakers turns.ndjson --mute-unconsented \
+	    -s 3.3 -e 40 -o m.mp3 talk.aac &&
+	status 0 &&
+	silent_over m.mp3 "$(cat out)" 1152
+'
+
+t_case 'spaces-clip consent: usage, a turn file without facts' '
+	SPACES_CONSENT=$PWD/ledger && export SPACES_CONSENT &&
+	space &&
+	run spaces-clip --require-consent -o x.m4a talk.aac &&
+	status 2 && err_has "need --speakers" &&
+	run spaces-clip --speakers turns.ndjson -o x.m4a talk.aac &&
+	status 2 &&
+	echo "{\"type\":\"clip\",\"start\":0,\"end\":1}" >noturns &&
+	run spaces-clip --speakers noturns --require-consent -o x.m4a talk.aac &&
+	status 1 && err_has "unknown" && test ! -e x.m4a &&
+	run spaces-clip --speakers turns.ndjson --mute-unconsented -s 0 -e 30 \
+	    -o x.opus talk.aac &&
+	status 0 && test -s x.opus
+'
+
 t_end

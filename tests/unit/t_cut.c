@@ -460,7 +460,7 @@ test_meta(struct src *aac, struct src *opus)
 	};
 	struct sp_chapters chs = { cv, 3 };
 	struct sp_cut_meta m = { "A title", "Host", "Spaces", "a comment",
-	    "2024-05-01", &chs };
+	    "2024-05-01", &chs, NULL };
 	struct sp_cut_result r;
 	char *out, *cmd, *s;
 
