@@ -282,7 +282,8 @@ sp_consent_from_record(const json_t *rec, struct sp_consent *c)
 		c->user_id[0] = '\0';
 	if ((s = sp_json_str(rec, "username")) != NULL) {
 		s += *s == '@';
-		if (strlen(s) >= sizeof(c->username))
+		/* X names have no "@": one would not read back the same. */
+		if (strlen(s) >= sizeof(c->username) || strchr(s, '@'))
 			return -1;
 		snprintf(c->username, sizeof(c->username), "%s", s);
 	}

@@ -54,7 +54,9 @@ test_records(void)
 	    "\"user_id\":\"1\",\"at\":\"2026-03-02T11:00:00Z\"},{\"type\":"
 	    "\"consent\",\"action\":\"grant\",\"user_id\":\"1\",\"use\":\"ads\","
 	    "\"at\":\"2026-03-02T11:00:00Z\"},{\"type\":\"consent\",\"action\":"
-	    "\"grant\",\"user_id\":\"1\"},{\"type\":\"turn\"}]", 0, NULL);
+	    "\"grant\",\"user_id\":\"1\"},{\"type\":\"turn\"},{\"type\":"
+	    "\"consent\",\"action\":\"grant\",\"username\":\"@@al\",\"at\":"
+	    "\"2026-03-02T11:00:00Z\"}]", 0, NULL);
 	for (size_t i = 0; i < json_array_size(j); i++)
 		T_INT(sp_consent_from_record(json_array_get(j, i), &d), -1);
 	json_decref(j);
