@@ -31,7 +31,7 @@ check(const struct sp_turns *t, size_t from, double lo, double hi)
 /*
  * The input: lines of "participants<TAB>levels"; each line is a tag one
  * step later (the step from the first byte).  The whole input is also
- * read as a space record and as an ADTS stream.
+ * read as a space record, as turn records and as an ADTS stream.
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -77,6 +77,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sp_turns_place(&out, 0);
 		sp_turns_release(&out);
 		json_decref(sp);
+	}
+	/* As turn and user records (spaces-clip --speakers). */
+	if ((fp = fmemopen(text, size, "r")) != NULL) {
+		if (sp_turns_read(fp, "fuzz", &out, err, sizeof(err)) >= 0)
+			for (size_t i = 0; i < out.n; i++)
+				if (!(out.v[i].start <= out.v[i].end) &&
+				    !(out.v[i].started_ms <= out.v[i].ended_ms))
+					__builtin_trap();
+		sp_turns_release(&out);
+		fclose(fp);
 	}
 	if ((fp = fmemopen(text, size, "r")) != NULL) {
 		sp_floor_init(&f, 2, "");
