@@ -308,7 +308,7 @@ main(int argc, char *argv[])
 	const char *audio = NULL, *k;
 	json_t *spaces, *users, *sp, *chosen = NULL, *rec;
 	char err[256], host[SP_UID_LEN];
-	double min_turn = SP_MIN_TURN, from = 0, to = 0;
+	double min_turn = SP_MIN_TURN, from = 0, to = 0, dur = 0;
 	int64_t origin = SP_NO_MS;
 	int ch, i, json = 0, table = 0, out = OUT_JSON, quiet = 0;
 	int status = SP_EXIT_OK, have_span = 0, stdin_ops = 0, s;
@@ -393,7 +393,7 @@ main(int argc, char *argv[])
 		sp_floor_init(fl, min_turn, host);
 		if ((fp = sp_open_in(audio)) == NULL)
 			sp_err(SP_EXIT_ENV, "cannot open '%s'", audio);
-		if (sp_speakers_audio(fp, fl, &stream, &origin, err,
+		if (sp_speakers_audio(fp, fl, &stream, &origin, &dur, err,
 		    sizeof(err)) != 0) {
 			if (ferror(fp))
 				sp_err(SP_EXIT_ENV, "cannot read '%s'", audio);
@@ -406,6 +406,8 @@ main(int argc, char *argv[])
 			    audio);
 		space_turns(chosen, &stream, have_span, from, to, origin,
 		    &turns);
+		/* Sessions of the Space's other audio parts lie outside. */
+		sp_turns_cut(&turns, 0, dur);
 		free(fl);
 	} else
 		json_object_foreach(spaces, k, sp) {

@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct sp_floor f;
 	struct sp_hydra_person p[SP_HYDRA_SLOTS];
 	struct sp_turns out;
-	double lv[SP_HYDRA_SLOTS], step, t = 0, lo = 0, hi = 0;
+	double lv[SP_HYDRA_SLOTS], step, t = 0, lo = 0, hi = 0, dur;
 	char *text, *line, *next, *tab;
 	int64_t origin;
 	json_t *sp;
@@ -90,9 +90,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((fp = fmemopen(text, size, "r")) != NULL) {
 		sp_floor_init(&f, 2, "");
-		if (sp_speakers_audio(fp, &f, &out, &origin, err,
-		    sizeof(err)) == 0 && f.ntags > 0)
+		if (sp_speakers_audio(fp, &f, &out, &origin, &dur, err,
+		    sizeof(err)) == 0 && f.ntags > 0) {
 			check(&out, 0, 0, 1e12);
+			sp_turns_cut(&out, 0, dur);
+			check(&out, 0, 0, dur);
+		}
 		sp_turns_release(&out);
 		fclose(fp);
 	}

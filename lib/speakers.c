@@ -519,7 +519,7 @@ on_tag(void *ctx, const struct sp_id3_tag *tag)
 
 int
 sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
-    int64_t *origin_ms, char *err, size_t errlen)
+    int64_t *origin_ms, double *duration, char *err, size_t errlen)
 {
 	struct sp_adts *p = sp_xmalloc(sizeof(*p));
 	struct audio_ctx a = { p, f, out };
@@ -534,6 +534,7 @@ sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		sp_adts_feed(p, buf, n);
 	*origin_ms = SP_NO_MS;
+	*duration = 0;
 	if (ferror(fp)) {
 		snprintf(err, errlen, "read error");
 		rc = -1;
@@ -542,6 +543,7 @@ sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
 		rc = -1;
 	} else {
 		sp_floor_finish(f, out);
+		*duration = i->duration;
 		if ((i->have & (SP_ID3_TIT3_NTP | SP_ID3_JSON_NTP)) &&
 		    i->sample_rate)
 			*origin_ms = llround((i->first_ntp - SP_NTP_UNIX) *
@@ -596,6 +598,20 @@ sp_turns_read(FILE *fp, const char *name, struct sp_turns *out, char *err,
 			    s);
 	json_decref(users);
 	return rc ? rc : (long)(out->n - first);
+}
+
+void
+sp_turns_cut(struct sp_turns *t, double from, double to)
+{
+	struct sp_turns keep;
+	size_t i;
+
+	sp_turns_init(&keep);
+	for (i = 0; i < t->n; i++)
+		if (!isnan(t->v[i].start) && !isnan(t->v[i].end))
+			piece(&t->v[i], from, to, &keep);
+	free(t->v);
+	*t = keep;
 }
 
 const char *

@@ -144,12 +144,18 @@ void	sp_turns_merge(const struct sp_turns *stream, int have_span,
 /*
  * Read an ADTS stream's Hydra tags into the follower f (each tag at its
  * sample position), finishing it; *origin_ms gets the wall clock of the
- * first sample from the first NTP tag (SP_NO_MS when none); f->ntags
- * counts the level tags.  Returns 0, or -1 with err when fp holds no ADTS frame
+ * first sample from the first NTP tag (SP_NO_MS when none), *duration
+ * its length in seconds; f->ntags counts the level tags.  Returns 0, or -1 with err when fp holds no ADTS frame
  * or cannot be read (errno set then).
  */
 int	sp_speakers_audio(FILE *fp, struct sp_floor *f, struct sp_turns *out,
-	    int64_t *origin_ms, char *err, size_t errlen);
+	    int64_t *origin_ms, double *duration, char *err, size_t errlen);
+
+/*
+ * Keep of each turn what lies in [from, to) of the file (wall clock moved
+ * with it); turns without start/end, or wholly outside, are dropped.
+ */
+void	sp_turns_cut(struct sp_turns *t, double from, double to);
 
 /*
  * Read the turn records of an NDJSON stream into out, naming their users

@@ -159,6 +159,18 @@ t_case 'bad input: not audio, a missing file, a malformed line, usage' '
 	status 2 && err_one_line
 '
 
+t_case 'sessions outside the audio file (another part) are left out' '
+	space &&
+	jq -c "if .type == \"space\" then .speakers += [{\"user_id\":\"444\",\"start\":\"2026-03-02T12:00:00Z\",\"end\":\"2026-03-02T12:10:00Z\"},{\"user_id\":\"555\",\"start\":\"2026-03-02T10:50:00Z\",\"end\":\"2026-03-02T11:00:30Z\"}] else . end" rec.ndjson >r2 &&
+	run spaces-speakers --audio talk.aac r2 &&
+	status 0 &&
+	jq -s -e "map(select(.user_id == \"444\")) | length == 0" out >/dev/null &&
+	jq -s -e "map(select(.user_id == \"555\")) | length == 0" out >/dev/null &&
+	run spaces-speakers r2 &&
+	jq -s -e "map(select(.user_id == \"444\" and .start == 3600)) | length == 1" out >/dev/null &&
+	jq -s -e "map(select(.user_id == \"555\" and .start == -600 and .end == 30)) | length == 1" out >/dev/null
+'
+
 t_case 'several Spaces: the one whose audio it is' '
 	space &&
 	{ jq -c ".id = \"OTHER\" | .audio[0].path = \"o.aac\"" rec.ndjson | head -n1; cat rec.ndjson; } >two &&

@@ -179,6 +179,28 @@ test_sessions(void)
 		T_DBL(all.v[3].start, 400, 1e-9);
 		T_OK(all.v[3].started_ms == origin + 400000);
 	}
+	/* Cut to a file of 0-350 s: the host's later part is clipped, the
+	 * turns from 400 s dropped. */
+	{
+		struct sp_turns c = { NULL, 0, 0 };
+		size_t k;
+
+		for (k = 0; k < all.n; k++)
+			sp_turns_add(&c, &all.v[k]);
+		sp_turns_cut(&c, 0, 350);
+		T_INT(c.n, 3);
+		sp_turns_release(&c);
+		for (k = 0; k < all.n; k++)
+			sp_turns_add(&c, &all.v[k]);
+		sp_turns_cut(&c, 450, 1000);
+		T_INT(c.n, 2);
+		if (c.n == 2) {
+			T_DBL(c.v[0].start, 450, 1e-9);
+			T_OK(c.v[0].started_ms == origin + 450000);
+			T_OK(c.v[0].ended_ms == origin + 600000);
+		}
+		sp_turns_release(&c);
+	}
 	/* A record and back. */
 	rec = sp_turn_record(&all.v[2]);
 	T_STR(json_string_value(json_object_get(rec, "basis")), "stream");
