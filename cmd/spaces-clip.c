@@ -13,6 +13,7 @@
 
 #include "chapters.h"
 #include "cliplist.h"
+#include "consent.h"
 #include "cut.h"
 #include "decode.h"
 #include "encode.h"
@@ -37,7 +38,8 @@
 enum {
 	OPT_ALBUM = 256, OPT_ARTIST, OPT_BITRATE, OPT_CHAPTERS, OPT_CHJSON,
 	OPT_CLIPS, OPT_COMMENT, OPT_FADE_IN, OPT_FADE_OUT, OPT_FORMAT,
-	OPT_JOBS, OPT_LOUDNESS, OPT_MONO, OPT_REENCODE, OPT_TITLE, OPT_TRUE_PEAK
+	OPT_JOBS, OPT_LOUDNESS, OPT_MONO, OPT_MUTE_UNCONSENTED, OPT_REENCODE,
+	OPT_REQUIRE_CONSENT, OPT_SPEAKERS, OPT_TITLE, OPT_TRUE_PEAK
 };
 
 #define TIMES	"0 30 1:30 10:00 1:00:00 1h2m3.5s"
@@ -83,6 +85,12 @@ static const struct sp_opt optlist[] = {
 	    "read the chapters from a file (or -)" },
 	{ OPT_CHJSON, "chapters-json", "out.json", SP_VAL_FILE, "json",
 	    "write Podcasting 2.0 JSON chapters here" },
+	{ OPT_SPEAKERS, "speakers", "FILE", SP_VAL_FILE, "ndjson json -",
+	    "who speaks when: turn or space records" },
+	{ OPT_REQUIRE_CONSENT, "require-consent", NULL, SP_VAL_NONE, NULL,
+	    "refuse a clip with a voice that has no consent" },
+	{ OPT_MUTE_UNCONSENTED, "mute-unconsented", NULL, SP_VAL_NONE, NULL,
+	    "silence the voices that have no consent" },
 	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
 };
 
@@ -92,7 +100,8 @@ static struct sp_opts optspec = {
 	"[--clips file|-] [--format fmt] [--reencode] [--bitrate kbps] "
 	"[--mono] [--fade-in S] [--fade-out S] [--loudness LUFS] "
 	"[--true-peak DBTP] [--jobs N] [--title T] [--artist A] [--album A] "
-	"[--comment C] [--chapters file] [--chapters-json out.json] input|-",
+	"[--comment C] [--chapters file] [--chapters-json out.json] "
+	"[--speakers FILE [--require-consent] [--mute-unconsented]] input|-",
 	optlist, SP_VAL_FILE,
 	"aac ts m4a m4b mp4 opus ogg oga wav flac mp3 aif aiff aifc -",
 	0, NULL, NULL, NULL
@@ -127,6 +136,13 @@ struct run {
 	unsigned	 rate;
 	uint64_t	 total;
 	int64_t		 recorded;	/* ms since 1970 at sample 0; -1 */
+	/* The consent gate (--speakers): who speaks when, who agreed. */
+	const char	*speakers;
+	int		 require_consent, mute_unconsented;
+	struct sp_turns	 turns;
+	struct sp_ledger ledger;
+	struct sp_ranges mute;		/* this clip's, in source samples */
+	json_t		*muted;		/* this clip's, for its record */
 };
 
 /* The files this run has written, to tell one from a file it found. */
@@ -406,6 +422,8 @@ render_opts(struct run *r, struct sp_render_opts *ro)
 	ro->ceiling = r->ceiling;
 	ro->progress = on_progress;
 	ro->ctx = &r->bar;
+	ro->mute = r->mute.n ? &r->mute : NULL;
+	ro->mute_fade = r->rate / 100;		/* 10 ms */
 }
 
 /* The encoder for the run (its Opus tags are the caller's). */
@@ -585,6 +603,44 @@ set_db(json_t *rec, const char *key, double v)
 		json_object_set_new(rec, key, json_real(round(v * 100) / 100));
 }
 
+/*
+ * The consent gate of a clip: 0 to make it (with r->mute and r->muted set
+ * when voices are muted), -1 to refuse it (who and when said, status 1).
+ */
+static int
+gate(struct run *r, size_t index, const struct sp_clip *c, uint64_t end)
+{
+	char line[1024];
+	json_t *voices, *v;
+	size_t i;
+	int rc;
+
+	sp_ranges_release(&r->mute);
+	json_decref(r->muted);
+	r->muted = NULL;
+	rc = sp_consent_check(&r->ledger, &r->turns, NULL, c->start,
+	    (double)end / r->rate, SP_USE_CLIPS, &voices);
+	if (rc == SP_CHECK_UNKNOWN) {
+		sp_warnx("clip %zu: '%s' has no turn with a time: whose voices "
+		    "it holds is unknown; not written", index, r->speakers);
+		worse(r, SP_EXIT_NO);
+	} else if (rc == SP_CHECK_MISSING && r->mute_unconsented) {
+		r->muted = sp_voices_mute(voices, r->rate, &r->mute);
+		rc = SP_CHECK_OK;
+	} else if (rc == SP_CHECK_MISSING && r->require_consent) {
+		json_array_foreach(voices, i, v)
+			if (!sp_voice_ok(v)) {
+				sp_voice_describe(v, line, sizeof(line));
+				sp_warnx("clip %zu: %s; not written", index,
+				    line);
+			}
+		worse(r, SP_EXIT_NO);
+	} else
+		rc = SP_CHECK_OK;
+	json_decref(voices);
+	return rc == SP_CHECK_OK ? 0 : -1;
+}
+
 /* Cut one clip into its output; print its record with -j. */
 static void
 one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
@@ -620,6 +676,8 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		worse(r, SP_EXIT_USAGE);
 		return;
 	}
+	if (r->speakers && gate(r, index, c, end) != 0)
+		return;
 	if (many) {
 		path = sp_clip_name(r->output, index, c->title, c->start, err,
 		    sizeof(err));
@@ -664,6 +722,7 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 		    llround((double)start * 1000 / r->rate);
 		meta.chapters = &ch;
 		/* The audio of a video MP4, cut to an MP4 of audio. */
+		meta.mute = r->mute.n ? &r->mute : NULL;
 		if ((rc = sp_cut(r->cut, strcmp(r->format, "mp4") == 0 ?
 		    "m4a" : r->format, start, end, &meta, fp, &cr, err,
 		    sizeof(err))) != 0)
@@ -760,12 +819,35 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 			json_object_set_new(rec, "encodes",
 			    json_integer(encodes));
 		}
+		if (r->muted)
+			json_object_set(rec, "muted", r->muted);
 		if (sp_ndjson_write(stdout, rec) != 0)
 			sp_err(SP_EXIT_ENV, "write error");
 		json_decref(rec);
 	}
 	sp_chapters_release(&ch);
 	free(path);
+}
+
+/* --speakers: the turns, and the ledger of spaces-consent(1). */
+static void
+read_consent(struct run *r, int stdin_taken)
+{
+	char err[512], *ledger;
+	FILE *fp;
+
+	if (stdin_taken && strcmp(r->speakers, "-") == 0)
+		sp_errx(SP_EXIT_USAGE, "only one of the input, --clips, "
+		    "--chapters and --speakers can be stdin");
+	if ((fp = sp_open_in(r->speakers)) == NULL)
+		sp_err(SP_EXIT_USAGE, "cannot open '%s'", r->speakers);
+	if (sp_turns_read(fp, r->speakers, &r->turns, err, sizeof(err)) < 0)
+		sp_errx(SP_EXIT_USAGE, "%s", err);
+	sp_close_in(fp);
+	ledger = sp_consent_default_path();
+	if (sp_ledger_read(&r->ledger, ledger, err, sizeof(err)) != 0)
+		sp_errx(SP_EXIT_ENV, "%s", err);
+	free(ledger);
 }
 
 int
@@ -851,6 +933,15 @@ main(int argc, char *argv[])
 			sp_measure_set_jobs((unsigned)sp_arg_int("--jobs",
 			    optarg, 1, 64));
 			break;
+		case OPT_MUTE_UNCONSENTED:
+			r.mute_unconsented = 1;
+			break;
+		case OPT_REQUIRE_CONSENT:
+			r.require_consent = 1;
+			break;
+		case OPT_SPEAKERS:
+			r.speakers = optarg;
+			break;
 		case OPT_MONO:
 			r.mono = 1;
 			break;
@@ -893,6 +984,16 @@ main(int argc, char *argv[])
 		sp_errx(SP_EXIT_USAGE, "only one of the input, --clips and "
 		    "--chapters can be stdin");
 
+	if ((r.require_consent || r.mute_unconsented) && !r.speakers)
+		sp_errx(SP_EXIT_USAGE, "--require-consent and "
+		    "--mute-unconsented need --speakers");
+	if (r.speakers && !r.require_consent && !r.mute_unconsented)
+		sp_errx(SP_EXIT_USAGE, "--speakers needs --require-consent or "
+		    "--mute-unconsented");
+	if (r.speakers)
+		read_consent(&r, (cfile && strcmp(cfile, "-") == 0) ||
+		    (chfile && strcmp(chfile, "-") == 0) ||
+		    strcmp(r.name, "-") == 0);
 	if (chfile) {
 		if ((fp = sp_open_in(chfile)) == NULL)
 			sp_err(SP_EXIT_USAGE, "cannot open '%s'", chfile);
@@ -961,6 +1062,10 @@ main(int argc, char *argv[])
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);
 	free(made);
+	sp_turns_release(&r.turns);
+	sp_ledger_release(&r.ledger);
+	sp_ranges_release(&r.mute);
+	json_decref(r.muted);
 	if (sp_close_stdout() != 0)
 		worse(&r, SP_EXIT_ENV);
 	return r.status;

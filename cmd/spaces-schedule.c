@@ -127,13 +127,7 @@ more(int id, FILE *fp)
 static void
 sub_opts(size_t sub, struct sp_opts *o, struct sp_opt *t)
 {
-	size_t i, j, n = 0;
-
-	for (i = 0; optlist[i].id != 0; i++)
-		for (j = 0; subs[sub].opts[j] != 0; j++)
-			if (subs[sub].opts[j] == optlist[i].id)
-				t[n++] = optlist[i];
-	memset(&t[n], 0, sizeof(t[n]));
+	sp_opt_pick(optlist, subs[sub].opts, t);
 	memset(o, 0, sizeof(*o));
 	o->name = "spaces-schedule";
 	o->usage = subs[sub].usage;

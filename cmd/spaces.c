@@ -43,6 +43,8 @@ static const struct {
 	    "read an X data archive: Spaces audio, account facts" },
 	{ "clip",
 	    "cut audio clips, lossless or podcast-ready" },
+	{ "consent",
+	    "the host's consent ledger; check clips against it" },
 	{ "eligibility",
 	    "decide whether a creator qualifies for a programme" },
 	{ "info",
@@ -53,6 +55,8 @@ static const struct {
 	    "capture a Space's audio, gap-proof and resumable" },
 	{ "schedule",
 	    "plan recurring Spaces, log hosted ones, check the cadence" },
+	{ "speakers",
+	    "who spoke when: a speaker timeline from sessions and tags" },
 };
 
 /* Where to look, in order: the executable's directory, then PATH. */

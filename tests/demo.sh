@@ -92,6 +92,25 @@ note "Facts can be flags too; one follower short:"
 step 'spaces-eligibility --table --followers 4999 --country US --age 30 --as-of 2022-04-01 </dev/null' \
     'not eligible'
 
+note "Reuse with consent: a Space with two guests on stage. Who spoke when," \
+    "from the Hydra tags in its audio and the archive's spoken sessions."
+python3 "$top/tests/gen-hydra.py" --aac "$data/speech.aac" --duration 60 \
+    talk.aac >space.ndjson || exit 3
+SPACES_CONSENT=$work/consent.ndjson
+export SPACES_CONSENT
+step 'spaces-speakers --table --audio talk.aac space.ndjson'
+step 'spaces-speakers --audio talk.aac space.ndjson >turns.ndjson'
+
+note "alice agreed to clips; bob has not. The check names who and when."
+step "spaces-consent grant --evidence 'DM 2026-03-02' @alice"
+step 'spaces-consent check --table --speakers turns.ndjson space.ndjson 2>&1' \
+    'bob has not consented'
+
+note "So the teaser is refused, then made with bob's turns muted."
+step 'spaces-clip --speakers turns.ndjson --require-consent -s 0 -e 30 -o teaser2.m4a talk.aac 2>&1' \
+    'not written'
+step "spaces-clip -j --speakers turns.ndjson --require-consent --mute-unconsented -s 0 -e 30 -o teaser2.m4a talk.aac | jq -c .muted"
+
 note "What was made:"
-step 'spaces-info --table --loudness teaser.m4a episode.mp3'
+step 'spaces-info --table --loudness teaser.m4a episode.mp3 teaser2.m4a'
 exit 0

@@ -302,6 +302,18 @@ sp_opt_complete(const struct sp_opts *o, const char *what, FILE *fp)
 	return -1;
 }
 
+void
+sp_opt_pick(const struct sp_opt *list, const int *ids, struct sp_opt *t)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; list[i].id != 0; i++)
+		for (j = 0; ids[j] != 0; j++)
+			if (ids[j] == list[i].id)
+				t[n++] = list[i];
+	memset(&t[n], 0, sizeof(t[n]));
+}
+
 static FILE *zones_fp;
 
 static int

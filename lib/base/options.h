@@ -77,6 +77,14 @@ void	sp_opt_usage_exit(const struct sp_opts *o)
  */
 int	sp_opt_complete(const struct sp_opts *o, const char *what, FILE *fp);
 
+/*
+ * A subcommand's table: the entries of list whose ids are among ids (a
+ * list ending with 0), in list's order, into t, which has room for all
+ * of list and its end.
+ */
+void	sp_opt_pick(const struct sp_opt *list, const int *ids,
+	    struct sp_opt *t);
+
 /* The IANA time zones of this system, a line each: a --complete answer. */
 void	sp_opt_zones(FILE *fp);
 

@@ -384,6 +384,48 @@ aac_unit(struct sp_cut_source *s, uint64_t f, uint8_t *buf,
 	return 0;
 }
 
+/*
+ * A silent access unit for s's layout into buf, *len its size: 0, or -1
+ * with err when s is not AAC-LC in a standard channel layout.
+ */
+static int
+silent_unit(const struct sp_cut_source *s, uint8_t buf[SP_AAC_SILENT_MAX],
+    size_t *len, char *err, size_t errlen)
+{
+	const struct sp_mp4_info *mi;
+	unsigned ot = 0, rate, ch = 0;
+
+	if (s->kind == K_MP4) {
+		mi = sp_mp4_info(s->mp4);
+		if (sp_mp4_asc_parse(mi->asc, mi->asc_len, &ot, &rate,
+		    &ch) != 0)
+			ot = 0;
+	} else if (!s->mixed) {
+		ot = s->first.profile + 1;
+		ch = s->first.channels;
+	}
+	if (ot != 2 || (*len = sp_aac_silent(ch == 8 ? 7 : ch, buf)) == 0) {
+		sp_fail(err, errlen, "muting is lossless for AAC-LC in a "
+		    "standard channel layout only: it needs --reencode");
+		return -1;
+	}
+	return 0;
+}
+
+/* Frame f feeds the output of frames f and f + 1: is either muted? */
+static int
+muted(const struct sp_cut_source *s, const struct sp_cut_meta *meta,
+    uint64_t f)
+{
+	uint64_t a = f * AAC_FRAME, b = (f + 2) * AAC_FRAME;
+
+	if (meta == NULL || meta->mute == NULL || meta->mute->n == 0)
+		return 0;
+	a = a > s->vstart ? a - s->vstart : 0;
+	b = b > s->vstart ? b - s->vstart : 0;
+	return sp_ranges_meet(meta->mute, a, b);
+}
+
 static void
 m4a_meta(struct sp_mp4_writer *w, const struct sp_cut_meta *meta,
     unsigned rate, uint64_t len)
@@ -417,9 +459,9 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 {
 	struct sp_mp4_writer *w;
 	const struct sp_mp4_info *mi;
-	uint8_t asc[SP_MP4_ASCMAX], *buf;
+	uint8_t asc[SP_MP4_ASCMAX], *buf, silent[SP_AAC_SILENT_MAX];
 	const uint8_t *ascp, *au, *frame;
-	size_t asc_len, len, flen;
+	size_t asc_len, len, flen, silent_len = 0;
 	uint64_t a = start + s->vstart, b = end - 1 + s->vstart, f0, f;
 	int rc = -1;
 
@@ -439,6 +481,9 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 		    s->first.channels);
 		ascp = asc;
 	}
+	if (meta && meta->mute && meta->mute->n > 0 &&
+	    silent_unit(s, silent, &silent_len, err, errlen) != 0)
+		return -1;
 	if ((w = sp_mp4_writer_new(ascp, asc_len, err, errlen)) == NULL)
 		return -1;
 	/* One frame of warm-up for the overlap, unless the cut begins in
@@ -446,7 +491,10 @@ cut_m4a(struct sp_cut_source *s, uint64_t start, uint64_t end,
 	f0 = a / AAC_FRAME > 0 ? a / AAC_FRAME - 1 : 0;
 	buf = sp_xmalloc(AAC_MAXAU);
 	for (f = f0; f <= b / AAC_FRAME; f++) {
-		if (aac_unit(s, f, buf, &au, &len, &frame, &flen, err,
+		if (muted(s, meta, f)) {
+			au = silent;
+			len = silent_len;
+		} else if (aac_unit(s, f, buf, &au, &len, &frame, &flen, err,
 		    errlen) != 0)
 			goto out;
 		if (sp_mp4_writer_add(w, au, len, AAC_FRAME) != 0) {
@@ -489,16 +537,17 @@ adts_header(uint8_t h[7], unsigned object_type, unsigned rate,
 }
 
 static int
-cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end, FILE *fp,
-    struct sp_cut_result *r, char *err, size_t errlen)
+cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end,
+    const struct sp_cut_meta *meta, FILE *fp, struct sp_cut_result *r,
+    char *err, size_t errlen)
 {
 	const struct sp_mp4_info *mi = s->mp4 ? sp_mp4_info(s->mp4) : NULL;
 	unsigned ot = 0, rate = 0, ch = 0;
 	uint64_t k0 = (start + s->vstart) / AAC_FRAME;
 	uint64_t k1 = (end - 1 + s->vstart) / AAC_FRAME, f, t;
 	const uint8_t *au, *frame;
-	uint8_t *buf, h[7];
-	size_t len, flen;
+	uint8_t *buf, h[7], silent[SP_AAC_SILENT_MAX];
+	size_t len, flen, silent_len = 0;
 	int rc = -1;
 
 	if (mi != NULL && sp_mp4_asc_parse(mi->asc, mi->asc_len, &ot, &rate,
@@ -506,8 +555,20 @@ cut_adts(struct sp_cut_source *s, uint64_t start, uint64_t end, FILE *fp,
 		sp_fail(err, errlen, "unreadable AudioSpecificConfig");
 		return -1;
 	}
+	if (meta && meta->mute && meta->mute->n > 0 &&
+	    silent_unit(s, silent, &silent_len, err, errlen) != 0)
+		return -1;
 	buf = sp_xmalloc(AAC_MAXAU);
 	for (f = k0; f <= k1; f++) {
+		if (muted(s, meta, f)) {
+			/* A silent frame with the layout's own header. */
+			if (adts_header(h, 2, mi ? rate : s->first.sample_rate,
+			    mi ? ch : s->first.channels, silent_len) != 0 ||
+			    fwrite(h, 1, 7, fp) != 7 ||
+			    fwrite(silent, 1, silent_len, fp) != silent_len)
+				goto werr;
+			continue;
+		}
 		if (aac_unit(s, f, buf, &au, &len, &frame, &flen, err,
 		    errlen) != 0)
 			goto out;
@@ -669,13 +730,18 @@ sp_cut(struct sp_cut_source *s, const char *kind, uint64_t start,
 		return -1;
 	}
 	if (strcmp(kind, "aac") == 0 && aac) {
-		if ((rc = cut_adts(s, start, end, fp, r, err, errlen)) != 0)
+		if ((rc = cut_adts(s, start, end, meta, fp, r, err,
+		    errlen)) != 0)
 			return ferror(fp) ? -2 : -1;
 		return 0;
 	}
 	if (strcmp(kind, "m4a") == 0 && aac)
 		rc = cut_m4a(s, start, end, meta, fp, err, errlen);
-	else if (strcmp(kind, "opus") == 0 && !aac)
+	else if (strcmp(kind, "opus") == 0 && !aac && meta && meta->mute &&
+	    meta->mute->n > 0) {
+		sp_fail(err, errlen, "muting Opus needs --reencode");
+		return -1;
+	} else if (strcmp(kind, "opus") == 0 && !aac)
 		rc = cut_opus(s, start, end, meta, fp, err, errlen);
 	else {
 		sp_fail(err, errlen, "%s input cannot become %s losslessly: "

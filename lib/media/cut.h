@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "chapters.h"
+#include "mute.h"
 
 /*
  * Sample positions are those of lib/decode (and of spaces-info): for ADTS
@@ -71,6 +72,14 @@ struct sp_cut_meta {
 	/* When the cut's first sample was recorded, ms since 1970; M4A:
 	 * the mvhd/tkhd/mdhd creation time.  Below 0: not known. */
 	int64_t		 time;
+	/*
+	 * AAC-LC only, NULL for none: source sample ranges to silence.  Each
+	 * frame whose decoded output meets one, and the frame before it (the
+	 * MDCT overlap), is replaced by a silent frame of the same layout
+	 * (lib/mute), so the ranges decode to zeros, frame-granular (up to
+	 * 2047 samples more before a range and 1023 after).
+	 */
+	const struct sp_ranges *mute;
 };
 
 /*

@@ -37,7 +37,7 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 	double fo = o->fade_out * rate, t, g;
 	float *buf, *mix;
 	long got = 0;
-	size_t want, j;
+	size_t want, j, cursor = 0;
 
 	if (sp_decode_seek(d, start) != 0)
 		return sp_fail(err, errlen, "cannot seek to sample %llu: %s",
@@ -61,6 +61,9 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
 				t = (n - k) / fo;
 				g *= 0.5 - 0.5 * cos(M_PI * t);
 			}
+			if (o->mute)
+				g *= sp_ranges_gain(o->mute, pos + j,
+				    o->mute_fade, &cursor);
 			if (out == 1 && ch > 1) {
 				double s = 0;
 

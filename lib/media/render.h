@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "encode.h"
 #include "loudness.h"
+#include "mute.h"
 
 /*
  * A file within SP_RENDER_TOLERANCE LU of its target is on target: the
@@ -33,6 +34,10 @@ struct sp_render_opts {
 	 * first, as a correction does. */
 	int	 gain_given;
 	double	 gain;
+	/* Source sample ranges made silence, exactly, with raised-cosine
+	 * fades of mute_fade samples outside each (lib/mute); NULL: none. */
+	const struct sp_ranges *mute;
+	uint64_t mute_fade;
 	/* Called after each chunk with the samples handled so far, over
 	 * both passes when measuring (sp_render_work); may be NULL. */
 	void	(*progress)(void *ctx, uint64_t done);

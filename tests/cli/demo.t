@@ -12,7 +12,12 @@ t_case 'the demo runs every step, ends eligible, and leaves nothing behind' '
 	out_has "^episode.mp3: mp3 mp3, 48000 Hz, 1 channel, 1:07.861" &&
 	out_has "chapter 1:01.000  Good night" &&
 	out_has "^verdict: eligible" &&
-	[ "$(grep -c "^(exit status" out)" -eq 3 ] &&
+	out_has "^0:11.008 *0:19.008 *@bob " &&
+	out_has "^clip 1 0:00.000-end: NO CONSENT; .*@bob (none)" &&
+	out_has "^(exit status 1: not written)" &&
+	out_has "^\[{\"user_id\":\"333333333\",\"username\":\"bob\",\"start\":11.008,\"end\":19.008}\]" &&
+	out_has "^teaser2.m4a: mp4 aac LC" &&
+	[ "$(grep -c "^(exit status" out)" -eq 5 ] &&
 	! grep -q "^spaces-" err &&
 	[ -z "$(ls -A | grep -v "^out$\|^err$")" ]
 '

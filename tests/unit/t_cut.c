@@ -461,7 +461,7 @@ test_meta(struct src *aac, struct src *opus)
 	};
 	struct sp_chapters chs = { cv, 3 };
 	struct sp_cut_meta m = { "A title", "Host", "Spaces", "a comment",
-	    "2024-05-01", &chs, 1714590000123LL };
+	    "2024-05-01", &chs, 1714590000123LL, NULL };
 	struct sp_cut_result r;
 	char *out, *cmd, *s;
 
