@@ -29,7 +29,7 @@ count(void *ctx, const char *name, size_t len, unsigned type)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[] = "/tmp/fuzz_zipread.XXXXXX";
+	static char path[] = "/tmp/fuzz_zipread.XXXXXX", fdpath[64];
 	static int fd = -1;
 	struct sp_zip_entry e;
 	struct sp_zip *z;
@@ -37,13 +37,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 	int k = 0;
 
-	if (fd == -1 && (fd = mkstemp(path)) == -1)
-		abort();
+	if (fd == -1) {
+		/* Unlinked at once: reached through /proc, nothing left. */
+		if ((fd = mkstemp(path)) == -1 || unlink(path) != 0)
+			abort();
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	}
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) !=
 	    (ssize_t)size)
 		abort();
 	sp_zip_cd_walk(data, size, count, &n);
-	if ((z = sp_zip_open(path, err, sizeof(err))) == NULL)
+	if ((z = sp_zip_open(fdpath, err, sizeof(err))) == NULL)
 		return 0;
 	while (k++ < 64 && sp_zip_next(z, &e) > 0) {
 		if (e.name == NULL || (e.kind == SP_ZIP_UNSAFE) != (e.why !=
