@@ -799,7 +799,10 @@ def plan(a, aac):
         for x in f["speakers"]:
             by.setdefault(x["user_id"], []).append(
                 {"started_at": iso(x["start"]), "ended_at": iso(x["end"])})
-        s["speakers"] = [{"user_id": u, "sessions": xs}
+        # and DESIGN's core start and end: first spoken, last stopped
+        s["speakers"] = [{"user_id": u, "sessions": xs,
+                          "start": min(x["started_at"] for x in xs),
+                          "end": max(x["ended_at"] for x in xs)}
                          for u, xs in by.items()]
         s["speaker_ids"] = list(by)
         spaces_out.append(s)

@@ -738,6 +738,34 @@ sort_sessions(json_t *p)
 	json_object_set_new(p, "sessions", out);
 }
 
+/*
+ * DESIGN's core fields of a speaker, beside the sessions: start, when the
+ * person first spoke, and end, when they last stopped (ISO 8601; absent
+ * when not known).
+ */
+static void
+span_of(json_t *p)
+{
+	json_t *ss = json_object_get(p, "sessions"), *s, *v;
+	const char *first = NULL, *last = NULL;
+	size_t i;
+
+	json_array_foreach(ss, i, s) {
+		v = json_object_get(s, "started_at");
+		if (json_is_string(v) && (first == NULL ||
+		    strcmp(json_string_value(v), first) < 0))
+			first = json_string_value(v);
+		v = json_object_get(s, "ended_at");
+		if (json_is_string(v) && (last == NULL ||
+		    strcmp(json_string_value(v), last) > 0))
+			last = json_string_value(v);
+	}
+	if (first)
+		json_object_set_new(p, "start", json_string(first));
+	if (last)
+		json_object_set_new(p, "end", json_string(last));
+}
+
 static json_t *
 speakers(const json_t *in, const char *what,
     void (*warn)(const char *fmt, ...))
@@ -767,8 +795,10 @@ speakers(const json_t *in, const char *what,
 	if (k.bad && warn)
 		warn("%s: %d speaker time%s not a time; left out", what, k.bad,
 		    k.bad == 1 ? " is" : "s are");
-	json_array_foreach(k.out, i, el)
+	json_array_foreach(k.out, i, el) {
 		sort_sessions(el);
+		span_of(el);
+	}
 	return k.out;
 }
 

@@ -164,10 +164,13 @@ t_instants(void)
 	"\"endedAt\" : 1648511310, \"speakers\" : "
 #define WANT "[{\"user_id\":\"1\",\"sessions\":[{\"started_at\":" \
 	"\"2022-03-28T22:37:00.000Z\",\"ended_at\":\"2022-03-28T23:48:25.000Z\"" \
-	"}]},{\"user_id\":\"2\",\"sessions\":[{\"started_at\":" \
+	"}],\"start\":\"2022-03-28T22:37:00.000Z\",\"end\":" \
+	"\"2022-03-28T23:48:25.000Z\"},{\"user_id\":\"2\",\"sessions\":[{" \
+	"\"started_at\":" \
 	"\"2022-03-28T22:46:02.000Z\",\"ended_at\":\"2022-03-28T22:51:02.000Z\"" \
 	"},{\"started_at\":\"2022-03-28T23:01:02.000Z\",\"ended_at\":" \
-	"\"2022-03-28T23:03:02.000Z\"}]}]"
+	"\"2022-03-28T23:03:02.000Z\"}],\"start\":\"2022-03-28T22:46:02.000Z\"," \
+	"\"end\":\"2022-03-28T23:03:02.000Z\"}]"
 
 /* Every nesting gives one entry a person, sessions in time order. */
 static void
