@@ -533,7 +533,8 @@ sp_remux_files(char *const *in, size_t nin, const char *out,
 		return sp_fail(err, errlen, "cannot create '%s': %s", out,
 		    strerror(errno));
 	to = a.fp;
-	/* An MP4 is finished by seeking back: stdout gets a copy. */
+	/* An MP4 is finished by seeking back: "-" gets a copy of a
+	 * temporary file. */
 	if (kind == SP_REMUX_MP4 && a.tmp == NULL) {
 		if ((tmp = tmpfile()) == NULL) {
 			sp_fail(err, errlen, "cannot make a temporary file: "
