@@ -20,6 +20,7 @@
 #include "json.h"
 #include "oggopus.h"
 #include "progress.h"
+#include "remux.h"
 #include "render.h"
 #include "timefmt.h"
 #include "mp4v.h"
@@ -100,14 +101,17 @@ struct run {
 	uint64_t	 total;
 };
 
-/* stdin kept in a file: removed however we exit. */
-static char *spool;
+/* stdin kept in a file, and an MPEG-TS input remuxed to MP4: removed
+ * however we exit. */
+static char *spool, *remuxed;
 
 static void
 drop_spool(void)
 {
 	if (spool)
 		unlink(spool);
+	if (remuxed)
+		unlink(remuxed);
 }
 
 static void __attribute__((noreturn))
@@ -193,10 +197,26 @@ open_video(struct run *r, int processing)
 		    "re-encoded: drop --reencode, --mono, fades, --loudness "
 		    "and --bitrate, or take the audio (-o clip.m4a, .opus, "
 		    ".mp3...)", r->name);
+	/* MPEG-TS (a recording's .ts) is remuxed to MP4 first: lossless,
+	 * and the clip's times are those spaces-info gives for the TS. */
+	if (sp_vprobe_is_ts(r->path) == 1) {
+		const char *dir = getenv("TMPDIR");
+		char *const in[1] = { (char *)r->path };
+		int fd;
+
+		remuxed = sp_xasprintf("%s/spaces.XXXXXX", dir && *dir ? dir :
+		    "/tmp");
+		if ((fd = mkstemp(remuxed)) == -1)
+			sp_err(SP_EXIT_ENV, "cannot make a temporary file");
+		close(fd);
+		atexit(drop_spool);
+		if (sp_remux_files(in, 1, remuxed, SP_REMUX_MP4, 1, NULL, err,
+		    sizeof(err)) != 0)
+			sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
+		r->path = remuxed;
+	}
 	if ((r->vcut = sp_vcut_open(r->path, err, sizeof(err))) == NULL)
-		sp_errx(SP_EXIT_USAGE, "'%s': %s%s", r->name, err,
-		    strcmp(err, "not an MP4 file") == 0 ? " (MPEG-TS: remux "
-		    "it to MP4 first)" : "");
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
 	if (r->title || r->artist || r->album || r->comment ||
 	    r->chapters.n > 0 || r->chjson)
 		sp_warnx("'%s': tags and chapters are not written to video "
@@ -814,7 +834,8 @@ main(int argc, char *argv[])
 
 	drop_spool();
 	free(spool);
-	spool = NULL;
+	free(remuxed);
+	spool = remuxed = NULL;
 	sp_cut_close(r.cut);
 	sp_vcut_close(r.vcut);
 	sp_decode_close(r.dec);
