@@ -35,7 +35,7 @@ struct wtrack {
 	size_t		 nsizes, csizes;
 	struct run	*stts, *ctts;
 	size_t		 nstts, cstts, nctts, cctts;
-	int		 any_cto;
+	int		 any_cto, neg_cto;
 	uint32_t	*stss;
 	size_t		 nstss, cstss;
 	uint64_t	*chunks;
@@ -426,6 +426,8 @@ sp_mp4v_writer_add_video(struct sp_mp4v_writer *w, const void *data,
 	add_run(&k->ctts, &k->nctts, &k->cctts, (int32_t)cto);
 	if (cto != 0)
 		k->any_cto = 1;
+	if (cto < 0)
+		k->neg_cto = 1;	/* ctts version 1: signed offsets */
 	if (sync) {
 		GROW(k->stss, k->nstss, k->cstss);
 		k->stss[k->nstss++] = (uint32_t)k->nsizes;
@@ -638,7 +640,7 @@ o_trak(struct obuf *o, const struct sp_mp4v_writer *w, int ti,
 		o_stsd_audio(o, k);
 	o_runs(o, "stts", 0, k->stts, k->nstts);
 	if (video && k->any_cto)
-		o_runs(o, "ctts", 0, k->ctts, k->nctts);
+		o_runs(o, "ctts", k->neg_cto ? 1 : 0, k->ctts, k->nctts);
 	if (video && k->nstss < k->nsizes) {
 		size_t d = o_full(o, "stss", 0, 0);
 

@@ -100,6 +100,14 @@ t_case 'spaces-clip from the first frame and to the very end' '
 	[ "$(wc -l <got)" -eq 60 ] && cmp got want
 '
 
+t_case 'spaces-clip of an MP4 with negative composition offsets (ctts v1)' '
+	ffmpeg -nostdin -v error -y -i "$V/whole.ts" -c copy \
+	    -movflags negative_cts_offsets neg.mp4 &&
+	run spaces-clip -s 2.5 -e 4.25 -o clip.mp4 neg.mp4 && status 0 &&
+	frames clip.mp4 >got && frames neg.mp4 2.5 4.25 >want &&
+	[ "$(wc -l <got)" -eq 52 ] && cmp got want
+'
+
 t_case 'spaces-clip refuses to transcode video' '
 	run spaces-clip --reencode -s 1 -e 2 -o x.mp4 "$V/ff.mp4" &&
 	status 2 && err_one_line && err_has "never re-encoded" &&
