@@ -23,6 +23,7 @@
 #include "remux.h"
 #include "render.h"
 #include "timefmt.h"
+#include "mp4.h"
 #include "mp4v.h"
 #include "vcut.h"
 #include "vprobe.h"
@@ -217,10 +218,9 @@ open_video(struct run *r, int processing)
 	}
 	if ((r->vcut = sp_vcut_open(r->path, err, sizeof(err))) == NULL)
 		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
-	if (r->title || r->artist || r->album || r->comment ||
-	    r->chapters.n > 0 || r->chjson)
-		sp_warnx("'%s': tags and chapters are not written to video "
-		    "MP4 clips", r->name);
+	if (r->chapters.n > 0 || r->chjson)
+		sp_warnx("'%s': chapters are not written to video MP4 clips",
+		    r->name);
 	r->rate = SP_MP4V_TIMESCALE;
 	r->total = (uint64_t)llround(sp_vcut_length(r->vcut) * r->rate);
 	return 1;
@@ -541,8 +541,11 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	/* A failed write leaves its mark on the stream; else the input. */
 	memset(&vr, 0, sizeof(vr));
 	if (r->vcut) {
+		const char *tags[SP_MP4_NTAGS] = { title, r->artist,
+		    r->album, r->comment, NULL, NULL };
+
 		if (sp_vcut(r->vcut, (double)start / r->rate, (double)end /
-		    r->rate, fp, &vr, err, sizeof(err)) != 0)
+		    r->rate, tags, fp, &vr, err, sizeof(err)) != 0)
 			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
 		/* The edit lists make it exact; the pre-roll from the
 		 * keyframe is carried but not shown. */

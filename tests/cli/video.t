@@ -108,6 +108,16 @@ t_case 'spaces-clip of an MP4 with negative composition offsets (ctts v1)' '
 	[ "$(wc -l <got)" -eq 52 ] && cmp got want
 '
 
+t_case 'spaces-clip to MP4: iTunes tags as ffprobe reads them' '
+	run spaces-clip -s 1 -e 2 --title "Ünïcode talk" --artist Host \
+	    --album Spaces --comment "the pilot" -o tagged.mp4 "$V/ff.mp4" &&
+	status 0 && err_empty &&
+	ffprobe -v error -show_entries format_tags=title,artist,album,comment \
+	    -of json tagged.mp4 | jq -c .format.tags >got &&
+	echo "{\"title\":\"Ünïcode talk\",\"artist\":\"Host\",\"album\":\"Spaces\",\"comment\":\"the pilot\"}" >want &&
+	diff -u want got
+'
+
 t_case 'spaces-clip refuses to transcode video' '
 	run spaces-clip --reencode -s 1 -e 2 -o x.mp4 "$V/ff.mp4" &&
 	status 2 && err_one_line && err_has "never re-encoded" &&
