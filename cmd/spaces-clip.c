@@ -27,8 +27,10 @@
 #include "options.h"
 #include "probe.h"
 #include "progress.h"
+#include "remux.h"
 #include "render.h"
 #include "timefmt.h"
+#include "mp4.h"
 #include "mp4v.h"
 #include "vcut.h"
 #include "vprobe.h"
@@ -211,14 +213,17 @@ unique_name(char *path, size_t index)
 	return alt;
 }
 
-/* stdin kept in a file: removed however we exit. */
-static char *spool;
+/* stdin kept in a file, and an MPEG-TS input remuxed to MP4: removed
+ * however we exit. */
+static char *spool, *remuxed;
 
 static void
 drop_spool(void)
 {
 	if (spool)
 		unlink(spool);
+	if (remuxed)
+		unlink(remuxed);
 }
 
 static void __attribute__((noreturn))
@@ -303,14 +308,29 @@ open_video(struct run *r, int processing)
 		    "re-encoded: drop --reencode, --mono, fades, --loudness "
 		    "and --bitrate, or take the audio (-o clip.m4a, .opus, "
 		    ".mp3...)", r->name);
+	/* MPEG-TS (a recording's .ts) is remuxed to MP4 first: lossless,
+	 * and the clip's times are those spaces-info gives for the TS. */
+	if (sp_vprobe_is_ts(r->path) == 1) {
+		const char *dir = getenv("TMPDIR");
+		char *const in[1] = { (char *)r->path };
+		int fd;
+
+		remuxed = sp_xasprintf("%s/spaces.XXXXXX", dir && *dir ? dir :
+		    "/tmp");
+		if ((fd = mkstemp(remuxed)) == -1)
+			sp_err(SP_EXIT_ENV, "cannot make a temporary file");
+		close(fd);
+		atexit(drop_spool);
+		if (sp_remux_files(in, 1, remuxed, SP_REMUX_MP4, 1, NULL, err,
+		    sizeof(err)) != 0)
+			sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
+		r->path = remuxed;
+	}
 	if ((r->vcut = sp_vcut_open(r->path, err, sizeof(err))) == NULL)
-		sp_errx(SP_EXIT_USAGE, "'%s': %s%s", r->name, err,
-		    strcmp(err, "not an MP4 file") == 0 ? " (MPEG-TS: remux "
-		    "it to MP4 first)" : "");
-	if (r->title || r->artist || r->album || r->comment ||
-	    r->chapters.n > 0 || r->chjson)
-		sp_warnx("'%s': tags and chapters are not written to video "
-		    "MP4 clips", r->name);
+		sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
+	if (r->chapters.n > 0 || r->chjson)
+		sp_warnx("'%s': chapters are not written to video MP4 clips",
+		    r->name);
 	r->rate = SP_MP4V_TIMESCALE;
 	r->total = (uint64_t)llround(sp_vcut_length(r->vcut) * r->rate);
 	return 1;
@@ -703,8 +723,11 @@ one_clip(struct run *r, size_t index, const struct sp_clip *c, int many)
 	/* A failed write leaves its mark on the stream; else the input. */
 	memset(&vr, 0, sizeof(vr));
 	if (r->vcut) {
+		const char *tags[SP_MP4_NTAGS] = { title, r->artist,
+		    r->album, r->comment, NULL, NULL };
+
 		if (sp_vcut(r->vcut, (double)start / r->rate, (double)end /
-		    r->rate, fp, &vr, err, sizeof(err)) != 0)
+		    r->rate, tags, fp, &vr, err, sizeof(err)) != 0)
 			fail = ferror(fp) ? SP_EXIT_ENV : SP_EXIT_USAGE;
 		/* The edit lists make it exact; the pre-roll from the
 		 * keyframe is carried but not shown. */
@@ -1055,7 +1078,8 @@ main(int argc, char *argv[])
 
 	drop_spool();
 	free(spool);
-	spool = NULL;
+	free(remuxed);
+	spool = remuxed = NULL;
 	sp_cut_close(r.cut);
 	sp_vcut_close(r.vcut);
 	sp_decode_close(r.dec);

@@ -35,7 +35,7 @@ struct wtrack {
 	size_t		 nsizes, csizes;
 	struct run	*stts, *ctts;
 	size_t		 nstts, cstts, nctts, cctts;
-	int		 any_cto;
+	int		 any_cto, neg_cto;
 	uint32_t	*stss;
 	size_t		 nstss, cstss;
 	uint64_t	*chunks;
@@ -72,6 +72,7 @@ struct sp_mp4v_writer {
 	int		 failed;
 	int64_t		 start[SP_MP4V_NTRACKS];
 	struct wtrack	 t[SP_MP4V_NTRACKS];
+	char		*tags[SP_MP4_NTAGS];
 };
 
 /* Output buffer with box helpers. */
@@ -253,6 +254,8 @@ sp_mp4v_writer_free(struct sp_mp4v_writer *w)
 		return;
 	for (i = 0; i < SP_MP4V_NTRACKS; i++)
 		wtrack_free(&w->t[i]);
+	for (i = 0; i < SP_MP4_NTAGS; i++)
+		free(w->tags[i]);
 	free(w);
 }
 
@@ -301,6 +304,53 @@ void
 sp_mp4v_writer_last_duration(struct sp_mp4v_writer *w, uint32_t d)
 {
 	w->t[SP_MP4V_VIDEO].last_duration = d;
+}
+
+void
+sp_mp4v_writer_tag(struct sp_mp4v_writer *w, int t, const char *value)
+{
+	if (t < 0 || t >= SP_MP4_NTAGS)
+		return;
+	free(w->tags[t]);
+	w->tags[t] = value != NULL && *value ? sp_xstrdup(value) : NULL;
+}
+
+/* udta > meta (hdlr mdir) > ilst > one item a tag, its value a UTF-8
+ * data atom: the layout iTunes, ffmpeg and mutagen read. */
+static void
+o_tags(struct obuf *o, const struct sp_mp4v_writer *w)
+{
+	static const char *const names[SP_MP4_NTAGS] = { "\251nam",
+	    "\251ART", "\251alb", "\251cmt", "\251day", "\251too" };
+	size_t udta, meta, h, ilst, item, data;
+	int i, n = 0;
+
+	for (i = 0; i < SP_MP4_NTAGS; i++)
+		n += w->tags[i] != NULL;
+	if (n == 0)
+		return;
+	udta = o_open(o, "udta");
+	meta = o_full(o, "meta", 0, 0);
+	h = o_full(o, "hdlr", 0, 0);
+	o_u32(o, 0);
+	o_put(o, "mdirappl", 8);
+	o_zero(o, 9);
+	o_close(o, h);
+	ilst = o_open(o, "ilst");
+	for (i = 0; i < SP_MP4_NTAGS; i++) {
+		if (w->tags[i] == NULL)
+			continue;
+		item = o_open(o, names[i]);
+		data = o_open(o, "data");
+		o_u32(o, 1);
+		o_u32(o, 0);
+		o_put(o, w->tags[i], strlen(w->tags[i]));
+		o_close(o, data);
+		o_close(o, item);
+	}
+	o_close(o, ilst);
+	o_close(o, meta);
+	o_close(o, udta);
 }
 
 void
@@ -426,6 +476,8 @@ sp_mp4v_writer_add_video(struct sp_mp4v_writer *w, const void *data,
 	add_run(&k->ctts, &k->nctts, &k->cctts, (int32_t)cto);
 	if (cto != 0)
 		k->any_cto = 1;
+	if (cto < 0)
+		k->neg_cto = 1;	/* ctts version 1: signed offsets */
 	if (sync) {
 		GROW(k->stss, k->nstss, k->cstss);
 		k->stss[k->nstss++] = (uint32_t)k->nsizes;
@@ -638,7 +690,7 @@ o_trak(struct obuf *o, const struct sp_mp4v_writer *w, int ti,
 		o_stsd_audio(o, k);
 	o_runs(o, "stts", 0, k->stts, k->nstts);
 	if (video && k->any_cto)
-		o_runs(o, "ctts", 0, k->ctts, k->nctts);
+		o_runs(o, "ctts", k->neg_cto ? 1 : 0, k->ctts, k->nctts);
 	if (video && k->nstss < k->nsizes) {
 		size_t d = o_full(o, "stss", 0, 0);
 
@@ -744,6 +796,7 @@ sp_mp4v_writer_finish(struct sp_mp4v_writer *w, char *err, size_t errlen)
 	}
 	for (i = 0; i < 8; i++)
 		o.p[at + (size_t)i] = (uint8_t)(movie >> (56 - 8 * i));
+	o_tags(&o, w);
 	o_close(&o, mv);
 	size = w->pos - w->mdat;
 	if (fwrite(o.p, 1, o.n, w->out) != o.n || fflush(w->out) != 0 ||

@@ -78,6 +78,11 @@ void	sp_mp4v_writer_edit(struct sp_mp4v_writer *w, int t, uint64_t delay,
 void	sp_mp4v_writer_starts(struct sp_mp4v_writer *w, int64_t video,
 	    int64_t audio);
 
+/* iTunes-style tag t (lib/mp4's enum sp_mp4_tag) set to value (UTF-8,
+ * copied; NULL or "" removes it), in the moov's udta. */
+void	sp_mp4v_writer_tag(struct sp_mp4v_writer *w, int t,
+	    const char *value);
+
 /* Write the moov and the mdat size: 0, or -1 with err. */
 int	sp_mp4v_writer_finish(struct sp_mp4v_writer *w, char *err,
 	    size_t errlen);

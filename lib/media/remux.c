@@ -42,6 +42,7 @@ struct sp_remux {
 	int		 apending, ahave;
 	int64_t		 apts, afirst;
 	uint64_t	 asamples;
+	char		*tags[SP_MP4_NTAGS];	/* for the M4A, made later */
 	/* TS output: the segment's sync state and a partial packet */
 	int		 seg_synced;
 	uint8_t		 carry[SP_TS_PACKET];
@@ -362,10 +363,25 @@ sp_remux_new(enum sp_remux_kind kind, FILE *out, char *err, size_t errlen)
 }
 
 void
+sp_remux_tag(struct sp_remux *r, int t, const char *value)
+{
+	if (t < 0 || t >= SP_MP4_NTAGS)
+		return;
+	if (r->mw != NULL)
+		sp_mp4v_writer_tag(r->mw, t, value);
+	free(r->tags[t]);
+	r->tags[t] = value != NULL && *value ? sp_xstrdup(value) : NULL;
+}
+
+void
 sp_remux_free(struct sp_remux *r)
 {
+	int i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < SP_MP4_NTAGS; i++)
+		free(r->tags[i]);
 	sp_ts_free(r->ts);
 	sp_mp4v_writer_free(r->mw);
 	sp_mp4_writer_free(r->aw);
@@ -475,6 +491,7 @@ sp_remux_finish(struct sp_remux *r, struct sp_remux_stats *st, char *err,
     size_t errlen)
 {
 	const struct sp_ts_stats *ts;
+	int i;
 
 	sp_ts_flush(r->ts);
 	if (r->failed)
@@ -504,6 +521,8 @@ sp_remux_finish(struct sp_remux *r, struct sp_remux_stats *st, char *err,
 	case SP_REMUX_M4A:
 		if (r->aw == NULL)
 			return nothing(r, err, errlen);
+		for (i = 0; i < SP_MP4_NTAGS; i++)
+			sp_mp4_writer_tag(r->aw, (enum sp_mp4_tag)i, r->tags[i]);
 		return sp_mp4_writer_finish(r->aw, r->out, err, errlen);
 	case SP_REMUX_AAC:
 		if (!r->ahave)
@@ -533,7 +552,8 @@ sp_remux_files(char *const *in, size_t nin, const char *out,
 		return sp_fail(err, errlen, "cannot create '%s': %s", out,
 		    strerror(errno));
 	to = a.fp;
-	/* An MP4 is finished by seeking back: the standard output gets a copy. */
+	/* An MP4 is finished by seeking back: "-" gets a copy of a
+	 * temporary file. */
 	if (kind == SP_REMUX_MP4 && a.tmp == NULL) {
 		if ((tmp = tmpfile()) == NULL) {
 			sp_fail(err, errlen, "cannot make a temporary file: "

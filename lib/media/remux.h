@@ -61,6 +61,11 @@ struct sp_remux *sp_remux_new(enum sp_remux_kind kind, FILE *out,
 	    char *err, size_t errlen);
 void	sp_remux_free(struct sp_remux *r);
 
+/* Tag the MP4 or M4A output (lib/mp4's enum sp_mp4_tag; value UTF-8,
+ * copied): title, artist... as spaces-record tags its recordings.  Other
+ * kinds carry no tags: ignored.  Call before sp_remux_finish. */
+void	sp_remux_tag(struct sp_remux *r, int t, const char *value);
+
 /* Bytes of the current segment: 0, or -1 with err (a write error, or
  * a stream the kind cannot take: no H.264 or AAC, HEVC, MP3...). */
 int	sp_remux_feed(struct sp_remux *r, const uint8_t *buf, size_t n,

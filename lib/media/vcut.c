@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "h264.h"
+#include "mp4.h"
 #include "mp4v.h"
 #include "vcut.h"
 #include "xalloc.h"
@@ -181,8 +182,9 @@ pick_audio(struct part *p, int64_t s, int64_t e)
 }
 
 int
-sp_vcut(struct sp_vcut_source *s, double start, double end, FILE *out,
-    struct sp_vcut_result *r, char *err, size_t errlen)
+sp_vcut(struct sp_vcut_source *s, double start, double end,
+    const char *const *tags, FILE *out, struct sp_vcut_result *r, char *err,
+    size_t errlen)
 {
 	struct sp_mp4v_writer *w = NULL;
 	const struct sp_mp4v_track *v = &s->m->tracks[s->vi];
@@ -234,6 +236,8 @@ sp_vcut(struct sp_vcut_source *s, double start, double end, FILE *out,
 		sp_mp4v_writer_edit(w, SP_MP4V_AUDIO, pa.delay, pa.media_time,
 		    pa.play);
 	sp_mp4v_writer_last_duration(w, duration_of(v, pv.last));
+	for (i = 0; tags != NULL && i < SP_MP4_NTAGS; i++)
+		sp_mp4v_writer_tag(w, (int)i, tags[i]);
 	/* Interleaved by decoding time, as a player reads them. */
 	while (pv.next <= pv.last || (has_a && pa.next <= pa.last)) {
 		struct part *p = &pv;

@@ -34,9 +34,12 @@ struct sp_vcut_result {
 	double		 duration;	/* end - start */
 };
 
-/* Cut [start, end) into out (borrowed; must seek): 0 with *r, or -1 with
- * err (start not before end, end past the end, a read or write error). */
+/* Cut [start, end) into out (borrowed; must seek), tagged with tags
+ * (lib/mp4's enum sp_mp4_tag order, borrowed; NULL or NULL entries for
+ * none): 0 with *r, or -1 with err (start not before end, end past the
+ * end, a read or write error). */
 int	sp_vcut(struct sp_vcut_source *s, double start, double end,
-	    FILE *out, struct sp_vcut_result *r, char *err, size_t errlen);
+	    const char *const *tags, FILE *out, struct sp_vcut_result *r,
+	    char *err, size_t errlen);
 
 #endif

@@ -35,6 +35,20 @@ sp_vprobe_is_video(const char *path)
 	return r;
 }
 
+int
+sp_vprobe_is_ts(const char *path)
+{
+	uint8_t b[SP_TS_PACKET * 3];
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	n = fread(b, 1, sizeof(b), fp);
+	fclose(fp);
+	return sp_ts_sniff(b, n);
+}
+
 /* What the video looked like, either container. */
 struct vsum {
 	int		 have_sps;

@@ -8,6 +8,8 @@
 /* 1 when the file at path is MPEG-TS or an MP4 with a video track (the
  * content says, not the name), 0 when not, -1 when it cannot be read. */
 int	sp_vprobe_is_video(const char *path);
+/* 1 when the file at path is MPEG-TS, 0 when not, -1 when unreadable. */
+int	sp_vprobe_is_ts(const char *path);
 
 /*
  * The media record of a video file: "container" ("mp4" or "mpegts"), the

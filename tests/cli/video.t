@@ -100,16 +100,44 @@ t_case 'spaces-clip from the first frame and to the very end' '
 	[ "$(wc -l <got)" -eq 60 ] && cmp got want
 '
 
-t_case 'spaces-clip refuses to transcode video, and TS input' '
+t_case 'spaces-clip of an MP4 with negative composition offsets (ctts v1)' '
+	ffmpeg -nostdin -v error -y -i "$V/whole.ts" -c copy \
+	    -movflags negative_cts_offsets neg.mp4 &&
+	run spaces-clip -s 2.5 -e 4.25 -o clip.mp4 neg.mp4 && status 0 &&
+	frames clip.mp4 >got && frames neg.mp4 2.5 4.25 >want &&
+	[ "$(wc -l <got)" -eq 52 ] && cmp got want
+'
+
+t_case 'spaces-clip to MP4: iTunes tags as ffprobe reads them' '
+	run spaces-clip -s 1 -e 2 --title "Ünïcode talk" --artist Host \
+	    --album Spaces --comment "the pilot" -o tagged.mp4 "$V/ff.mp4" &&
+	status 0 && err_empty &&
+	ffprobe -v error -show_entries format_tags=title,artist,album,comment \
+	    -of json tagged.mp4 | jq -c .format.tags >got &&
+	echo "{\"title\":\"Ünïcode talk\",\"artist\":\"Host\",\"album\":\"Spaces\",\"comment\":\"the pilot\"}" >want &&
+	diff -u want got
+'
+
+t_case 'spaces-clip refuses to transcode video' '
 	run spaces-clip --reencode -s 1 -e 2 -o x.mp4 "$V/ff.mp4" &&
 	status 2 && err_one_line && err_has "never re-encoded" &&
 	[ ! -e x.mp4 ] &&
 	run spaces-clip --mono -s 1 -e 2 -o x.mp4 "$V/ff.mp4" && status 2 &&
-	run spaces-clip -s 1 -e 2 -o x.mp4 "$V/whole.ts" && status 2 &&
-	err_one_line && err_has "remux it to MP4 first" &&
 	run spaces-clip -s 1 -e 9 -o x.mp4 "$V/ff.mp4" && status 2 &&
 	err_has "past the end" && [ ! -e x.mp4 ] &&
 	run spaces-clip -s 1 -e 2 -o - --format mp4 "$V/ff.mp4" && status 2
+'
+
+t_case 'spaces-clip from MPEG-TS: remuxed, then cut the same way' '
+	mkdir tmp &&
+	TMPDIR=$PWD/tmp run spaces-clip -j -s 2.5 -e 4.25 -o ts.mp4 \
+	    "$V/whole.ts" &&
+	status 0 && err_empty &&
+	[ "$(probe ts.mp4 v start_time,duration)" = "0.000000,1.750000" ] &&
+	frames ts.mp4 >got && frames "$V/ff.mp4" 2.5 4.25 >want &&
+	[ "$(wc -l <got)" -eq 52 ] && cmp got want &&
+	# its temporary MP4 is gone
+	[ -z "$(ls tmp)" ]
 '
 
 t_end

@@ -8,6 +8,7 @@
 
 #include "t.h"
 #include "tfile.h"
+#include "mp4.h"
 #include "mp4v.h"
 #include "remux.h"
 #include "banned.h"
@@ -207,6 +208,34 @@ test_kinds(void)
 	decoded(a, sizeof(a), tpath("o.m4a"), "a");
 	T_STR(a, b);
 	T_INT(st.has_video, 0);
+	/* Tags on the MP4 and on the M4A. */
+	{
+		const char *kinds[2] = { "mp4", "m4a" };
+		struct sp_remux *r;
+		FILE *fp;
+		size_t n, k;
+		uint8_t *b0;
+
+		for (k = 0; k < 2; k++) {
+			if ((fp = fopen(tpath("t.out"), "w+b")) == NULL)
+				break;
+			r = sp_remux_new(sp_remux_kind(kinds[k]), fp, err,
+			    sizeof(err));
+			sp_remux_tag(r, SP_MP4_TITLE, "Ünïcode Space");
+			sp_remux_tag(r, SP_MP4_ARTIST, "@host");
+			b0 = t_slurp(seg[0], &n);
+			T_INT(sp_remux_segment(r, b0, n, err, sizeof(err)),
+			    0);
+			free(b0);
+			T_INT(sp_remux_finish(r, &st, err, sizeof(err)), 0);
+			sp_remux_free(r);
+			fclose(fp);
+			cmd1(a, sizeof(a), "ffprobe -v error -show_entries "
+			    "format_tags=title,artist -of csv=p=0 '%s'",
+			    tpath("t.out"));
+			T_STR(a, "Ünïcode Space,@host");
+		}
+	}
 	T_INT(remux("aac", seg, 3, tpath("o.aac"), &st, err, sizeof(err)),
 	    0);
 	decoded(a, sizeof(a), tpath("o.aac"), "a");
