@@ -7,7 +7,7 @@
 MOCK=$TOP/tests/servers/hls-mock.py
 
 # mock SCENARIO: start the mock on a free loopback port for this case;
-# $U is its /audio-space/ base.  Killed when the case ends, and ends by
+# $U is its non_transcode audio-space directory, as X's CDN lays it out.  Killed when the case ends, and ends by
 # itself after 60 s anyway.
 mock() {
 	python3 "$MOCK" "$1" port log 60 >mock.out 2>&1 &
@@ -19,7 +19,7 @@ mock() {
 		[ $i -le 100 ] || { echo "the mock did not start"; cat mock.out; return 1; }
 		sleep 0.1
 	done
-	U=http://127.0.0.1:$(cat port)/audio-space
+	U=http://127.0.0.1:$(cat port)/Transcoding/v1/hls/TOK/non_transcode/us-east-1/periscope-replay-direct-prod-us-east-1-public/audio-space
 	SPACES_BACKOFF=0.05
 	SPACES_REPLAY_WAIT=0.2
 	export SPACES_BACKOFF SPACES_REPLAY_WAIT
@@ -29,8 +29,9 @@ mock() {
 # holds the session it wants (auth_token, ct0 = CT0) for 127.0.0.1.
 web() {
 	SPACES_WEB_URL=http://127.0.0.1:$(cat port)
+	SPACES_WEB_API_URL=$SPACES_WEB_URL
 	SPACES_WAIT_POLL=0.2
-	export SPACES_WEB_URL SPACES_WAIT_POLL
+	export SPACES_WEB_URL SPACES_WEB_API_URL SPACES_WAIT_POLL
 	printf "# Netscape HTTP Cookie File\n%s\n%s\n" \
 	    "127.0.0.1	FALSE	/	FALSE	0	auth_token	SECRETAUTH" \
 	    "#HttpOnly_127.0.0.1	FALSE	/	FALSE	0	ct0	CT0" >cookies.txt
@@ -95,7 +96,10 @@ t_case 'master playlist: its media playlist is followed' '
 	status 0 &&
 	same_m4a out.m4a &&
 	asks "master_playlist" 1 &&
-	asks "playlist_1.m3u8" 1
+	asks "/transcode/.*/playlist_1720196254.m3u8" 1 &&
+	asks "playlist_1720192000.m3u8" 0 &&
+	asks "/transcode/.*chunk_" 0 &&
+	asks "/non_transcode/.*chunk_" 7
 '
 
 t_case 'faults: truncated once, 404 twice, junk and tags: retried, exact' '
@@ -129,7 +133,8 @@ t_case 'live: polled until 404, the replay fills the rest, no duplicate' '
 	asks "_3_a.aac\$" 1 &&
 	asks "_5_a.aac\$" 1 &&
 	asks "_6_a.aac\$" 1 &&
-	[ "$(grep -c "playlist_1.m3u8" log)" -ge 3 ]
+	[ "$(grep -c "/transcode/.*/playlist_1720196254.m3u8" log)" -ge 3 ] &&
+	asks "/transcode/.*chunk_" 0
 '
 
 t_case 'live: --replay names the replay playlist' '
@@ -323,11 +328,23 @@ t_case 'a live Space (twitter.com URL): the wrapped live playlist, then the repl
 	grep -q "dynamic_playlist.m3u8?type=live" log
 '
 
-t_case 'no cookies: the web endpoint refuses, exit 3, a clear message' '
+t_case 'no cookies: a guest token, once, then recorded exactly' '
 	mock ok && web &&
+	run spaces-record -o out.m4a 1ypKdEXvkMLGW &&
+	status 0 &&
+	err_empty &&
+	same_m4a out.m4a &&
+	asks "POST /1.1/guest/activate.json auth=bearer" 1 &&
+	asks "AudioSpaceById.* auth=bearer ua=browser who=guest" 1 &&
+	asks "status/28_100 auth=bearer ua=browser who=guest" 1
+'
+
+t_case 'no cookies where X wants a login: said so, exit 3' '
+	mock noguest && web &&
 	run spaces-record 1ypKdEXvkMLGW &&
 	status 3 &&
-	err_has "AudioSpaceById: HTTP 403 (not logged in" &&
+	err_has "AudioSpaceById: HTTP 403 (X says: Your credentials" &&
+	err_has "X wants a login for this: give your cookies with -c" &&
 	err_one_line &&
 	asks "_a.aac" 0
 '
@@ -386,7 +403,7 @@ t_case '--wait: polls until it starts (said once), then records it' '
 	run spaces-record -j -c cookies.txt --wait -o out.m4a 1Scheduled001 &&
 	status 0 &&
 	[ "$(grep -c "waiting for the Space to start" err)" -eq 1 ] &&
-	asks "AudioSpaceById" 3 &&
+	asks "AudioSpaceById" 4 &&
 	jq_is "[.id, .title, .chunks, .gaps]" "[\"1Scheduled001\",\"Soon\",7,0]" &&
 	same_m4a out.m4a
 '
