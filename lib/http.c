@@ -295,6 +295,8 @@ sp_http_new(const struct sp_http_opts *o)
 		h->o.max_body = SP_HTTP_MAX_BODY;
 	if (h->o.max_wait <= 0)
 		h->o.max_wait = SP_HTTP_MAX_WAIT;
+	if (h->o.retry_after_max <= 0)
+		h->o.retry_after_max = SP_HTTP_RETRY_AFTER_MAX;
 	if (h->o.deadline <= 0)
 		h->o.deadline = h->o.low_speed_time * SP_HTTP_DEADLINE_X;
 	h->ua = o && o->user_agent ? sp_xstrdup(o->user_agent) :
@@ -576,8 +578,8 @@ request(struct sp_http *h, const char *url, const char *const *headers,
 			d = backoff(h, attempt);
 			/* Obeyed up to a cap: a 5xx is not a rate limit. */
 			wait = sp_http_retry_after(r, now_s());
-			if (wait > SP_HTTP_RETRY_AFTER_MAX)
-				wait = SP_HTTP_RETRY_AFTER_MAX;
+			if (wait > h->o.retry_after_max)
+				wait = h->o.retry_after_max;
 			if (wait > d)
 				d = (double)wait;
 			notice(h, "HTTP %ld: retrying in %.1fs", r->status, d);

@@ -42,6 +42,8 @@ struct sp_http_opts {
 	double	 backoff;		/* first delay in seconds; 0: default */
 	size_t	 max_body;		/* 0: the default */
 	long	 max_wait;		/* 0: the default */
+	long	 retry_after_max;	/* a 5xx's longest wait; 0:
+					   SP_HTTP_RETRY_AFTER_MAX */
 	int	 no_wait;		/* on 429, hand the answer back at once */
 	const char *cookie_file;	/* Netscape cookies.txt (borrowed) */
 	const char *referer;		/* borrowed */

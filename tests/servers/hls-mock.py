@@ -69,6 +69,11 @@ Scenarios:
   mixed     chunk 4 of the replay is 44.1 kHz (another format)
   video     the playlists of a video Space: master_dynamic_playlist.m3u8
             (a variant with RESOLUTION) and ts_playlist.m3u8 (.ts chunks)
+  http      for t_http: /http/trickle sends a byte every 0.3 s of a
+            100-byte body (a server that passes a low-speed check
+            forever: issue 19); /http/503 is 503 with Retry-After: 900
+            once, then 200; /http/window says x-rate-limit-remaining: 0
+            with a reset 900 s away
   tw        the live playlist is tw_dynamic_playlist.m3u8 and the master
             only tw_master_playlist.m3u8 (tslazer 112296b)
   disconnect  abrupt disconnects, each on the first request for the
@@ -318,7 +323,7 @@ def answer(status, body, ctype, extra=()):
 
 
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized",
-           403: "Forbidden",
+           403: "Forbidden", 503: "Service Unavailable",
            404: "Not Found", 429: "Too Many Requests"}
 
 
@@ -488,6 +493,8 @@ class H(BaseHTTPRequestHandler):
         m3u = "application/vnd.apple.mpegurl"
         if web:
             return self.web(u, q)
+        if SC == "http" and u.path.startswith("/http/"):
+            return self.http_faults(u.path, n)
         if u.path.startswith(TR):
             # The sub-playlists live here; their chunks do not.
             rel = u.path[len(TR):]
@@ -541,6 +548,24 @@ class H(BaseHTTPRequestHandler):
         if name in NAMES:
             return self.chunk(NAMES.index(name), q, n)
         return self.send(404, b"no such thing")
+
+    def http_faults(self, path, n):
+        if path == "/http/trickle":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
+                             b"Content-Type: text/plain\r\n\r\n")
+            for _ in range(100):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.3)
+            return None
+        if path == "/http/503" and n == 1:
+            return self.send(503, b"busy", "text/plain",
+                             extra=[("Retry-After", "900")])
+        if path == "/http/window":
+            return self.send(200, b"ok", "text/plain", extra=[
+                ("x-rate-limit-remaining", "0"),
+                ("x-rate-limit-reset", "%d" % (time.time() + 900))])
+        return self.send(200, b"ok", "text/plain")
 
     def sub_new(self, m3u):
         """The newest sub-playlist; in scenario live it is 404 at first,
