@@ -20,7 +20,8 @@ double	sp_env_num(const char *name, double min, double max, double def);
 /*
  * The network settings every command takes from the environment:
  * SPACES_RETRIES, SPACES_BACKOFF and SPACES_TIMEOUT (which also bounds
- * the connect timeout), into o.
+ * the connect timeout, and makes each attempt's whole deadline:
+ * SP_HTTP_DEADLINE_X times it), into o.
  */
 void	sp_http_env(struct sp_http_opts *o);
 
