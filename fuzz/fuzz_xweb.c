@@ -44,13 +44,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 	}
 	if (size < 512) {
-		char a[512];
+		char a[512], *f;
 
 		memcpy(a, data, size);
 		a[size] = '\0';
 		if (sp_xweb_space_id(a, id, sizeof(id)) == 0 &&
 		    (strlen(id) == 0 || strlen(id) > 13))
 			__builtin_trap();
+		/* A feature map (not a file: no '@'): compact JSON back. */
+		if (a[0] != '@' && (f = sp_xweb_features(a, err,
+		    sizeof(err))) != NULL) {
+			if (f[0] != '{' || strlen(f) > size)
+				__builtin_trap();
+			free(f);
+		}
 	}
 	return 0;
 }

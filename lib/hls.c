@@ -192,9 +192,13 @@ set_key(struct key *k, const char *list, const char *base)
 	}
 	k->method = SP_HLS_KEY_AES128;
 	if (attr(list, "IV", v, sizeof(v)) == 0) {
-		if (parse_iv(v, k->iv) != 0)
-			k->method = SP_HLS_KEY_OTHER;	/* a bad IV */
-		else
+		if (parse_iv(v, k->iv) != 0) {
+			/* A bad IV: the segments cannot be decrypted. */
+			k->method = SP_HLS_KEY_OTHER;
+			free(k->uri);
+			k->uri = NULL;
+			memset(k->iv, 0, sizeof(k->iv));
+		} else
 			k->has_iv = 1;
 	}
 }

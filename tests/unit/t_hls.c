@@ -147,6 +147,7 @@ main(void)
 	T_OK(pl.segs[2].key_uri == NULL);
 	T_INT(pl.segs[3].key, SP_HLS_KEY_OTHER);
 	T_INT(pl.segs[4].key, SP_HLS_KEY_OTHER);
+	T_OK(pl.segs[4].key_uri == NULL);	/* a bad IV: no key at all */
 	sp_hls_release(&pl);
 
 	/* Where the chunks live, and the master beside a playlist. */
