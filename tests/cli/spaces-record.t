@@ -682,6 +682,16 @@ t_case 'a stale query id (404) names SPACES_WEB_QUERY_ID; a wrong bearer is refu
 	asks "_a.aac" 0
 '
 
+t_case '-v as a guest: the guest token and the bearer are never shown' '
+	mock ok && web &&
+	run spaces-record -v -o out.aac --format aac 1ypKdEXvkMLGW &&
+	status 0 &&
+	err_has "x-guest-token: \[redacted\]" &&
+	err_has "Authorization: \[redacted\]" &&
+	! grep -q "1865432109876543210" err &&
+	! grep -q "1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA" err
+'
+
 t_case 'a guest token is asked for once a run, whatever the operands' '
 	mock ok && web &&
 	run spaces-record -o "%(id)s.%(ext)s" --format aac 1ypKdEXvkMLGW 1ypKdEXvkMLGW 1Canceled0001 &&
