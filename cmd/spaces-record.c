@@ -1019,8 +1019,8 @@ out_format(const char *tmpl, const char *format, int given)
 	for (i = 0; ours[i] != NULL; i++)
 		if (strcasecmp(dot, ours[i]) == 0) {
 			if (given && strcmp(format, ours[i]) != 0)
-				sp_errx(SP_EXIT_USAGE, "-o '%s': a .%s name for "
-				    "--format %s", tmpl, dot, format);
+				sp_errx(SP_EXIT_USAGE, "-o '%s': a .%s name "
+				    "for --format %s", tmpl, dot, format);
 			return ours[i];
 		}
 	for (i = 0; others[i] != NULL; i++)

@@ -18,8 +18,7 @@
 #define SP_HTTP_BACKOFF_MAX	30.0	/* longest delay, seconds */
 #define SP_HTTP_MAX_BODY	(16u << 20)	/* bytes per response */
 #define SP_HTTP_MAX_WAIT	(16 * 60)	/* longest rate-limit wait, s */
-#define SP_HTTP_RETRY_AFTER_MAX	60	/* longest Retry-After obeyed on a
-					   5xx, s */
+#define SP_HTTP_RETRY_AFTER_MAX	60	/* longest 5xx Retry-After, s */
 #define SP_HTTP_DEADLINE_X	4	/* an attempt's whole time: this
 					   many low_speed_times */
 
@@ -94,8 +93,9 @@ void	sp_http_free(struct sp_http *h);
  * is returned.  An x-rate-limit-remaining of 0 makes the next request
  * to the same path wait for the reset first (at most max_wait: a reset
  * further away fails the request).  A 5xx's Retry-After is obeyed up
- * to SP_HTTP_RETRY_AFTER_MAX.  Every attempt ends after the deadline.  Returns SP_HTTP_OK,
- * SP_HTTP_STOP, or SP_HTTP_ERROR with a one-line reason in err.
+ * to SP_HTTP_RETRY_AFTER_MAX.  Every attempt ends after the deadline.
+ * Returns SP_HTTP_OK, SP_HTTP_STOP, or SP_HTTP_ERROR with a one-line
+ * reason in err.
  */
 int	sp_http_get(struct sp_http *h, const char *url,
 	    const char *const *headers, struct sp_http_resp *r, char *err,

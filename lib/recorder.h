@@ -168,8 +168,8 @@ int	sp_chunk_decrypt(uint8_t *buf, size_t n, const uint8_t key[16],
  * SP_HTTP_RETRY_AFTER_MAX) no sooner than its Retry-After says; each
  * good one is decrypted when it must be, cleaned and journalled.  A
  * chunk of another format than fe's (rate, channels, profile), or a
- * video one, is refused: not journalled, not retried.  Returns how many are left
- * undone, or -1 with err when the journal cannot be written.
+ * video one, is refused: not journalled, not retried.  Returns how many
+ * are left undone, or -1 with err when the journal cannot be written.
  */
 int	sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n,
 	    char *err, size_t errlen);

@@ -133,7 +133,8 @@ const char sp_xweb_default_features[] =
 	"\"responsive_web_grok_image_annotation_enabled\":true,"
 	"\"responsive_web_grok_imagine_annotation_enabled\":true,"
 	"\"responsive_web_graphql_timeline_navigation_enabled\":true,"
-	"\"responsive_web_grok_community_note_auto_translation_is_enabled\":false,"
+	"\"responsive_web_grok_community_note_auto_translation_is_"
+	"enabled\":false,"
 	"\"responsive_web_enhance_cards_enabled\":false}";
 
 char *

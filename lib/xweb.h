@@ -27,8 +27,8 @@
  * browser's User-Agent (tslazer's).  Each has an environment override
  * in spaces-record, since X rotates them.
  */
-#define SP_XWEB_BEARER	"AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4" \
-	"puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA"
+#define SP_XWEB_BEARER	"AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUej" \
+	"RCOuH5E6I8xnZz4puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA"
 #define SP_XWEB_QUERY_ID "rC2zlE1t7SHbVG8obPZliQ"
 #define SP_XWEB_UA	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
 	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 " \

@@ -11,7 +11,8 @@
 #include "t.h"
 
 #define NT	"https://p/hls/T/non_transcode/r/d/audio-space/"
-#define TR	"https://p/hls/T/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/audio-space/"
+#define TR	"https://p/hls/T/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/" \
+	"audio-space/"
 
 /* One scripted answer for the URLs that contain key, in turn. */
 struct answer {
@@ -331,8 +332,8 @@ main(void)
 	/* A video master: refused, nothing fetched. */
 	{
 		const struct answer a[] = {
-			{ "master", 200, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,"
-			    "RESOLUTION=1280x720\nv.m3u8\n" },
+			{ "master", 200, "#EXTM3U\n#EXT-X-STREAM-INF:"
+			    "BANDWIDTH=1,RESOLUTION=1280x720\nv.m3u8\n" },
 			{ NULL, 0, NULL }
 		};
 

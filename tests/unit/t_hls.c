@@ -127,7 +127,8 @@ main(void)
 	s = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n"
 	    "#EXT-X-KEY:METHOD=AES-128,URI=\"k,1.bin\",IV=0x000102030405060708"
 	    "090a0b0c0d0e0F\n#EXTINF:3,\nchunk_1_7_a.aac\n"
-	    "#EXT-X-KEY:METHOD=AES-128,URI=\"/k2\"\n#EXTINF:3,\nchunk_1_8_a.aac\n"
+	    "#EXT-X-KEY:METHOD=AES-128,URI=\"/k2\"\n#EXTINF:3,\n"
+	    "chunk_1_8_a.aac\n"
 	    "#EXT-X-KEY:METHOD=NONE\n#EXTINF:3,\nchunk_1_9_a.aac\n"
 	    "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"x\"\nchunk_1_10_a.aac\n"
 	    "#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0xZZ\nchunk_1_11_a.aac\n";
