@@ -30,7 +30,7 @@ WERROR =
 # Every library the toolkit may use, listed once.  -Wl,--as-needed keeps
 # each command linked against only what its objects call.
 PKGS = libcurl jansson opus ogg opusfile sndfile libarchive libical libebur128 \
-	samplerate
+	samplerate libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lfaad -lm -pthread
 

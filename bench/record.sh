@@ -16,7 +16,7 @@ while [ ! -s "$bench_tmp/rport" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-ru=http://127.0.0.1:$(cat "$bench_tmp/rport")/audio-space/playlist_1.m3u8
+ru=http://127.0.0.1:$(cat "$bench_tmp/rport")/Transcoding/v1/hls/TOK/non_transcode/us-east-1/periscope-replay-direct-prod-us-east-1-public/audio-space/playlist_1.m3u8
 
 # mock_cpu: the mock's user and system time so far, in clock ticks.
 mock_cpu() {

@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "encode.h"
 #include "args.h"
+#include "capture.h"
 #include "err.h"
 #include "hls.h"
 #include "http.h"
@@ -72,23 +73,21 @@ static struct sp_opts optspec = {
 	optlist, SP_VAL_TEXT, "-", 0, NULL, NULL, NULL
 };
 
-/* Every chunk heard of, by sequence number. */
-struct seen {
-	uint64_t	 seq;
-	char		*url;		/* owned */
-	int		 live_polls;	/* live polls that tried it */
-};
+struct opts;
+struct job;
 
 struct rec {
 	int		 quiet, verbose;
+	int		 tries;		/* a chunk's attempts */
 	struct sp_http	*http;
 	struct sp_fetcher fe;
 	struct sp_journal j;
-	struct seen	*s;
-	size_t		 ns, cap;
+	struct sp_capture cap;		/* the engine, per output */
 	double		 max_dur;	/* --max-duration, s; 0: none */
 	double		 t0;		/* when the capture started */
-	int		 stopped;	/* --max-duration ran out */
+	/* What the phase hook needs: the Space being recorded. */
+	const struct opts *o;
+	const struct job *jb;
 	/* The status line on a terminal. */
 	struct sp_progress bar;
 	const char	*state;		/* waiting, live, replay, ... */
@@ -194,239 +193,6 @@ snooze(double secs)
 		;
 }
 
-static struct seen *
-find(struct rec *r, uint64_t seq)
-{
-	size_t i;
-
-	for (i = r->ns; i-- > 0; )
-		if (r->s[i].seq == seq)
-			return &r->s[i];
-	return NULL;
-}
-
-/* Note a chunk; a replay URL replaces a live one (the live may be gone). */
-static struct seen *
-note(struct rec *r, const struct sp_hls_seg *g)
-{
-	struct seen *e;
-
-	if ((e = find(r, g->seq)) != NULL) {
-		free(e->url);
-		e->url = sp_xstrdup(g->uri);
-		return e;
-	}
-	if (r->ns == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 256;
-		r->s = sp_xreallocarray(r->s, r->cap, sizeof(*r->s));
-	}
-	e = &r->s[r->ns++];
-	e->seq = g->seq;
-	e->url = sp_xstrdup(g->uri);
-	e->live_polls = 0;
-	return e;
-}
-
-/*
- * GET a playlist and parse it, following a master to its first media
- * playlist.  0; 1 when the server says 404 (ended, or not there yet);
- * -1 with err.
- */
-static int
-get_playlist(struct rec *r, const char *url, struct sp_hls *pl, char *err,
-    size_t errlen)
-{
-	struct sp_http_resp resp;
-	char *next = NULL;
-	int depth, rc = -1;
-
-	memset(&resp, 0, sizeof(resp));
-	for (depth = 0; depth < 3; depth++) {
-		if (sp_http_get(r->http, url, NULL, &resp, err, errlen) !=
-		    SP_HTTP_OK)
-			break;
-		if (resp.status == 404 || resp.status == 410) {
-			rc = 1;
-			break;
-		}
-		if (resp.status != 200) {
-			sp_fail(err, errlen, "'%s': HTTP %ld", url,
-			    resp.status);
-			break;
-		}
-		if (sp_hls_parse(resp.body, resp.len, url, pl, err, errlen) !=
-		    0)
-			break;
-		if (!pl->master) {
-			rc = 0;
-			break;
-		}
-		if (pl->variant == NULL) {
-			sp_fail(err, errlen, "'%s': a master playlist with no "
-			    "media playlist", url);
-			sp_hls_release(pl);
-			break;
-		}
-		free(next);
-		url = next = sp_xstrdup(pl->variant);
-		sp_hls_release(pl);
-		sp_http_resp_release(&resp);
-	}
-	if (depth == 3)
-		sp_fail(err, errlen, "master playlists nested too deep");
-	sp_http_resp_release(&resp);
-	free(next);
-	return rc;
-}
-
-/* Fetch the chunks in r->s that match pick, all retries or live ones. */
-static int
-fetch(struct rec *r, int live, char *err, size_t errlen)
-{
-	struct sp_fetch *f = sp_xcalloc(r->ns ? r->ns : 1, sizeof(*f));
-	struct sp_fetcher fe = r->fe;
-	size_t i, n = 0;
-	int rc;
-
-	for (i = 0; i < r->ns; i++) {
-		if (sp_journal_find(&r->j, r->s[i].seq) != NULL)
-			continue;
-		/* Live, a chunk gets a few polls; the replay fills the rest. */
-		if (live && r->s[i].live_polls++ >= 3)
-			continue;
-		f[n].seq = r->s[i].seq;
-		f[n].url = r->s[i].url;
-		n++;
-	}
-	if (live)
-		fe.tries = 2;
-	rc = n ? sp_fetch_all(&fe, f, n, err, errlen) : 0;
-	free(f);
-	if (rc < 0)
-		return -1;
-	for (i = r->missing = 0; i < r->ns; i++)
-		r->missing += sp_journal_find(&r->j, r->s[i].seq) == NULL;
-	show(r, 1);
-	return 0;
-}
-
-/* The master playlist beside a dynamic one: same directory, no query. */
-static char *
-master_of(const char *url)
-{
-	size_t k = strcspn(url, "?#");
-	char *base = sp_xstrndup(url, k), *slash, *m;
-
-	if ((slash = strrchr(base, '/')) != NULL)
-		slash[1] = '\0';
-	m = sp_xasprintf("%smaster_playlist.m3u8", base);
-	free(base);
-	return m;
-}
-
-static uint64_t
-max_seq(const struct sp_hls *pl)
-{
-	uint64_t m = 0;
-	size_t i;
-
-	for (i = 0; i < pl->nsegs; i++)
-		if (pl->segs[i].seq > m)
-			m = pl->segs[i].seq;
-	return m;
-}
-
-/*
- * Poll the live playlist at its target duration until it ends (404 or
- * ENDLIST), fetching new chunks as they appear.  0, or -1 with err.
- */
-static int
-live(struct rec *r, const char *url, struct sp_hls *first, char *err,
-    size_t errlen)
-{
-	struct sp_hls pl = *first;
-	double wait;
-	size_t i;
-	int rc;
-
-	memset(first, 0, sizeof(*first));
-	set_state(r, "live");
-	for (;;) {
-		for (i = 0; i < pl.nsegs; i++)
-			if (find(r, pl.segs[i].seq) == NULL)
-				note(r, &pl.segs[i]);
-		if (fetch(r, 1, err, errlen) != 0) {
-			sp_hls_release(&pl);
-			return -1;
-		}
-		wait = pl.target > 0 ? pl.target : 4;
-		if (r->max_dur > 0 && now() - r->t0 >= r->max_dur) {
-			r->stopped = 1;
-			sp_hls_release(&pl);
-			return 0;
-		}
-		if (r->max_dur > 0 && now() + wait - r->t0 > r->max_dur)
-			wait = r->max_dur - (now() - r->t0);
-		if (pl.endlist) {
-			sp_hls_release(&pl);
-			return 0;
-		}
-		sp_hls_release(&pl);
-		snooze(wait);
-		if ((rc = get_playlist(r, url, &pl, err, errlen)) == 1)
-			return 0;	/* the Space ended */
-		if (rc != 0) {
-			/* Off the air: the replay may still have it all. */
-			sp_warnx("%s: going on with the replay", err);
-			return 0;
-		}
-	}
-}
-
-/*
- * After the live part: the replay playlist, polled while it is 404 or
- * shorter than what was seen live, then every missing chunk from it.
- */
-static int
-fill(struct rec *r, const char *url, uint64_t live_max, int tries,
-    double wait, char *err, size_t errlen)
-{
-	struct sp_hls pl, best;
-	int i, rc, got = 0;
-	size_t k;
-
-	memset(&best, 0, sizeof(best));
-	set_state(r, "replay fill");
-	for (i = 0; i < tries; i++) {
-		if (i > 0)
-			snooze(wait);
-		rc = get_playlist(r, url, &pl, err, errlen);
-		if (rc != 0) {
-			if (!r->quiet && rc < 0)
-				sp_warnx("replay: %s", err);
-			continue;
-		}
-		sp_hls_release(&best);
-		best = pl;
-		got = 1;
-		if (best.nsegs > 0 && max_seq(&best) >= live_max)
-			break;
-	}
-	if (!got) {
-		if (!r->quiet)
-			sp_warnx("'%s': no replay playlist after %d tries",
-			    url, tries);
-		return 0;
-	}
-	for (k = 0; k < best.nsegs; k++)
-		if (sp_journal_find(&r->j, best.segs[k].seq) == NULL)
-			note(r, &best.segs[k]);
-		else if (find(r, best.segs[k].seq) == NULL)
-			note(r, &best.segs[k]);
-	sp_hls_release(&best);
-	return fetch(r, 0, err, errlen);
-}
-
 /* The playlist's name without directory, query or extension: new. */
 static char *
 playlist_id(const char *url)
@@ -450,21 +216,14 @@ emit(json_t *rec)
 	json_decref(rec);
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
-gap_out(int json, uint64_t lo, uint64_t hi)
+gap_out(void *ctx, uint64_t lo, uint64_t hi)
 {
+	const int *json = ctx;
 	json_t *g;
 
 	sp_warnx("gap: chunks %" PRIu64 "-%" PRIu64 " missing", lo, hi);
-	if (!json)
+	if (!*json)
 		return;
 	g = sp_rec_new("gap", "record");
 	json_object_set_new(g, "from", json_integer((json_int_t)lo));
@@ -472,64 +231,22 @@ gap_out(int json, uint64_t lo, uint64_t hi)
 	emit(g);
 }
 
-/*
- * Report each missing range between the first and last chunk known: a
- * chunk listed but not captured, or a number no playlist listed.
- */
-static size_t
-gaps(struct rec *r, int json)
-{
-	uint64_t *q, lo = 0, hi = 0, x;
-	size_t i, n = 0, ngaps = 0;
-	int open = 0;
-
-	q = sp_xcalloc(r->ns + r->j.n + 1, sizeof(*q));
-	for (i = 0; i < r->ns; i++)
-		q[n++] = r->s[i].seq;
-	for (i = 0; i < r->j.n; i++)
-		q[n++] = r->j.e[i].seq;
-	qsort(q, n, sizeof(*q), cmp_u64);
-	for (i = 0; i < n; i++) {
-		x = q[i];
-		if (i > 0 && x == q[i - 1])
-			continue;
-		if (i > 0 && x > q[i - 1] + 1) {
-			if (!open)
-				lo = q[i - 1] + 1;
-			hi = x - 1;
-			open = 1;
-		}
-		if (sp_journal_find(&r->j, x) == NULL) {
-			if (!open)
-				lo = x;
-			hi = x;
-			open = 1;
-		} else if (open) {
-			gap_out(json, lo, hi);
-			ngaps++;
-			open = 0;
-		}
-	}
-	if (open) {
-		gap_out(json, lo, hi);
-		ngaps++;
-	}
-	free(q);
-	return ngaps;
-}
-
-
 /* What the options say, for every operand. */
 struct opts {
 	int		 json, force, wait;
 	int		 to_stdout;		/* -o -: working files named
 						   by the default template */
 	const char	*tmpl, *format, *replay;
-	const char	*cookies, *web, *query_id, *features;
-	const char	*const *headers;	/* for the web endpoints */
+	const char	*cookies, *web, *api, *query_id, *bearer;
+	char		*features;		/* compact JSON (owned) */
+	char		*hdr[12];		/* for the web endpoints */
+	size_t		 nh;
+	int		 guest;			/* no cookies: a guest token */
+	int		 guest_done;		/* asked for one already */
 	double		 wait_poll, wait_max;
 	int		 tries;			/* replay playlist polls */
 	double		 replay_wait;
+	int		 stall;			/* SPACES_STALL */
 };
 
 /* The template's fields for one output. */
@@ -632,57 +349,158 @@ web_get(struct rec *r, const struct opts *o, const char *url,
     struct sp_http_resp *resp, char *err, size_t errlen)
 {
 	memset(resp, 0, sizeof(*resp));
-	return sp_http_get(r->http, url, o->headers, resp, err, errlen) ==
-	    SP_HTTP_OK ? 0 : -1;
+	return sp_http_get(r->http, url, (const char *const *)o->hdr, resp,
+	    err, errlen) == SP_HTTP_OK ? 0 : -1;
 }
 
+/*
+ * Why an endpoint said status, and what to change, after X's own
+ * message when the body has one: into buf.
+ */
 static const char *
-why(long status)
+why(const struct opts *o, const struct sp_http_resp *resp, char *buf,
+    size_t n)
 {
-	if (status == 401 || status == 403)
-		return " (not logged in? give your cookies with -c or "
-		    "SPACES_COOKIES)";
-	if (status == 404)
-		return " (no such Space, or a stale query id: see "
-		    "SPACES_WEB_QUERY_ID)";
-	return "";
+	char msg[200];
+	long code;
+	const char *hint = "";
+
+	if (resp->status == 400)
+		hint = "; the feature flags X wants change: set "
+		    "SPACES_WEB_FEATURES to the web client's current map (a "
+		    "JSON object, or @FILE)";
+	else if (resp->status == 404)
+		hint = "; a stale query id: set SPACES_WEB_QUERY_ID to the "
+		    "web client's current AudioSpaceById id";
+	else if ((resp->status == 401 || resp->status == 403) && o->guest)
+		hint = "; X wants a login for this: give your cookies with -c "
+		    "or SPACES_COOKIES";
+	else if (resp->status == 401 || resp->status == 403)
+		hint = "; X refused the cookies: export them again from a "
+		    "logged-in browser (or SPACES_WEB_BEARER is wrong)";
+	if (resp->body != NULL && sp_xweb_error(resp->body, resp->len, &code,
+	    msg, sizeof(msg)) == 0 && msg[0] != '\0')
+		snprintf(buf, n, " (X says: %s%s%s)", msg, code == 336 &&
+		    resp->status != 400 ? "; set SPACES_WEB_FEATURES" : "",
+		    hint);
+	else
+		snprintf(buf, n, "%s%s%s", *hint ? " (" : "", *hint ? hint + 2 :
+		    "", *hint ? ")" : "");
+	return buf;
+}
+
+/*
+ * Without cookies: a guest token, once a run (X answers repeated
+ * activations with 429: twspace-dl#82), as x-guest-token.  0, or an
+ * exit status after a message.
+ */
+static int
+guest(struct rec *r, struct opts *o)
+{
+	struct sp_http_resp resp;
+	const char *h[4];
+	char err[512], buf[512], *url, *auth, *tok;
+	int rc = SP_EXIT_ENV;
+
+	if (!o->guest || o->guest_done)
+		return SP_EXIT_OK;
+	o->guest_done = 1;
+	url = sp_xweb_guest_url(o->api);
+	auth = sp_xasprintf("Authorization: Bearer %s", o->bearer);
+	h[0] = auth;
+	h[1] = "User-Agent: " SP_XWEB_UA;
+	h[2] = NULL;
+	memset(&resp, 0, sizeof(resp));
+	if (sp_http_post(r->http, url, h, NULL, 0, &resp, err, sizeof(err)) !=
+	    SP_HTTP_OK)
+		sp_warnx("guest/activate: %s", err);
+	else if (resp.status != 200)
+		sp_warnx("guest/activate: HTTP %ld%s (without cookies X needs "
+		    "a guest token: give your cookies with -c)", resp.status,
+		    why(o, &resp, buf, sizeof(buf)));
+	else if ((tok = sp_xweb_parse_guest(resp.body, resp.len, err,
+	    sizeof(err))) == NULL)
+		sp_warnx("%s", err);
+	else {
+		o->hdr[o->nh++] = sp_xasprintf("x-guest-token: %s", tok);
+		o->hdr[o->nh] = NULL;
+		free(tok);
+		rc = SP_EXIT_OK;
+	}
+	sp_http_resp_release(&resp);
+	free(url);
+	free(auth);
+	return rc;
+}
+
+/* AudioSpaceById for id into s: 0, or an exit status after a message. */
+static int
+space(struct rec *r, const struct opts *o, const char *id,
+    struct sp_xweb_space *s)
+{
+	struct sp_http_resp resp;
+	char err[512], buf[768], *url;
+	int rc = SP_EXIT_ENV;
+
+	memset(s, 0, sizeof(*s));
+	url = sp_xweb_space_url(o->web, o->query_id, id, o->features);
+	if (web_get(r, o, url, &resp, err, sizeof(err)) != 0)
+		sp_warnx("%s: AudioSpaceById: %s", id, err);
+	else if (resp.status != 200)
+		sp_warnx("%s: AudioSpaceById: HTTP %ld%s", id, resp.status,
+		    why(o, &resp, buf, sizeof(buf)));
+	else if (sp_xweb_parse_space(resp.body, resp.len, s, err,
+	    sizeof(err)) != 0)
+		sp_warnx("%s: %s%s", id, err, o->guest && strstr(err,
+		    "uthoriz") != NULL ? " (X wants a login for this: give "
+		    "your cookies with -c or SPACES_COOKIES)" : "");
+	else
+		rc = SP_EXIT_OK;
+	sp_http_resp_release(&resp);
+	free(url);
+	return rc;
+}
+
+/* The capture's phase hook: the Space's state now, asked again. */
+static int
+phase_cb(void *ctx)
+{
+	struct rec *r = ctx;
+	struct sp_xweb_space s;
+	int ph;
+
+	if (space(r, r->o, r->jb->id, &s) != SP_EXIT_OK)
+		return SP_XWEB_UNKNOWN;
+	ph = sp_xweb_phase(&s);
+	if (r->verbose)
+		sp_warnx("%s: the live playlist is gone; the Space is %s",
+		    r->jb->id, s.state ? s.state : "in an unknown state");
+	sp_xweb_space_release(&s);
+	return ph;
 }
 
 /*
  * The stream of Space jb->id through the web endpoints, and what they
- * say of it (x-formats 3.1-3.3).  SP_EXIT_OK with jb->playlist, or an
- * exit status after a message.
+ * say of it (x-formats 3.1-3.3, 4.1).  SP_EXIT_OK with jb->playlist, or
+ * an exit status after a message.
  */
 static int
-resolve(struct rec *r, const struct opts *o, struct job *jb)
+resolve(struct rec *r, struct opts *o, struct job *jb)
 {
 	struct sp_http_resp resp;
 	struct sp_xweb_space s;
-	char err[512], when[SP_INSTANT_LEN], *url = NULL;
+	char err[512], buf[768], when[SP_INSTANT_LEN], *url = NULL;
 	double t0 = now();
-	int told = 0, status = SP_EXIT_ENV;
+	int told = 0, status, geo;
 
 	memset(&s, 0, sizeof(s));
 	r->t0 = t0;
-	url = sp_xweb_space_url(o->web, o->query_id, jb->id, o->features);
+	if ((status = guest(r, o)) != SP_EXIT_OK)
+		return status;
+	status = SP_EXIT_ENV;
 	for (;;) {
-		if (web_get(r, o, url, &resp, err, sizeof(err)) != 0) {
-			sp_warnx("%s: AudioSpaceById: %s", jb->id, err);
+		if (space(r, o, jb->id, &s) != SP_EXIT_OK)
 			goto out;
-		}
-		if (resp.status != 200) {
-			sp_warnx("%s: AudioSpaceById: HTTP %ld%s", jb->id,
-			    resp.status, why(resp.status));
-			sp_http_resp_release(&resp);
-			goto out;
-		}
-		if (sp_xweb_parse_space(resp.body, resp.len, &s, err,
-		    sizeof(err)) != 0) {
-			sp_warnx("%s: %s", jb->id, err);
-			sp_http_resp_release(&resp);
-			goto out;
-		}
-		sp_http_resp_release(&resp);
 		if (sp_xweb_phase(&s) != SP_XWEB_SCHEDULED)
 			break;
 		if (!o->wait) {
@@ -725,9 +543,15 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 		status = SP_EXIT_NO;
 		goto out;
 	case SP_XWEB_ENDED:
-		if (s.replay == 0) {
-			sp_warnx("%s: the Space has ended and has no replay",
-			    jb->id);
+		/* yt-dlp#7455: a TimedOut Space can get its replay later. */
+		if (s.replay == 0 || s.media_key == NULL) {
+			if (s.state && strcasecmp(s.state, "TimedOut") == 0)
+				sp_warnx("%s: the Space timed out and has no "
+				    "replay yet (X may publish one later: try "
+				    "again)", jb->id);
+			else
+				sp_warnx("%s: the Space has ended and has no "
+				    "replay", jb->id);
 			status = SP_EXIT_NO;
 			goto out;
 		}
@@ -741,7 +565,6 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 		status = s.state != NULL ? SP_EXIT_NO : SP_EXIT_ENV;
 		goto out;
 	}
-	free(url);
 	url = sp_xweb_status_url(o->web, s.media_key);
 	if (web_get(r, o, url, &resp, err, sizeof(err)) != 0) {
 		sp_warnx("%s: live_video_stream/status: %s", jb->id, err);
@@ -749,16 +572,26 @@ resolve(struct rec *r, const struct opts *o, struct job *jb)
 	}
 	if (resp.status != 200) {
 		sp_warnx("%s: live_video_stream/status: HTTP %ld%s", jb->id,
-		    resp.status, resp.status == 401 || resp.status == 403 ?
-		    why(resp.status) : "");
+		    resp.status, resp.status == 404 ? "" : why(o, &resp, buf,
+		    sizeof(buf)));
 		sp_http_resp_release(&resp);
 		goto out;
 	}
 	jb->playlist = sp_xweb_parse_status(resp.body, resp.len, err,
-	    sizeof(err));
+	    sizeof(err), &geo);
 	sp_http_resp_release(&resp);
 	if (jb->playlist == NULL) {
 		sp_warnx("%s: %s", jb->id, err);
+		goto out;
+	}
+	/* yt-dlp tells an audio Space by its /audio-space/ directory. */
+	if (strstr(jb->playlist, "/audio-space/") == NULL) {
+		sp_warnx("%s: a video Space (its stream is not under "
+		    "/audio-space/): video Spaces are not recorded yet",
+		    jb->id);
+		free(jb->playlist);
+		jb->playlist = NULL;
+		status = SP_EXIT_USAGE;
 		goto out;
 	}
 	if (r->verbose)
@@ -855,25 +688,6 @@ out:
 	return rc;
 }
 
-/* Note the replay's chunks, the first --max-duration of them. */
-static void
-note_replay(struct rec *r, const struct sp_hls *pl)
-{
-	double t = 0;
-	size_t i;
-
-	for (i = 0; i < pl->nsegs; i++) {
-		if (r->max_dur > 0 && t >= r->max_dur) {
-			r->stopped = 1;
-			break;
-		}
-		note(r, &pl->segs[i]);
-		t += pl->segs[i].duration > 0 ? pl->segs[i].duration :
-		    pl->target;
-	}
-	r->total = r->ns;
-}
-
 /* The space record of a finished output. */
 static void
 print_space(struct rec *r, const struct job *jb, const char *out,
@@ -910,8 +724,10 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 	json_object_set_new(rec, "duration", json_real(rate ?
 	    (double)samples / rate : 0));
 	json_object_set_new(rec, "gaps", json_integer((json_int_t)ngaps));
-	if (r->stopped)
+	if (r->cap.stopped)
 		json_object_set_new(rec, "stopped", json_true());
+	if (r->cap.stalled)
+		json_object_set_new(rec, "stalled", json_true());
 	/* DESIGN's audio list, with the first sample's wall clock. */
 	a = json_object();
 	json_object_set_new(a, "path", json_string(out));
@@ -925,45 +741,6 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 		    json_string(sp_fmt_instant(start, date)));
 	json_object_set_new(rec, "audio", json_pack("[o]", a));
 	emit(rec);
-}
-
-/* Capture every chunk of the stream into the journal: 0, or -1. */
-static int
-capture(struct rec *r, const struct opts *o, const char *playlist,
-    char *err, size_t errlen)
-{
-	struct sp_hls pl;
-	const char *replay = o->replay;
-	char *master = NULL;
-	uint64_t live_max;
-	size_t i;
-	int rc;
-
-	rc = get_playlist(r, playlist, &pl, err, errlen);
-	if (rc == 1)
-		sp_fail(err, errlen, "'%s': not found (HTTP 404)", playlist);
-	if (rc != 0)
-		return -1;
-	if (pl.endlist) {
-		/* A replay: every chunk is there, fetch them in parallel. */
-		note_replay(r, &pl);
-		sp_hls_release(&pl);
-		set_state(r, "replay");
-		return fetch(r, 0, err, errlen);
-	}
-	live_max = max_seq(&pl);
-	if (live(r, playlist, &pl, err, errlen) != 0)
-		return -1;
-	for (i = 0; i < r->ns; i++)
-		if (r->s[i].seq > live_max)
-			live_max = r->s[i].seq;
-	if (r->stopped)
-		return 0;
-	if (replay == NULL)
-		replay = master = master_of(playlist);
-	rc = fill(r, replay, live_max, o->tries, o->replay_wait, err, errlen);
-	free(master);
-	return rc;
 }
 
 /* Copy the file at path to stdout: 0, or -1 with err. */
@@ -980,6 +757,72 @@ to_stdout(const char *path, char *err, size_t errlen)
 	fclose(fp);
 	return rc ? sp_fail(err, errlen, "write error: %s", strerror(errno)) :
 	    0;
+}
+
+/* The engine's hooks (lib/capture.h). */
+static int
+get_cb(void *ctx, const char *url, struct sp_http_resp *resp, char *err,
+    size_t errlen)
+{
+	struct rec *r = ctx;
+
+	memset(resp, 0, sizeof(*resp));
+	return sp_http_get(r->http, url, NULL, resp, err, errlen) ==
+	    SP_HTTP_OK ? 0 : -1;
+}
+
+static int
+fetch_cb(void *ctx, struct sp_fetch *f, size_t n, int live, char *err,
+    size_t errlen)
+{
+	struct rec *r = ctx;
+	int rc;
+
+	/* Live, a chunk gets fewer tries: the replay fills the rest. */
+	if (live)
+		r->fe.tries = 2;
+	rc = sp_fetch_all(&r->fe, f, n, err, errlen) < 0 ? -1 : 0;
+	r->fe.tries = r->tries;
+	return rc;
+}
+
+static int
+have_cb(void *ctx, uint64_t seq)
+{
+	struct rec *r = ctx;
+
+	return sp_journal_find(&r->j, seq) != NULL;
+}
+
+static void
+sleep_cb(void *ctx, double secs)
+{
+	snooze(secs);
+}
+
+static double
+now_cb(void *ctx)
+{
+	return now();
+}
+
+static void
+say_cb(void *ctx, const char *msg)
+{
+	struct rec *r = ctx;
+
+	if (!r->quiet)
+		sp_warnx("%s", msg);
+}
+
+static void
+show_cb(void *ctx, const char *state, size_t total, size_t missing)
+{
+	struct rec *r = ctx;
+
+	r->total = total;
+	r->missing = missing;
+	set_state(r, state);
 }
 
 /*
@@ -1034,8 +877,24 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	}
 	r->fe.journal = &r->j;
 	r->t0 = now();
-	r->stopped = 0;
 	r->total = r->missing = 0;
+	r->o = o;
+	r->jb = jb;
+	memset(&r->cap, 0, sizeof(r->cap));
+	r->cap.io.get = get_cb;
+	r->cap.io.fetch = fetch_cb;
+	r->cap.io.have = have_cb;
+	r->cap.io.phase = jb->id != NULL ? phase_cb : NULL;
+	r->cap.io.sleep = sleep_cb;
+	r->cap.io.now = now_cb;
+	r->cap.io.say = say_cb;
+	r->cap.io.show = show_cb;
+	r->cap.io.ctx = r;
+	r->cap.o.replay = o->replay;
+	r->cap.o.max_dur = r->max_dur;
+	r->cap.o.replay_tries = o->tries;
+	r->cap.o.replay_wait = o->replay_wait;
+	r->cap.o.stall = o->stall;
 	if (r->j.afmt[0]) {
 		/* Killed while assembling: the chunks are all here. */
 		if (!r->quiet)
@@ -1045,14 +904,30 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		if (r->j.n > 0 && !r->quiet)
 			sp_warnx("'%s': resuming after %zu chunks", out,
 			    r->j.n);
-		if (capture(r, o, jb->playlist, err, sizeof(err)) != 0)
+		rc = sp_capture_run(&r->cap, jb->playlist, err, sizeof(err));
+		if (rc == SP_CAPTURE_VIDEO) {
+			sp_warnx("%s", err);
+			sp_progress_hide(&r->bar);
+			sp_journal_remove(&r->j);
+			sp_capture_release(&r->cap);
+			return SP_EXIT_USAGE;
+		}
+		if (rc != 0)
 			goto fatal;
-		if (r->stopped && !r->quiet)
+		if (r->cap.stopped && !r->quiet)
 			sp_warnx("'%s': --max-duration reached: keeping what "
 			    "was captured", out);
 	}
 	set_state(r, "finishing");
-	ngaps = gaps(r, o->json);
+	{
+		uint64_t *more = sp_xcalloc(r->j.n + 1, sizeof(*more));
+
+		for (i = 0; i < r->j.n; i++)
+			more[i] = r->j.e[i].seq;
+		ngaps = sp_capture_gaps(&r->cap, more, r->j.n, gap_out,
+		    (void *)&o->json);
+		free(more);
+	}
 	if (r->j.n == 0) {
 		sp_warnx("'%s': no audio captured", jb->playlist);
 		status = SP_EXIT_ENV;
@@ -1092,7 +967,9 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	if (o->json)
 		print_space(r, jb, out, samples, rate, start, ngaps);
 	sp_journal_remove(&r->j);
-	status = ngaps ? SP_EXIT_NO : SP_EXIT_OK;
+	status = ngaps || r->cap.stalled ? SP_EXIT_NO : SP_EXIT_OK;
+	if (r->cap.stalled)
+		sp_warnx("'%s': incomplete: the live stream stalled", out);
 	goto close;
 fatal:
 	sp_warnx("%s", err);
@@ -1100,12 +977,70 @@ fatal:
 close:
 	sp_progress_hide(&r->bar);
 	sp_journal_close(&r->j);
-	for (i = 0; i < r->ns; i++)
-		free(r->s[i].url);
-	free(r->s);
-	r->s = NULL;
-	r->ns = r->cap = 0;
+	sp_capture_release(&r->cap);
 	return status;
+}
+
+/* The variable name, or def when it is unset or empty. */
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : def;
+}
+
+/* A cookies file must be a readable file: else exit 2 (issue 19). */
+static void
+check_cookies(const char *path)
+{
+	struct stat st;
+	FILE *fp;
+
+	if (path == NULL)
+		return;
+	if (stat(path, &st) != 0)
+		sp_err(SP_EXIT_USAGE, "cookies '%s'", path);
+	if (!S_ISREG(st.st_mode))
+		sp_errx(SP_EXIT_USAGE, "cookies '%s': not a cookies.txt file "
+		    "(a %s)", path, S_ISDIR(st.st_mode) ? "directory" :
+		    "special file");
+	if ((fp = fopen(path, "r")) == NULL)
+		sp_err(SP_EXIT_USAGE, "cookies '%s'", path);
+	fclose(fp);
+}
+
+/*
+ * The format the output template's own extension asks for: "-o x.opus"
+ * records Opus; one spaces-record cannot write (x.mp3) is a usage error,
+ * as is one that contradicts --format.
+ */
+static const char *
+out_format(const char *tmpl, const char *format, int given)
+{
+	static const char *const ours[] = { "m4a", "aac", "opus", NULL };
+	static const char *const others[] = { "mp3", "flac", "wav", "ogg",
+	    "oga", "mp4", "ts", "webm", "mka", NULL };
+	const char *slash = strrchr(tmpl, '/'), *dot = strrchr(tmpl, '.');
+	int i;
+
+	if (dot == NULL || (slash != NULL && dot < slash) ||
+	    strchr(dot, '%') != NULL)
+		return format;
+	dot++;
+	for (i = 0; ours[i] != NULL; i++)
+		if (strcasecmp(dot, ours[i]) == 0) {
+			if (given && strcmp(format, ours[i]) != 0)
+				sp_errx(SP_EXIT_USAGE, "-o '%s': a .%s name "
+				    "for --format %s", tmpl, dot, format);
+			return ours[i];
+		}
+	for (i = 0; others[i] != NULL; i++)
+		if (strcasecmp(dot, others[i]) == 0)
+			sp_errx(SP_EXIT_USAGE, "-o '%s': spaces-record writes "
+			    "m4a, aac or opus, not %s (record, then convert "
+			    "with spaces-clip)", tmpl, dot);
+	return format;
 }
 
 /* x-csrf-token carries ct0, a secret: -v shows it redacted. */
@@ -1113,7 +1048,8 @@ static void
 verbose_web_cb(void *ctx, const char *line)
 {
 	if (strncasecmp(line, "> x-csrf-token:", 15) == 0 ||
-	    strncasecmp(line, "x-csrf-token:", 13) == 0)
+	    strncasecmp(line, "x-csrf-token:", 13) == 0 ||
+	    strncasecmp(line, "> x-guest-token:", 16) == 0)
 		fprintf(stderr, "%.*s [redacted]\n", (int)(strchr(line, ':') -
 		    line + 1), line);
 	else
@@ -1130,10 +1066,11 @@ main(int argc, char *argv[])
 	struct opts o;
 	struct job *jobs = NULL;
 	struct tvals tv;
-	const char *playlist = NULL, *bearer;
-	char err[1024], *out, *id, *ct0 = NULL, *hdr[8], date[SP_INSTANT_LEN];
-	size_t i, njobs = 0, cap = 0, nh = 0;
+	const char *playlist = NULL, *fspec;
+	char err[1024], *out, *id, *ct0 = NULL, date[SP_INSTANT_LEN];
+	size_t i, njobs = 0, cap = 0;
 	int ch, jobn = 4, rc, status = SP_EXIT_OK, stdin_used = 0;
+	int format_given = 0;
 	time_t tnow;
 
 	sp_setprogname(argv[0]);
@@ -1172,6 +1109,7 @@ main(int argc, char *argv[])
 				sp_errx(SP_EXIT_USAGE, "--format '%s': not m4a, "
 				    "aac or opus", optarg);
 			o.format = optarg;
+			format_given = 1;
 			break;
 		case OPT_JOBS:
 			jobn = (int)sp_arg_int("--jobs", optarg, 1, 64);
@@ -1209,8 +1147,8 @@ main(int argc, char *argv[])
 	if (o.cookies == NULL && (o.cookies = getenv("SPACES_COOKIES")) !=
 	    NULL && *o.cookies == '\0')
 		o.cookies = NULL;
-	if (o.cookies != NULL && access(o.cookies, R_OK) != 0)
-		sp_err(SP_EXIT_USAGE, "cookies '%s'", o.cookies);
+	check_cookies(o.cookies);
+	o.format = out_format(o.tmpl, o.format, format_given);
 
 	/* Every operand is checked before any work. */
 	if (playlist != NULL) {
@@ -1246,41 +1184,47 @@ main(int argc, char *argv[])
 	ho.notice = notice_cb;
 	ho.ctx = &r;
 	o.tries = (int)sp_env_int("SPACES_REPLAY_TRIES", 1, 1000, 20);
+	o.stall = (int)sp_env_int("SPACES_STALL", 1, 1000, SP_CAPTURE_STALL);
 	o.replay_wait = sp_env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
 	o.wait_poll = sp_env_num("SPACES_WAIT_POLL", 0.01, 3600, 30);
 	o.wait_max = sp_env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
-	o.web = getenv("SPACES_WEB_URL");
-	if (o.web == NULL || *o.web == '\0')
-		o.web = "https://x.com";
-	o.query_id = getenv("SPACES_WEB_QUERY_ID");
-	if (o.query_id == NULL || *o.query_id == '\0')
-		o.query_id = "rC2zlE1t7SHbVG8obPZliQ";
-	o.features = getenv("SPACES_WEB_FEATURES");
-	if (o.features != NULL && *o.features == '\0')
-		o.features = NULL;
+	o.web = env_or("SPACES_WEB_URL", "https://x.com");
+	o.api = env_or("SPACES_WEB_API_URL", "https://api.x.com");
+	o.query_id = env_or("SPACES_WEB_QUERY_ID", SP_XWEB_QUERY_ID);
+	o.bearer = env_or("SPACES_WEB_BEARER", SP_XWEB_BEARER);
+	fspec = getenv("SPACES_WEB_FEATURES");
+	if ((o.features = sp_xweb_features(fspec && *fspec ? fspec : NULL,
+	    err, sizeof(err))) == NULL)
+		sp_errx(SP_EXIT_USAGE, "SPACES_WEB_FEATURES: %s", err);
 	ho.referer = o.web;
-	if ((bearer = getenv("SPACES_WEB_BEARER")) != NULL && *bearer)
-		hdr[nh++] = sp_xasprintf("Authorization: Bearer %s", bearer);
-	/* The cookies go to the web endpoints only, never printed. */
+	/* What X's web client sends (x-formats 4.1): the bearer always. */
+	o.hdr[o.nh++] = sp_xasprintf("Authorization: Bearer %s", o.bearer);
+	o.hdr[o.nh++] = sp_xstrdup("User-Agent: " SP_XWEB_UA);
+	/* The cookies go to the web endpoints only, never printed; ct0
+	 * is the one the Cookie header carries for the same host. */
 	if (o.cookies != NULL &&
-	    (hdr[nh] = sp_xweb_cookie_header(o.cookies, o.web)) != NULL)
-		nh++;
-	if (o.cookies != NULL &&
-	    (ct0 = sp_xweb_cookie(o.cookies, "ct0")) != NULL) {
-		hdr[nh++] = sp_xasprintf("x-csrf-token: %s", ct0);
-		hdr[nh++] = sp_xstrdup("x-twitter-auth-type: OAuth2Session");
+	    (o.hdr[o.nh] = sp_xweb_cookie_header(o.cookies, o.web)) != NULL)
+		o.nh++;
+	else if (o.cookies != NULL && !r.quiet)
+		sp_warnx("'%s': no cookies for %s: going on as a guest",
+		    o.cookies, o.web);
+	o.guest = o.nh == 2;
+	if (!o.guest && (ct0 = sp_xweb_cookie(o.cookies, o.web, "ct0")) !=
+	    NULL) {
+		o.hdr[o.nh++] = sp_xasprintf("x-csrf-token: %s", ct0);
+		o.hdr[o.nh++] = sp_xstrdup("x-twitter-auth-type: "
+		    "OAuth2Session");
 	}
-	hdr[nh++] = sp_xstrdup("x-twitter-active-user: yes");
-	hdr[nh++] = sp_xstrdup("x-twitter-client-language: en");
-	hdr[nh] = NULL;
-	o.headers = (const char *const *)hdr;
+	o.hdr[o.nh++] = sp_xstrdup("x-twitter-active-user: yes");
+	o.hdr[o.nh++] = sp_xstrdup("x-twitter-client-language: en");
+	o.hdr[o.nh] = NULL;	/* guest() adds x-guest-token here */
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		sp_errx(SP_EXIT_ENV, "cannot start libcurl");
 	r.http = sp_http_new(&ho);
 	r.fe.http = r.http;
 	r.fe.jobs = jobn;
-	r.fe.tries = ho.retries + 1;
+	r.fe.tries = r.tries = ho.retries + 1;
 	r.fe.backoff = ho.backoff;
 	r.fe.warn = fetch_warn;
 	r.fe.tick = fetch_tick;
@@ -1327,8 +1271,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < njobs; i++)
 		job_free(&jobs[i]);
 	free(jobs);
-	for (i = 0; i < nh; i++)
-		free(hdr[i]);
+	for (i = 0; i < o.nh; i++)
+		free(o.hdr[i]);
+	free(o.features);
 	free(ct0);
 	return sp_close_stdout() ? SP_EXIT_ENV : status;
 }

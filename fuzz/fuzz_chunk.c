@@ -1,5 +1,7 @@
-/* fuzz_chunk: the HLS chunk cleaner (sp_chunk_clean) on arbitrary bytes. */
+/* fuzz_chunk: the HLS chunk cleaner (sp_chunk_clean) and the AES-128
+ * decryption before it (sp_chunk_decrypt) on arbitrary bytes. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adts.h"
@@ -47,6 +49,33 @@ check(const uint8_t *in, size_t n, const struct sp_chunk *c)
 		__builtin_trap();
 }
 
+/*
+ * An encrypted chunk: the first 32 bytes are the key and IV, the rest the
+ * cipher text.  Decryption never writes past it and never grows it.
+ */
+static void
+decrypt(const uint8_t *data, size_t size)
+{
+	uint8_t *buf;
+	size_t len = 1;
+	char err[128];
+
+	if (size < 32)
+		return;
+	buf = malloc(size - 32 + 1);
+	if (buf == NULL)
+		return;
+	memcpy(buf, data + 32, size - 32);
+	if (sp_chunk_decrypt(buf, size - 32, data, data + 16, &len, err,
+	    sizeof(err)) == 0) {
+		if (len > size - 32 || (size - 32) - len > 16 ||
+		    (size - 32) - len == 0)
+			__builtin_trap();
+	} else if (len != 0 || err[0] == '\0')
+		__builtin_trap();
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,6 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[128];
 
 	memset(err, 'x', sizeof(err));
+	decrypt(data, size);
 	if (sp_chunk_clean(data, size, &c, err, sizeof(err)) != 0) {
 		/* A failure says why and leaves nothing to free. */
 		if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0' ||

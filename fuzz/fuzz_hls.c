@@ -1,5 +1,6 @@
 /* fuzz_hls: the m3u8 parser and the chunk cleaner on arbitrary bytes. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hls.h"
@@ -24,8 +25,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		for (i = 0; i < pl.nsegs; i++)
 			if (pl.segs[i].uri == NULL ||
-			    strncmp(pl.segs[i].uri, "http", 4) != 0)
+			    strncmp(pl.segs[i].uri, "http", 4) != 0 ||
+			    (pl.segs[i].key == SP_HLS_KEY_AES128) !=
+			    (pl.segs[i].key_uri != NULL) ||
+			    (pl.segs[i].key_uri != NULL &&
+			    strncmp(pl.segs[i].key_uri, "http", 4) != 0))
 				__builtin_trap();
+		/* A master that lists variants has picked one of them. */
+		if (pl.master && (pl.variant != NULL) != (pl.nvariants > 0) &&
+		    pl.variant != NULL)
+			__builtin_trap();
 		sp_hls_release(&pl);
 	}
 	if (sp_hls_parse((const char *)data, size, NULL, &pl, err,
@@ -37,6 +46,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 		s[size] = '\0';
 		(void)sp_hls_chunk_seq(s, &seq);
+		/* URL rewriting: a string back, never a transcode
+		 * directory made up. */
+		{
+			char *m = sp_hls_master_url(s);
+			char *t = sp_hls_non_transcode(s);
+
+			if (m == NULL || t == NULL || strlen(t) > size + 4 ||
+			    strlen(m) > size + 20)
+				__builtin_trap();
+			free(m);
+			free(t);
+		}
 	}
 	/* The cleaner keeps only whole frames, never more than it got. */
 	if (sp_chunk_clean(data, size, &c, err, sizeof(err)) == 0) {

@@ -296,6 +296,10 @@ sp_http_new(const struct sp_http_opts *o)
 		h->o.max_body = SP_HTTP_MAX_BODY;
 	if (h->o.max_wait <= 0)
 		h->o.max_wait = SP_HTTP_MAX_WAIT;
+	if (h->o.retry_after_max <= 0)
+		h->o.retry_after_max = SP_HTTP_RETRY_AFTER_MAX;
+	if (h->o.deadline <= 0)
+		h->o.deadline = h->o.low_speed_time * SP_HTTP_DEADLINE_X;
 	h->ua = o && o->user_agent ? sp_xstrdup(o->user_agent) :
 	    sp_xstrdup("spaces/" SP_VERSION);
 	h->rnd = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^
@@ -386,6 +390,9 @@ set_common(struct sp_http *h, CURL *c, struct xfer *x, const char *url,
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	/* A server trickling a byte at a time passes the low-speed check:
+	 * the whole attempt has a deadline too. */
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->o.deadline);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* TLS verification is never turned off; these are the defaults. */
@@ -475,9 +482,30 @@ backoff(struct sp_http *h, int attempt)
 	return d * (0.5 + 0.5 * rnd01(h));
 }
 
+static int request(struct sp_http *h, const char *url,
+    const char *const *headers, const char *body, size_t len,
+    struct sp_http_resp *r, char *err, size_t n);
+
 int
 sp_http_get(struct sp_http *h, const char *url, const char *const *headers,
     struct sp_http_resp *r, char *err, size_t n)
+{
+	return request(h, url, headers, NULL, 0, r, err, n);
+}
+
+int
+sp_http_post(struct sp_http *h, const char *url, const char *const *headers,
+    const char *body, size_t len, struct sp_http_resp *r, char *err,
+    size_t n)
+{
+	return request(h, url, headers, body ? body : "", len, r, err, n);
+}
+
+/* body NULL: a GET; else a POST of len bytes. */
+static int
+request(struct sp_http *h, const char *url, const char *const *headers,
+    const char *body, size_t len, struct sp_http_resp *r, char *err,
+    size_t n)
 {
 	struct xfer x;
 	struct window *w;
@@ -492,7 +520,7 @@ sp_http_get(struct sp_http *h, const char *url, const char *const *headers,
 	w = win_find(h, key);
 	free(key);
 	if (w != NULL && w->reset > (now = now_s())) {
-		if (h->o.no_wait)
+		if (h->o.no_wait || w->reset - now > h->o.max_wait)
 			return sp_fail(err, n, "rate limit used up until %lds "
 			    "from now", w->reset - now);
 		notice(h, "rate limit used up: waiting %lds for the reset",
@@ -506,6 +534,11 @@ sp_http_get(struct sp_http *h, const char *url, const char *const *headers,
 		x.r = r;
 		curl_easy_reset(h->easy);
 		set_common(h, h->easy, &x, url, headers);
+		if (body != NULL) {
+			curl_easy_setopt(h->easy, CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)len);
+		}
 		rc = curl_easy_perform(h->easy);
 		curl_slist_free_all(x.hdrs);
 		r->attempts = attempt;
@@ -544,8 +577,11 @@ sp_http_get(struct sp_http *h, const char *url, const char *const *headers,
 		if (r->status >= 500 && r->status <= 599 && !x.sunk &&
 		    attempt <= h->o.retries) {
 			d = backoff(h, attempt);
+			/* Obeyed up to a cap: a 5xx is not a rate limit. */
 			wait = sp_http_retry_after(r, now_s());
-			if (wait > d && wait <= h->o.max_wait)
+			if (wait > h->o.retry_after_max)
+				wait = h->o.retry_after_max;
+			if (wait > d)
 				d = (double)wait;
 			notice(h, "HTTP %ld: retrying in %.1fs", r->status, d);
 			snooze(d);

@@ -18,6 +18,9 @@
 #define SP_HTTP_BACKOFF_MAX	30.0	/* longest delay, seconds */
 #define SP_HTTP_MAX_BODY	(16u << 20)	/* bytes per response */
 #define SP_HTTP_MAX_WAIT	(16 * 60)	/* longest rate-limit wait, s */
+#define SP_HTTP_RETRY_AFTER_MAX	60	/* longest 5xx Retry-After, s */
+#define SP_HTTP_DEADLINE_X	4	/* an attempt's whole time: this
+					   many low_speed_times */
 
 /* What sp_http_get and the multi handle return. */
 enum {
@@ -31,10 +34,15 @@ struct sp_http_resp;
 struct sp_http_opts {
 	long	 connect_timeout;	/* seconds; 0: the default */
 	long	 low_speed_time;	/* seconds; 0: the default */
+	long	 deadline;		/* seconds one attempt may take in
+					   all (a trickle included); 0:
+					   SP_HTTP_DEADLINE_X low_speed_times */
 	int	 retries;		/* -1: the default */
 	double	 backoff;		/* first delay in seconds; 0: default */
 	size_t	 max_body;		/* 0: the default */
 	long	 max_wait;		/* 0: the default */
+	long	 retry_after_max;	/* a 5xx's longest wait; 0:
+					   SP_HTTP_RETRY_AFTER_MAX */
 	int	 no_wait;		/* on 429, hand the answer back at once */
 	const char *cookie_file;	/* Netscape cookies.txt (borrowed) */
 	const char *referer;		/* borrowed */
@@ -83,12 +91,24 @@ void	sp_http_free(struct sp_http *h);
  * Retries as above; on 429 waits until Retry-After or x-rate-limit-reset
  * (at most max_wait) unless no_wait or wait_429 says no, when the 429
  * is returned.  An x-rate-limit-remaining of 0 makes the next request
- * to the same path wait for the reset first.  Returns SP_HTTP_OK,
- * SP_HTTP_STOP, or SP_HTTP_ERROR with a one-line reason in err.
+ * to the same path wait for the reset first (at most max_wait: a reset
+ * further away fails the request).  A 5xx's Retry-After is obeyed up
+ * to SP_HTTP_RETRY_AFTER_MAX.  Every attempt ends after the deadline.
+ * Returns SP_HTTP_OK, SP_HTTP_STOP, or SP_HTTP_ERROR with a one-line
+ * reason in err.
  */
 int	sp_http_get(struct sp_http *h, const char *url,
 	    const char *const *headers, struct sp_http_resp *r, char *err,
 	    size_t n);
+
+/*
+ * POST body (len bytes; NULL and 0 for an empty body) to url, otherwise
+ * as sp_http_get (a 5xx or a network error is retried: the callers'
+ * requests are idempotent, as activating a guest token is).
+ */
+int	sp_http_post(struct sp_http *h, const char *url,
+	    const char *const *headers, const char *body, size_t len,
+	    struct sp_http_resp *r, char *err, size_t n);
 
 /* The value of a response header (borrowed), case-insensitive, or NULL. */
 const char *sp_http_header(const struct sp_http_resp *r, const char *name);
@@ -133,7 +153,8 @@ char	*sp_http_escape(const char *s);
 /*
  * The network settings every command takes from the environment:
  * SPACES_RETRIES, SPACES_BACKOFF and SPACES_TIMEOUT (which also bounds
- * the connect timeout), into o.
+ * the connect timeout, and makes each attempt's whole deadline:
+ * SP_HTTP_DEADLINE_X times it), into o.
  */
 void	sp_http_env(struct sp_http_opts *o);
 

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "adts.h"
 #include "err.h"
 #include "http.h"
@@ -97,6 +99,31 @@ sp_chunk_clean(const uint8_t *buf, size_t n, struct sp_chunk *c, char *err,
 		sp_chunk_release(c);
 	free(p);
 	return rc;
+}
+
+int
+sp_chunk_decrypt(uint8_t *buf, size_t n, const uint8_t key[16],
+    const uint8_t iv[16], size_t *len, char *err, size_t errlen)
+{
+	EVP_CIPHER_CTX *x;
+	int a = 0, b = 0, ok;
+
+	*len = 0;
+	if (n == 0 || n % 16 != 0 || n > INT32_MAX)
+		return sp_fail(err, errlen, "encrypted chunk of %zu bytes: not "
+		    "whole AES blocks", n);
+	if ((x = EVP_CIPHER_CTX_new()) == NULL)
+		sp_errx(SP_EXIT_ENV, "out of memory");
+	/* In place is allowed for CBC decryption; padding is checked. */
+	ok = EVP_DecryptInit_ex(x, EVP_aes_128_cbc(), NULL, key, iv) == 1 &&
+	    EVP_DecryptUpdate(x, buf, &a, buf, (int)n) == 1 &&
+	    EVP_DecryptFinal_ex(x, buf + a, &b) == 1;
+	EVP_CIPHER_CTX_free(x);
+	if (!ok)
+		return sp_fail(err, errlen, "cannot decrypt the chunk (wrong "
+		    "key or IV, or bad padding)");
+	*len = (size_t)a + (size_t)b;
+	return 0;
 }
 
 void
@@ -251,8 +278,9 @@ sp_journal_open(struct sp_journal *j, const char *out, char *err,
 	j->part = sp_xasprintf("%s.part", out);
 	j->path = sp_xasprintf("%s.journal", out);
 	j->apath = sp_xasprintf("%s.asm", out);
-	if ((j->jfd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) ==
-	    -1) {
+	/* Never through a link planted at a working name (issue 19). */
+	if ((j->jfd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0666)) == -1) {
 		sp_fail(err, errlen, "cannot open '%s': %s", j->path,
 		    strerror(errno));
 		sp_journal_close(j);
@@ -267,8 +295,8 @@ sp_journal_open(struct sp_journal *j, const char *out, char *err,
 		return sp_fail(err, errlen, "cannot lock '%s': %s", out,
 		    strerror(e));
 	}
-	if ((j->pfd = open(j->part, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) ==
-	    -1) {
+	if ((j->pfd = open(j->part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0666)) == -1) {
 		sp_fail(err, errlen, "cannot open '%s': %s", j->part,
 		    strerror(errno));
 		sp_journal_close(j);
@@ -667,6 +695,47 @@ out:
 	return rc;
 }
 
+/*
+ * A new .asm: a stale regular file of an earlier run (under the lock)
+ * is replaced; anything else there (a link, a directory) is refused,
+ * and the new one is created exclusively, so nothing is written through.
+ */
+static FILE *
+create_asm(const char *path)
+{
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			errno = EEXIST;
+			return NULL;
+		}
+		(void)unlink(path);
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0666)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "wb")) == NULL)
+		close(fd);
+	return fp;
+}
+
+/* The .asm an earlier run began, never through a link. */
+static FILE *
+open_asm(const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r+b")) == NULL)
+		close(fd);
+	return fp;
+}
+
 /* Put the finished .asm in place as target. */
 static int
 install(struct sp_journal *j, const char *target, int force, char *err,
@@ -711,7 +780,7 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 	qsort(a.e, j->n, sizeof(*a.e), by_seq);
 	if (!j->afmt[0]) {
 		snprintf(j->afmt, sizeof(j->afmt), "%s", format);
-		if ((out = fopen(j->apath, "wb")) == NULL) {
+		if ((out = create_asm(j->apath)) == NULL) {
 			sp_fail(err, errlen, "cannot create '%s': %s",
 			    j->apath, strerror(errno));
 			goto out;
@@ -721,7 +790,7 @@ sp_journal_assemble(struct sp_journal *j, const char *format,
 			goto out;
 	} else if (j->adone < j->n || stat(j->apath, &st) == 0) {
 		/* Resumed: the .asm holds the chunks before j->adone. */
-		if ((out = fopen(j->apath, "r+b")) == NULL ||
+		if ((out = open_asm(j->apath)) == NULL ||
 		    fstat(fileno(out), &st) != 0) {
 			sp_fail(err, errlen, "cannot open '%s': %s", j->apath,
 			    strerror(errno));
@@ -782,6 +851,37 @@ say(struct sp_fetcher *fe, struct sp_fetch *f)
 	fe->warn(fe->ctx, msg);
 }
 
+/* An MPEG-TS packet stream (a video Space's chunk), not ADTS. */
+static int
+is_ts(const uint8_t *b, size_t n)
+{
+	return n >= 188 && b[0] == 0x47 && (n < 376 || b[188] == 0x47);
+}
+
+/*
+ * Whether chunk c is of the recording's format (the first chunk sets
+ * it): 1, or 0 with why in f->err.
+ */
+static int
+same_format(struct sp_fetcher *fe, struct sp_fetch *f,
+    const struct sp_chunk *c)
+{
+	if (fe->rate == 0) {
+		fe->rate = c->sample_rate;
+		fe->channels = c->channels;
+		fe->profile = c->profile;
+		return 1;
+	}
+	if (c->sample_rate == fe->rate && c->channels == fe->channels &&
+	    c->profile == fe->profile)
+		return 1;
+	snprintf(f->err, sizeof(f->err), "%u Hz, %u channels, profile %u: "
+	    "not the recording's %u Hz, %u channels, profile %u",
+	    c->sample_rate, c->channels, c->profile, fe->rate, fe->channels,
+	    fe->profile);
+	return 0;
+}
+
 static void
 done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 {
@@ -790,6 +890,7 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 	struct sp_fetch *f = jb->f;
 	struct sp_chunk c;
 	char e[160];
+	size_t len = r->len;
 
 	f->tries++;
 	f->status = result == SP_HTTP_OK ? r->status : 0;
@@ -798,8 +899,11 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 	if (f->status == 429 || f->status == 503) {
 		long ra = sp_http_retry_after(r, (long)time(NULL));
 
+		/* A 503's Retry-After is capped harder than a 429's. */
 		if (ra > SP_HTTP_MAX_WAIT)
 			ra = SP_HTTP_MAX_WAIT;
+		if (f->status == 503 && ra > SP_HTTP_RETRY_AFTER_MAX)
+			ra = SP_HTTP_RETRY_AFTER_MAX;
 		if (ra > fe->wait)
 			fe->wait = (double)ra;
 	}
@@ -807,10 +911,20 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 		snprintf(f->err, sizeof(f->err), "%s", why);
 	else if (r->status != 200)
 		snprintf(f->err, sizeof(f->err), "HTTP %ld", r->status);
-	else if (sp_chunk_clean((const uint8_t *)r->body, r->len, &c, e,
+	else if (f->aes && sp_chunk_decrypt((uint8_t *)r->body, r->len,
+	    f->key, f->iv, &len, e, sizeof(e)) != 0)
+		snprintf(f->err, sizeof(f->err), "%s", e);
+	else if (is_ts((const uint8_t *)r->body, len)) {
+		snprintf(f->err, sizeof(f->err), "an MPEG-TS (video) chunk, "
+		    "not ADTS audio");
+		f->refused = 1;
+	} else if (sp_chunk_clean((const uint8_t *)r->body, len, &c, e,
 	    sizeof(e)) != 0)
 		snprintf(f->err, sizeof(f->err), "%s", e);
-	else {
+	else if (!same_format(fe, f, &c)) {
+		f->refused = 1;
+		sp_chunk_release(&c);
+	} else {
 		if (!fe->fatal && sp_journal_add(fe->journal, f->seq, &c,
 		    fe->ferr, sizeof(fe->ferr)) != 0)
 			fe->fatal = 1;
@@ -819,6 +933,23 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 		return;
 	}
 	say(fe, f);
+}
+
+/* A resumed recording's format: its first journalled chunk's. */
+static void
+journal_format(struct sp_fetcher *fe)
+{
+	struct sp_journal *j = fe->journal;
+	struct sp_adts_frame f;
+	uint8_t h[16];
+
+	if (fe->rate != 0 || j->n == 0 || pread(j->pfd, h, sizeof(h),
+	    (off_t)j->e[0].off) != (ssize_t)sizeof(h) ||
+	    sp_adts_header(h, sizeof(h), &f) != 0)
+		return;
+	fe->rate = f.sample_rate;
+	fe->channels = f.channels;
+	fe->profile = f.profile;
 }
 
 int
@@ -832,6 +963,7 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 	size_t i, left;
 	int round;
 
+	journal_format(fe);
 	for (round = 0; ; round++) {
 		fe->wait = 0;
 		m = sp_http_multi_new(fe->http, fe->jobs);
@@ -841,7 +973,7 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 				f[i].done = 1;
 				continue;
 			}
-			if (f[i].tries >= fe->tries)
+			if (f[i].tries >= fe->tries || f[i].refused)
 				continue;
 			jobs[i].fe = fe;
 			jobs[i].f = &f[i];
@@ -859,7 +991,8 @@ sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n, char *err,
 			return sp_fail(err, errlen, "%s", fe->ferr);
 		}
 		for (i = left = 0; i < n; i++)
-			left += !f[i].done && f[i].tries < fe->tries;
+			left += !f[i].done && !f[i].refused &&
+			    f[i].tries < fe->tries;
 		if (left == 0)
 			break;
 		/* Back off before the next round, doubling, with a cap;

@@ -124,6 +124,9 @@ struct sp_fetch {
 	uint64_t	 seq;
 	char		*url;		/* borrowed */
 	int		 done;		/* in the journal */
+	int		 refused;	/* never to be retried: err says */
+	int		 aes;		/* AES-128-CBC encrypted: key, iv */
+	uint8_t		 key[16], iv[16];
 	int		 tries;		/* requests made */
 	long		 status;	/* the last HTTP status, 0: none */
 	char		 err[160];	/* the last failure */
@@ -140,6 +143,9 @@ struct sp_fetcher {
 	/* An answer came (for a progress display); may be NULL. */
 	void		(*tick)(void *ctx);
 	void		*ctx;
+	/* The recording's format: the first chunk's (or the journal's);
+	 * a chunk of another is refused, never mixed in. */
+	unsigned	 rate, channels, profile;
 	/* Private. */
 	double		 wait;		/* longest Retry-After of a round */
 	int		 fatal;
@@ -147,12 +153,23 @@ struct sp_fetcher {
 };
 
 /*
+ * Decrypt n bytes of an AES-128-CBC segment (PKCS#7 padded, RFC 8216
+ * 4.3.2.4) in place with OpenSSL's libcrypto: 0 with *len the plain
+ * length, or -1 with err (not whole blocks, bad padding).
+ */
+int	sp_chunk_decrypt(uint8_t *buf, size_t n, const uint8_t key[16],
+	    const uint8_t iv[16], size_t *len, char *err, size_t errlen);
+
+/*
  * Fetch every chunk of f not yet done, jobs at a time over the multi
  * handle, each one retried with backoff on any failure (a network error,
  * an error status, a truncated body, damaged ADTS) up to tries attempts,
- * after a 429 or 503 no sooner than its Retry-After says (at most
- * SP_HTTP_MAX_WAIT); each good one is cleaned and journalled.  Returns how many are left
- * undone, or -1 with err when the journal cannot be written.
+ * after a 429 (at most SP_HTTP_MAX_WAIT) or a 503 (at most
+ * SP_HTTP_RETRY_AFTER_MAX) no sooner than its Retry-After says; each
+ * good one is decrypted when it must be, cleaned and journalled.  A
+ * chunk of another format than fe's (rate, channels, profile), or a
+ * video one, is refused: not journalled, not retried.  Returns how many
+ * are left undone, or -1 with err when the journal cannot be written.
  */
 int	sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n,
 	    char *err, size_t errlen);

@@ -96,6 +96,155 @@ sp_xweb_space_url(const char *web, const char *query_id,
 	return u;
 }
 
+/* tslazer TwitterSpace.py get_metadata, commit 7911b2c (2025-11). */
+const char sp_xweb_default_features[] =
+	"{\"spaces_2022_h2_spaces_communities\":true,"
+	"\"spaces_2022_h2_clipping\":true,"
+	"\"creator_subscriptions_tweet_preview_api_enabled\":true,"
+	"\"profile_label_improvements_pcf_label_in_post_enabled\":true,"
+	"\"responsive_web_profile_redirect_enabled\":false,"
+	"\"rweb_tipjar_consumption_enabled\":true,"
+	"\"verified_phone_label_enabled\":false,"
+	"\"premium_content_api_read_enabled\":false,"
+	"\"communities_web_enable_tweet_community_results_fetch\":true,"
+	"\"c9s_tweet_anatomy_moderator_badge_enabled\":true,"
+	"\"responsive_web_grok_analyze_button_fetch_trends_enabled\":false,"
+	"\"responsive_web_grok_analyze_post_followups_enabled\":true,"
+	"\"responsive_web_jetfuel_frame\":true,"
+	"\"responsive_web_grok_share_attachment_enabled\":true,"
+	"\"articles_preview_enabled\":true,"
+	"\"responsive_web_graphql_skip_user_profile_image_"
+	"extensions_enabled\":false,"
+	"\"responsive_web_edit_tweet_api_enabled\":true,"
+	"\"graphql_is_translatable_rweb_tweet_is_translatable_enabled\":true,"
+	"\"view_counts_everywhere_api_enabled\":true,"
+	"\"longform_notetweets_consumption_enabled\":true,"
+	"\"responsive_web_twitter_article_tweet_consumption_enabled\":true,"
+	"\"tweet_awards_web_tipping_enabled\":false,"
+	"\"responsive_web_grok_show_grok_translated_post\":false,"
+	"\"responsive_web_grok_analysis_button_from_backend\":true,"
+	"\"creator_subscriptions_quote_tweet_preview_enabled\":false,"
+	"\"freedom_of_speech_not_reach_fetch_enabled\":true,"
+	"\"standardized_nudges_misinfo\":true,"
+	"\"tweet_with_visibility_results_prefer_gql_limited_"
+	"actions_policy_enabled\":true,"
+	"\"longform_notetweets_rich_text_read_enabled\":true,"
+	"\"longform_notetweets_inline_media_enabled\":true,"
+	"\"responsive_web_grok_image_annotation_enabled\":true,"
+	"\"responsive_web_grok_imagine_annotation_enabled\":true,"
+	"\"responsive_web_graphql_timeline_navigation_enabled\":true,"
+	"\"responsive_web_grok_community_note_auto_translation_is_"
+	"enabled\":false,"
+	"\"responsive_web_enhance_cards_enabled\":false}";
+
+char *
+sp_xweb_features(const char *spec, char *err, size_t errlen)
+{
+	json_t *root, *v;
+	json_error_t je;
+	const char *k;
+	char *out;
+
+	if (spec == NULL)
+		spec = sp_xweb_default_features;
+	if (spec[0] == '@')
+		root = json_load_file(spec + 1, JSON_REJECT_DUPLICATES, &je);
+	else
+		root = json_loads(spec, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		sp_fail(err, errlen, "%s%s: not JSON (%s)", spec[0] == '@' ?
+		    "'" : "", spec[0] == '@' ? spec + 1 : "the value",
+		    je.text);
+		return NULL;
+	}
+	if (!json_is_object(root) || json_object_size(root) == 0) {
+		json_decref(root);
+		sp_fail(err, errlen, "not a JSON object of feature flags "
+		    "(X refuses an empty map)");
+		return NULL;
+	}
+	json_object_foreach(root, k, v)
+		if (!json_is_boolean(v)) {
+			sp_fail(err, errlen, "feature '%.64s' is not true or "
+			    "false", k);
+			json_decref(root);
+			return NULL;
+		}
+	out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (out == NULL)
+		sp_errx(SP_EXIT_ENV, "out of memory");
+	return out;
+}
+
+char *
+sp_xweb_guest_url(const char *api)
+{
+	char *w = trim_web(api), *u;
+
+	u = sp_xasprintf("%s/1.1/guest/activate.json", w);
+	free(w);
+	return u;
+}
+
+char *
+sp_xweb_parse_guest(const char *body, size_t len, char *err, size_t errlen)
+{
+	json_t *root;
+	json_error_t je;
+	const char *t;
+	char *r = NULL;
+	size_t i;
+
+	root = json_loadb(body, len, 0, &je);
+	t = json_is_object(root) ? sp_json_str(root, "guest_token") : NULL;
+	/* A header value: digits as X gives them, nothing that could
+	 * break a header line. */
+	if (t != NULL && *t != '\0' && strlen(t) <= 64) {
+		for (i = 0; t[i] != '\0'; i++)
+			if (!isalnum((unsigned char)t[i]))
+				break;
+		if (t[i] == '\0')
+			r = sp_xstrdup(t);
+	}
+	if (r == NULL)
+		sp_fail(err, errlen, "guest/activate: no guest_token in the "
+		    "answer");
+	json_decref(root);
+	return r;
+}
+
+int
+sp_xweb_error(const char *body, size_t len, long *code, char *msg, size_t n)
+{
+	json_t *root, *e, *c;
+	json_error_t je;
+	const char *m;
+	size_t i, k = 0;
+	int rc = -1;
+
+	*code = 0;
+	if (n > 0)
+		msg[0] = '\0';
+	root = json_loadb(body, len, 0, &je);
+	e = json_is_object(root) ? json_object_get(root, "errors") : NULL;
+	e = json_is_array(e) ? json_array_get(e, 0) : NULL;
+	if (json_is_object(e)) {
+		c = json_object_get(e, "code");
+		if (json_is_integer(c))
+			*code = (long)json_integer_value(c);
+		m = sp_json_str(e, "message");
+		for (i = 0; m != NULL && m[i] != '\0' && k + 1 < n; i++)
+			if ((unsigned char)m[i] >= 0x20 && m[i] != 0x7f)
+				msg[k++] = m[i];
+		if (n > 0)
+			msg[k] = '\0';
+		rc = 0;
+	}
+	json_decref(root);
+	return rc;
+}
+
 char *
 sp_xweb_status_url(const char *web, const char *media_key)
 {
@@ -277,7 +426,8 @@ is_http(const char *u)
 }
 
 char *
-sp_xweb_parse_status(const char *body, size_t len, char *err, size_t errlen)
+sp_xweb_parse_status(const char *body, size_t len, char *err, size_t errlen,
+    int *geo)
 {
 	static const char *const keys[] = { "noRedirectPlaybackUrl",
 	    "location", NULL };
@@ -287,6 +437,8 @@ sp_xweb_parse_status(const char *body, size_t len, char *err, size_t errlen)
 	char *r = NULL, *d;
 	size_t i;
 
+	if (geo != NULL)
+		*geo = 0;
 	root = json_loadb(body, len, 0, &je);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
@@ -301,6 +453,14 @@ sp_xweb_parse_status(const char *body, size_t len, char *err, size_t errlen)
 	if (u == NULL || *u == '\0') {
 		sp_fail(err, errlen, "live_video_stream/status: no playlist "
 		    "URL in the answer");
+		goto out;
+	}
+	/* yt-dlp's check (TwitterBroadcastIE): X's refusal by country. */
+	if (strstr(u, "/live_video_stream/geoblocked/") != NULL) {
+		if (geo != NULL)
+			*geo = 1;
+		sp_fail(err, errlen, "live_video_stream/status: X does not "
+		    "serve this stream in your country (geoblocked)");
 		goto out;
 	}
 	/* .../authorized_status/...?url=<real url> */
@@ -382,14 +542,26 @@ one_cb(void *ctx, const char *name, const char *value)
 	}
 }
 
+/* url's host: new. */
+static char *
+host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	return sp_xstrndup(p, strcspn(p, ":/?#"));
+}
+
 char *
-sp_xweb_cookie(const char *path, const char *name)
+sp_xweb_cookie(const char *path, const char *url, const char *name)
 {
 	struct one o;
+	char *host = url ? host_of(url) : NULL;
 
 	o.name = name;
 	o.value = NULL;
-	(void)each_cookie(path, NULL, one_cb, &o);
+	(void)each_cookie(path, host, one_cb, &o);
+	free(host);
 	return o.value;
 }
 
@@ -407,13 +579,8 @@ all_cb(void *ctx, const char *name, const char *value)
 char *
 sp_xweb_cookie_header(const char *path, const char *url)
 {
-	char *h = NULL, *host;
-	const char *p = strstr(url, "://");
-	size_t k;
+	char *h = NULL, *host = host_of(url);
 
-	p = p ? p + 3 : url;
-	k = strcspn(p, ":/?#");
-	host = sp_xstrndup(p, k);
 	(void)each_cookie(path, host, all_cb, &h);
 	free(host);
 	return h;

@@ -20,6 +20,46 @@
 
 #define SP_XWEB_IDMAX	32
 
+/*
+ * What X's own web client sends, as the peers send it (x-formats 4.1):
+ * the public bearer of the web app (yt-dlp TwitterBaseIE._AUTH, tslazer
+ * set_headers), the AudioSpaceById query id of tslazer (2025-11), and a
+ * browser's User-Agent (tslazer's).  Each has an environment override
+ * in spaces-record, since X rotates them.
+ */
+#define SP_XWEB_BEARER	"AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUej" \
+	"RCOuH5E6I8xnZz4puTs%3D1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA"
+#define SP_XWEB_QUERY_ID "rC2zlE1t7SHbVG8obPZliQ"
+#define SP_XWEB_UA	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
+	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 " \
+	"Safari/537.36"
+
+/* The feature-flag map AudioSpaceById needs (tslazer, 2025-11): JSON. */
+extern const char sp_xweb_default_features[];
+
+/*
+ * The features to send: spec NULL gives the default map; "@FILE" the
+ * JSON in FILE; else spec itself.  It must be a non-empty JSON object
+ * of booleans (X answers 400, code 336, to a missing flag).  New
+ * compact JSON, or NULL with err.
+ */
+char	*sp_xweb_features(const char *spec, char *err, size_t errlen);
+
+/* The guest-token URL under api (e.g. "https://api.x.com"): new. */
+char	*sp_xweb_guest_url(const char *api);
+
+/* The guest_token of an activate.json answer: new, or NULL with err. */
+char	*sp_xweb_parse_guest(const char *body, size_t len, char *err,
+	    size_t errlen);
+
+/*
+ * The first error of an answer {"errors":[{"code":N,"message":"..."}]}:
+ * 0 with *code (0 when absent) and msg (control characters dropped,
+ * cut to n), or -1 when the body holds none.
+ */
+int	sp_xweb_error(const char *body, size_t len, long *code, char *msg,
+	    size_t n);
+
 /* What spaces-record needs of a Space. */
 struct sp_xweb_space {
 	char	*id;			/* rest_id, or NULL */
@@ -73,17 +113,21 @@ enum sp_xweb_phase sp_xweb_phase(const struct sp_xweb_space *s);
 
 /*
  * The playlist URL in a live_video_stream/status response: new, or NULL
- * with err (not JSON, no source URL, or not an http(s) URL).
+ * with err (not JSON, no source URL, not an http(s) URL, or X's
+ * .../live_video_stream/geoblocked/... answer, as yt-dlp checks: then
+ * *geo is set when geo is not NULL).
  */
 char	*sp_xweb_parse_status(const char *body, size_t len, char *err,
-	    size_t errlen);
+	    size_t errlen, int *geo);
 
 /*
  * The value of cookie name in the Netscape cookies file at path (lines
  * "domain flag path secure expiry name value", '#HttpOnly_' prefixes
- * allowed): new, or NULL.  Used for ct0, the x-csrf-token.
+ * allowed) for url's host as the Cookie header matches it (NULL: any
+ * host; the last one wins): new, or NULL.  Used for ct0, the
+ * x-csrf-token, which must be the ct0 the Cookie header carries.
  */
-char	*sp_xweb_cookie(const char *path, const char *name);
+char	*sp_xweb_cookie(const char *path, const char *url, const char *name);
 
 /*
  * A request header "Cookie: n=v; ..." with every cookie of the file at

@@ -7,7 +7,7 @@
 MOCK=$TOP/tests/servers/hls-mock.py
 
 # mock SCENARIO: start the mock on a free loopback port for this case;
-# $U is its /audio-space/ base.  Killed when the case ends, and ends by
+# $U is its non_transcode audio-space directory, as X's CDN lays it out.  Killed when the case ends, and ends by
 # itself after 60 s anyway.
 mock() {
 	python3 "$MOCK" "$1" port log 60 >mock.out 2>&1 &
@@ -19,7 +19,7 @@ mock() {
 		[ $i -le 100 ] || { echo "the mock did not start"; cat mock.out; return 1; }
 		sleep 0.1
 	done
-	U=http://127.0.0.1:$(cat port)/audio-space
+	U=http://127.0.0.1:$(cat port)/Transcoding/v1/hls/TOK/non_transcode/us-east-1/periscope-replay-direct-prod-us-east-1-public/audio-space
 	SPACES_BACKOFF=0.05
 	SPACES_REPLAY_WAIT=0.2
 	export SPACES_BACKOFF SPACES_REPLAY_WAIT
@@ -29,8 +29,9 @@ mock() {
 # holds the session it wants (auth_token, ct0 = CT0) for 127.0.0.1.
 web() {
 	SPACES_WEB_URL=http://127.0.0.1:$(cat port)
+	SPACES_WEB_API_URL=$SPACES_WEB_URL
 	SPACES_WAIT_POLL=0.2
-	export SPACES_WEB_URL SPACES_WAIT_POLL
+	export SPACES_WEB_URL SPACES_WEB_API_URL SPACES_WAIT_POLL
 	printf "# Netscape HTTP Cookie File\n%s\n%s\n" \
 	    "127.0.0.1	FALSE	/	FALSE	0	auth_token	SECRETAUTH" \
 	    "#HttpOnly_127.0.0.1	FALSE	/	FALSE	0	ct0	CT0" >cookies.txt
@@ -95,7 +96,10 @@ t_case 'master playlist: its media playlist is followed' '
 	status 0 &&
 	same_m4a out.m4a &&
 	asks "master_playlist" 1 &&
-	asks "playlist_1.m3u8" 1
+	asks "/transcode/.*/playlist_1720196254.m3u8" 1 &&
+	asks "playlist_1720192000.m3u8" 0 &&
+	asks "/transcode/.*chunk_" 0 &&
+	asks "/non_transcode/.*chunk_" 7
 '
 
 t_case 'faults: truncated once, 404 twice, junk and tags: retried, exact' '
@@ -129,7 +133,8 @@ t_case 'live: polled until 404, the replay fills the rest, no duplicate' '
 	asks "_3_a.aac\$" 1 &&
 	asks "_5_a.aac\$" 1 &&
 	asks "_6_a.aac\$" 1 &&
-	[ "$(grep -c "playlist_1.m3u8" log)" -ge 3 ]
+	[ "$(grep -c "/transcode/.*/playlist_1720196254.m3u8" log)" -ge 3 ] &&
+	asks "/transcode/.*chunk_" 0
 '
 
 t_case 'live: --replay names the replay playlist' '
@@ -323,11 +328,23 @@ t_case 'a live Space (twitter.com URL): the wrapped live playlist, then the repl
 	grep -q "dynamic_playlist.m3u8?type=live" log
 '
 
-t_case 'no cookies: the web endpoint refuses, exit 3, a clear message' '
+t_case 'no cookies: a guest token, once, then recorded exactly' '
 	mock ok && web &&
+	run spaces-record -o out.m4a 1ypKdEXvkMLGW &&
+	status 0 &&
+	err_empty &&
+	same_m4a out.m4a &&
+	asks "POST /1.1/guest/activate.json auth=bearer" 1 &&
+	asks "AudioSpaceById.* auth=bearer ua=browser who=guest" 1 &&
+	asks "status/28_100 auth=bearer ua=browser who=guest" 1
+'
+
+t_case 'no cookies where X wants a login: said so, exit 3' '
+	mock noguest && web &&
 	run spaces-record 1ypKdEXvkMLGW &&
 	status 3 &&
-	err_has "AudioSpaceById: HTTP 403 (not logged in" &&
+	err_has "AudioSpaceById: HTTP 403 (X says: Your credentials" &&
+	err_has "X wants a login for this: give your cookies with -c" &&
 	err_one_line &&
 	asks "_a.aac" 0
 '
@@ -386,7 +403,7 @@ t_case '--wait: polls until it starts (said once), then records it' '
 	run spaces-record -j -c cookies.txt --wait -o out.m4a 1Scheduled001 &&
 	status 0 &&
 	[ "$(grep -c "waiting for the Space to start" err)" -eq 1 ] &&
-	asks "AudioSpaceById" 3 &&
+	asks "AudioSpaceById" 4 &&
 	jq_is "[.id, .title, .chunks, .gaps]" "[\"1Scheduled001\",\"Soon\",7,0]" &&
 	same_m4a out.m4a
 '
@@ -610,6 +627,248 @@ t_case '-o -: the recording on stdout, no file left; not with -j or two Spaces' 
 	run spaces-record -o - 1ypKdEXvkMLGW 1LiveSpace001 &&
 	status 2 &&
 	err_has "one recording"
+'
+
+# web_clean: no web request went without the bearer or a browser's
+# User-Agent, and every AudioSpaceById carried the whole feature map.
+web_clean() {
+	! grep -q "auth=none" log &&
+	! grep "/i/api/" log | grep -q "ua=other" &&
+	! grep -q "features=%7B%7D" log &&
+	! grep "AudioSpaceById" log | grep -vq "responsive_web_enhance_cards_enabled"
+}
+
+t_case 'the web endpoints get the bearer, the feature map, a browser User-Agent' '
+	mock ok && web &&
+	run spaces-record -c cookies.txt -o out.m4a 1ypKdEXvkMLGW &&
+	status 0 &&
+	same_m4a out.m4a &&
+	web_clean &&
+	asks "AudioSpaceById.* auth=bearer ua=browser who=cookie" 1 &&
+	asks "POST /1.1/guest" 0
+'
+
+t_case 'SPACES_WEB_FEATURES: a JSON object or @FILE; {} refused before any request' '
+	mock ok && web &&
+	SPACES_WEB_FEATURES="{}" run spaces-record -c cookies.txt 1ypKdEXvkMLGW &&
+	status 2 &&
+	err_has "SPACES_WEB_FEATURES: not a JSON object of feature flags" &&
+	SPACES_WEB_FEATURES="{\"a\":true}" run spaces-record -c cookies.txt 1ypKdEXvkMLGW &&
+	status 3 &&
+	err_has "AudioSpaceById: HTTP 400 (X says: The following features cannot be null: spaces_2022_h2_spaces_communities" &&
+	err_has "set SPACES_WEB_FEATURES to the web client" &&
+	err_one_line &&
+	spaces-record -h >/dev/null &&
+	python3 -c "import sys, json; print(json.dumps({f: True for f in sys.argv[1:]}))" \
+	    $(sed -n "/^FEATURES = /,/split()/p" "$MOCK" | tr -d "\"()" | sed "s/FEATURES = //; s/.split//") >feat.json &&
+	SPACES_WEB_FEATURES=@feat.json run spaces-record -c cookies.txt -o out.aac --format aac 1ypKdEXvkMLGW &&
+	status 0 &&
+	same_aac out.aac &&
+	SPACES_WEB_FEATURES=@nothing.json run spaces-record -c cookies.txt 1ypKdEXvkMLGW &&
+	status 2 &&
+	err_has "nothing.json" &&
+	! grep -q "features=%7B%7D" log
+'
+
+t_case 'a stale query id (404) names SPACES_WEB_QUERY_ID; a wrong bearer is refused' '
+	mock ok && web &&
+	SPACES_WEB_QUERY_ID=xVEzTKg_mLTHubK5ayL0HA run spaces-record -c cookies.txt 1ypKdEXvkMLGW &&
+	status 3 &&
+	err_has "AudioSpaceById: HTTP 404 (a stale query id: set SPACES_WEB_QUERY_ID" &&
+	SPACES_WEB_BEARER=AAAA run spaces-record -c cookies.txt 1ypKdEXvkMLGW &&
+	status 3 &&
+	err_has "HTTP 401 (X says: Could not authenticate you." &&
+	err_has "SPACES_WEB_BEARER" &&
+	asks "_a.aac" 0
+'
+
+t_case '-v as a guest: the guest token and the bearer are never shown' '
+	mock ok && web &&
+	run spaces-record -v -o out.aac --format aac 1ypKdEXvkMLGW &&
+	status 0 &&
+	err_has "x-guest-token: \[redacted\]" &&
+	err_has "Authorization: \[redacted\]" &&
+	! grep -q "1865432109876543210" err &&
+	! grep -q "1Zv7ttfk8LF81IUq16cHjhLTvJu4FA33AGWWjCpTnA" err
+'
+
+t_case 'a guest token is asked for once a run, whatever the operands' '
+	mock ok && web &&
+	run spaces-record -o "%(id)s.%(ext)s" --format aac 1ypKdEXvkMLGW 1ypKdEXvkMLGW 1Canceled0001 &&
+	status 1 &&
+	same_aac 1ypKdEXvkMLGW.aac &&
+	asks "POST /1.1/guest/activate.json" 1 &&
+	web_clean &&
+	! grep "GET /i/api/" log | grep -q "who=none"
+'
+
+t_case 'ct0 is the one for the web host, not another site'"'"'s' '
+	mock ok && web &&
+	printf "%s\n" "example.com	FALSE	/	FALSE	0	ct0	OTHERSITE" >>cookies.txt &&
+	run spaces-record -c cookies.txt -o out.aac --format aac 1ypKdEXvkMLGW &&
+	status 0 &&
+	same_aac out.aac &&
+	asks "who=cookie" 2
+'
+
+t_case '-c DIR, -c missing: a cookies-file error, exit 2, no request' '
+	mock ok && web &&
+	mkdir jar &&
+	run spaces-record -c jar 1ypKdEXvkMLGW &&
+	status 2 &&
+	err_is <<-EOF &&
+	spaces-record: cookies '"'"'jar'"'"': not a cookies.txt file (a directory)
+	EOF
+	SPACES_COOKIES=jar run spaces-record 1ypKdEXvkMLGW &&
+	status 2 &&
+	run spaces-record -c nope.txt 1ypKdEXvkMLGW &&
+	status 2 &&
+	err_has "cookies .nope.txt.: No such file" &&
+	[ ! -s log ]
+'
+
+t_case 'geoblocked: said so, exit 3; TimedOut: a replay may come later, exit 1' '
+	mock ok && web &&
+	run spaces-record -c cookies.txt 1GeoSpace0001 &&
+	status 3 &&
+	err_has "X does not serve this stream in your country (geoblocked)" &&
+	err_one_line &&
+	run spaces-record -c cookies.txt 1TimedOut0001 &&
+	status 1 &&
+	err_has "timed out and has no replay yet (X may publish one later" &&
+	asks "_a.aac" 0
+'
+
+t_case 'a video Space or video playlist: a clear refusal, exit 2, nothing written' '
+	mock video && web &&
+	run spaces-record -c cookies.txt -o out.m4a 1VideoSpace01 &&
+	status 2 &&
+	err_has "a video Space (its stream is not under /audio-space/)" &&
+	run spaces-record -o out.m4a --playlist "$U/master_dynamic_playlist.m3u8" &&
+	status 2 &&
+	err_has "a video stream" &&
+	! err_has "ADTS" &&
+	run spaces-record -o out.m4a --playlist "$U/ts_playlist.m3u8" &&
+	status 2 &&
+	err_has "video Spaces are not recorded yet" &&
+	[ ! -e out.m4a ] && [ ! -e out.m4a.journal ] && [ ! -e out.m4a.part ]
+'
+
+t_case 'a mid-Space 404 while Running: polling goes on; the end; exact (cookies)' '
+	mock midgap && web &&
+	run spaces-record -j -c cookies.txt -o out.m4a 1LiveSpace001 &&
+	status 0 &&
+	err_has "not found while the Space is still running: polling on" &&
+	jq_is "[.chunks, .gaps]" "[7,0]" &&
+	same_m4a out.m4a &&
+	[ "$(grep -c AudioSpaceById log)" -ge 3 ] &&
+	grep -q "_5_a.aac?type=live" log &&
+	asks "/transcode/.*chunk_" 0 &&
+	web_clean
+'
+
+t_case 'a mid-Space 404 and a late replay, no cookies at all: exact' '
+	mock midgap && web &&
+	run spaces-record -j -o out.m4a 1LiveSpace001 &&
+	status 0 &&
+	jq_is "[.chunks, .gaps]" "[7,0]" &&
+	same_m4a out.m4a &&
+	asks "POST /1.1/guest/activate.json" 1 &&
+	! grep -q "who=cookie" log &&
+	asks "/transcode/.*chunk_" 0 &&
+	web_clean
+'
+
+t_case 'a late replay (404, then short) after a live Space, as a guest: exact' '
+	mock live && web &&
+	run spaces-record -j -o out.m4a https://x.com/i/spaces/1LiveSpace001 &&
+	status 0 &&
+	jq_is "[.chunks, .gaps]" "[7,0]" &&
+	same_m4a out.m4a &&
+	[ "$(grep -c "/transcode/.*/playlist_1720196254.m3u8" log)" -ge 3 ] &&
+	asks "/transcode/.*chunk_" 0 &&
+	asks "who=guest" 3
+'
+
+t_case 'a stalled live stream ends after SPACES_STALL targets: gaps listed, exit 1' '
+	mock stall &&
+	SPACES_STALL=3 SPACES_RETRIES=0 run spaces-record -j -o out.m4a \
+	    --playlist "$U/dynamic_playlist.m3u8?type=live" &&
+	status 1 &&
+	err_has "no new chunk for 3 s (3 target durations): the live stream stalled" &&
+	err_has "gap: chunks 3-3 missing" &&
+	err_has "incomplete: the live stream stalled" &&
+	jq_is "select(.type == \"space\") | [.stalled, .gaps, .chunks]" "[true,1,6]" &&
+	[ -s out.m4a ]
+'
+
+t_case 'tw_ names: the master beside tw_dynamic_playlist is tw_master_playlist' '
+	mock tw &&
+	run spaces-record -o out.aac --format aac \
+	    --playlist "$U/tw_dynamic_playlist.m3u8?type=live" &&
+	status 0 &&
+	same_aac out.aac &&
+	grep -q "/audio-space/tw_master_playlist.m3u8" log &&
+	asks "/audio-space/master_playlist" 0
+'
+
+t_case 'AES-128 chunks: decrypted with each key once, exact' '
+	mock aes &&
+	run spaces-record -j -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	same_m4a out.m4a &&
+	asks "/key.bin" 1 &&
+	asks "/key2.bin" 1
+'
+
+t_case 'a chunk of another format is refused as a gap, never mixed in' '
+	mock mixed &&
+	run spaces-record -j -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 1 &&
+	err_has "chunk 4: refused: 44100 Hz, 2 channels, profile 1: not the recording'"'"'s 48000 Hz" &&
+	err_has "gap: chunks 4-4 missing" &&
+	asks "_4_a.aac" 1 &&
+	jq_is "select(.type == \"space\") | .chunks" 6 &&
+	got=$(ffprobe -v error -select_streams a:0 -show_entries \
+	    stream=sample_rate,duration_ts -of csv=p=0 out.m4a) &&
+	[ "$got" = "48000,$((6 * 20 * 1024))" ]
+'
+
+t_case '-o x.mp3: refused, exit 2; -o x.opus records Opus; a contradiction: exit 2' '
+	mock ok &&
+	run spaces-record -o x.mp3 --playlist "$U/playlist_1.m3u8" &&
+	status 2 &&
+	err_is <<-EOF &&
+	spaces-record: -o '"'"'x.mp3'"'"': spaces-record writes m4a, aac or opus, not mp3 (record, then convert with spaces-clip)
+	EOF
+	[ ! -e x.mp3 ] &&
+	run spaces-record -o x.aac --format m4a --playlist "$U/playlist_1.m3u8" &&
+	status 2 &&
+	err_has "a .aac name for --format m4a" &&
+	[ ! -s log ] &&
+	run spaces-record -o x.opus --playlist "$U/playlist_1.m3u8" &&
+	status 0 &&
+	[ "$(head -c 4 x.opus)" = OggS ]
+'
+
+t_case 'links planted at the working names: nothing written through them' '
+	mock ok &&
+	echo precious >victim &&
+	ln -s victim out.m4a.part &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 3 &&
+	err_has "cannot open .out.m4a.part." &&
+	rm out.m4a.part out.m4a.journal &&
+	ln -s victim out.m4a.journal &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 3 &&
+	rm out.m4a.journal &&
+	ln -s victim out.m4a.asm &&
+	run spaces-record -o out.m4a --playlist "$U/playlist_1.m3u8" &&
+	status 3 &&
+	err_has "cannot create .out.m4a.asm." &&
+	[ "$(cat victim)" = precious ] &&
+	[ -L out.m4a.asm ] && [ ! -e out.m4a ]
 '
 
 t_end

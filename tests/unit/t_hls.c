@@ -93,6 +93,86 @@ main(void)
 	    "playlist_1.m3u8");
 	sp_hls_release(&pl);
 
+	/* Several timestamped sub-playlists: the newest, wherever it is
+	 * listed (tslazer PR #4); equals: the last. */
+	s = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nplaylist_1700000100.m3u8\n"
+	    "#EXT-X-STREAM-INF:BANDWIDTH=1\nplaylist_1700000900.m3u8\n"
+	    "#EXT-X-STREAM-INF:BANDWIDTH=1\nplaylist_1700000500.m3u8\n";
+	T_INT(sp_hls_parse(s, strlen(s), "http://h/a/m.m3u8", &pl, err,
+	    sizeof(err)), 0);
+	T_INT(pl.nvariants, 3);
+	T_INT(pl.video, 0);
+	T_STR(pl.variant, "http://h/a/playlist_1700000900.m3u8");
+	sp_hls_release(&pl);
+	s = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8\n"
+	    "#EXT-X-STREAM-INF:BANDWIDTH=1\nb.m3u8\n";
+	T_INT(sp_hls_parse(s, strlen(s), "http://h/a/m.m3u8", &pl, err,
+	    sizeof(err)), 0);
+	T_STR(pl.variant, "http://h/a/b.m3u8");
+	sp_hls_release(&pl);
+
+	/* A video master (a picture size) and video segments. */
+	s = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=9,RESOLUTION=1280x720,"
+	    "CODECS=\"avc1.4d001f,mp4a.40.2\"\nmaster_dynamic_1.m3u8\n";
+	T_INT(sp_hls_parse(s, strlen(s), NULL, &pl, err, sizeof(err)), 0);
+	T_INT(pl.video, 1);
+	sp_hls_release(&pl);
+	s = "#EXTM3U\n#EXTINF:2,\nchunk_1_1_v.ts?type=live\n";
+	T_INT(sp_hls_parse(s, strlen(s), NULL, &pl, err, sizeof(err)), 0);
+	T_INT(pl.video, 1);
+	sp_hls_release(&pl);
+
+	/* AES-128 keys, with and without an IV; NONE ends them; another
+	 * method is marked unsupported. */
+	s = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n"
+	    "#EXT-X-KEY:METHOD=AES-128,URI=\"k,1.bin\",IV=0x000102030405060708"
+	    "090a0b0c0d0e0F\n#EXTINF:3,\nchunk_1_7_a.aac\n"
+	    "#EXT-X-KEY:METHOD=AES-128,URI=\"/k2\"\n#EXTINF:3,\n"
+	    "chunk_1_8_a.aac\n"
+	    "#EXT-X-KEY:METHOD=NONE\n#EXTINF:3,\nchunk_1_9_a.aac\n"
+	    "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"x\"\nchunk_1_10_a.aac\n"
+	    "#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0xZZ\nchunk_1_11_a.aac\n";
+	T_INT(sp_hls_parse(s, strlen(s), "http://h/d/p.m3u8", &pl, err,
+	    sizeof(err)), 0);
+	T_INT(pl.nsegs, 5);
+	T_INT(pl.segs[0].key, SP_HLS_KEY_AES128);
+	T_STR(pl.segs[0].key_uri, "http://h/d/k,1.bin");
+	T_INT(pl.segs[0].has_iv, 1);
+	T_INT(pl.segs[0].iv[0], 0);
+	T_INT(pl.segs[0].iv[1], 1);
+	T_INT(pl.segs[0].iv[15], 15);
+	T_INT(pl.segs[1].key, SP_HLS_KEY_AES128);
+	T_STR(pl.segs[1].key_uri, "http://h/k2");
+	T_INT(pl.segs[1].has_iv, 0);
+	T_INT(pl.segs[2].key, SP_HLS_KEY_NONE);
+	T_OK(pl.segs[2].key_uri == NULL);
+	T_INT(pl.segs[3].key, SP_HLS_KEY_OTHER);
+	T_INT(pl.segs[4].key, SP_HLS_KEY_OTHER);
+	T_OK(pl.segs[4].key_uri == NULL);	/* a bad IV: no key at all */
+	sp_hls_release(&pl);
+
+	/* Where the chunks live, and the master beside a playlist. */
+	s = sp_hls_non_transcode("https://p/Transcoding/v1/hls/T/transcode/"
+	    "us-east-1/periscope-x/eyJhbGc.eyJ.sig/audio-space/"
+	    "playlist_1.m3u8?type=replay");
+	T_STR(s, "https://p/Transcoding/v1/hls/T/non_transcode/us-east-1/"
+	    "periscope-x/audio-space/playlist_1.m3u8?type=replay");
+	free(s);
+	s = sp_hls_non_transcode(BASE "chunk_1_2_a.aac");
+	T_STR(s, BASE "chunk_1_2_a.aac");
+	free(s);
+	s = sp_hls_master_url(BASE "dynamic_playlist.m3u8?type=live");
+	T_STR(s, BASE "master_playlist.m3u8");
+	free(s);
+	s = sp_hls_master_url(BASE "tw_dynamic_playlist.m3u8?type=live");
+	T_STR(s, BASE "tw_master_playlist.m3u8");
+	free(s);
+	s = sp_hls_master_url("https://p/hls/T/transcode/r/d/JWT/audio-space/"
+	    "playlist_17.m3u8?type=replay");
+	T_STR(s, "https://p/hls/T/non_transcode/r/d/audio-space/"
+	    "master_playlist.m3u8");
+	free(s);
+
 	/* Not playlists. */
 	T_INT(sp_hls_parse("", 0, NULL, &pl, err, sizeof(err)), -1);
 	T_INT(sp_hls_parse("<html>", 6, NULL, &pl, err, sizeof(err)), -1);

@@ -21,9 +21,9 @@ extern char **environ;
 static pid_t mock_pid;
 static char dir[64], base[128];
 
-/* Start the mock in SCENARIO; base is its URL.  0, or -1. */
+/* Start the mock server script in SCENARIO; base is its URL.  0/-1. */
 static int
-mock(const char *scenario)
+mock_of(const char *name, const char *scenario)
 {
 	const char *top = getenv("TOP");
 	char *script, *port, *log, buf[32];
@@ -31,8 +31,7 @@ mock(const char *scenario)
 	FILE *fp;
 	int i;
 
-	script = sp_xasprintf("%s/tests/servers/xapi-mock.py",
-	    top ? top : ".");
+	script = sp_xasprintf("%s/tests/servers/%s", top ? top : ".", name);
 	port = sp_xasprintf("%s/port-%s", dir, scenario);
 	log = sp_xasprintf("%s/log-%s", dir, scenario);
 	argv[0] = "python3";
@@ -58,6 +57,12 @@ mock(const char *scenario)
 	snprintf(base, sizeof(base), "http://127.0.0.1:%s", buf);
 	free(script), free(port), free(log);
 	return fp ? 0 : -1;
+}
+
+static int
+mock(const char *scenario)
+{
+	return mock_of("xapi-mock.py", scenario);
 }
 
 static void
@@ -264,6 +269,51 @@ main(void)
 	unmock();
 	sp_http_resp_release(&r);
 	sp_http_free(h);
+
+	/*
+	 * Every wait a server asks for is capped, and every attempt has a
+	 * deadline (issue 19): each of these took 900 s or 30 s before.
+	 */
+	T_OK(mock_of("hls-mock.py", "http") == 0);
+	{
+		struct sp_http_opts o;
+		struct timespec s0, s1;
+		double secs;
+
+		memset(&o, 0, sizeof(o));
+		o.retries = 1;
+		o.backoff = 0.05;
+		o.deadline = 2;
+		o.retry_after_max = 1;
+		h = sp_http_new(&o);
+		clock_gettime(CLOCK_MONOTONIC, &s0);
+		T_INT(get(h, "/http/trickle", &r, err, sizeof(err)),
+		    SP_HTTP_ERROR);
+		clock_gettime(CLOCK_MONOTONIC, &s1);
+		secs = (double)(s1.tv_sec - s0.tv_sec) + (s1.tv_nsec -
+		    s0.tv_nsec) / 1e9;
+		T_OK(strstr(err, "timed out") != NULL);
+		T_OK(secs < 10);
+		clock_gettime(CLOCK_MONOTONIC, &s0);
+		T_INT(get(h, "/http/503", &r, err, sizeof(err)), SP_HTTP_OK);
+		T_INT(r.status, 200);
+		T_INT(r.attempts, 2);
+		sp_http_free(h);
+		o.max_wait = 5;
+		h = sp_http_new(&o);
+		T_INT(get(h, "/http/window", &r, err, sizeof(err)),
+		    SP_HTTP_OK);
+		T_INT(get(h, "/http/window", &r, err, sizeof(err)),
+		    SP_HTTP_ERROR);
+		T_OK(strstr(err, "rate limit used up") != NULL);
+		clock_gettime(CLOCK_MONOTONIC, &s1);
+		secs = (double)(s1.tv_sec - s0.tv_sec) + (s1.tv_nsec -
+		    s0.tv_nsec) / 1e9;
+		T_OK(secs < 10);
+		sp_http_resp_release(&r);
+		sp_http_free(h);
+	}
+	unmock();
 
 	/* Retry-After as seconds and as a date, x-rate-limit-reset. */
 	{

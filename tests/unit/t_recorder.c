@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "recorder.h"
 #include "t.h"
 
@@ -215,7 +217,92 @@ main(void)
 	 * next run finishes the same file. */
 	T_INT(assemble_case(dir, "aac", &c, 3), 0);
 	T_INT(assemble_case(dir, "m4a", &c, 3), 0);
+
+	/*
+	 * Links planted at the working names are never followed, and the
+	 * files they point at stay as they were (issue 19).
+	 */
+	{
+		static const char *const ext[] = { ".part", ".journal" };
+		char victim[128], link_[160];
+		struct stat st;
+		uint64_t sm;
+		unsigned rate;
+		int i;
+
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		fp = fopen(victim, "w");
+		fputs("precious\n", fp);
+		fclose(fp);
+		for (i = 0; i < 2; i++) {
+			snprintf(link_, sizeof(link_), "%s%s", out, ext[i]);
+			T_INT(symlink(victim, link_), 0);
+			T_INT(sp_journal_open(&j, out, err, sizeof(err)), -1);
+			T_OK(strstr(err, "cannot open") != NULL);
+			T_INT(unlink(link_), 0);
+			T_INT(stat(victim, &st), 0);
+			T_INT(st.st_size, 9);
+			/* What the failed open created beside the link. */
+			snprintf(link_, sizeof(link_), "%s.journal", out);
+			(void)unlink(link_);
+		}
+		/* The .asm: refused at assembly, the target untouched. */
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		T_INT(sp_journal_add(&j, 1, &c, err, sizeof(err)), 0);
+		snprintf(link_, sizeof(link_), "%s.asm", out);
+		T_INT(symlink(victim, link_), 0);
+		T_INT(sp_journal_assemble(&j, "aac", NULL, out, 0, &sm, &rate,
+		    err, sizeof(err)), -1);
+		T_OK(strstr(err, "cannot create") != NULL);
+		T_INT(stat(victim, &st), 0);
+		T_INT(st.st_size, 9);
+		T_INT(lstat(link_, &st), 0);
+		T_OK(S_ISLNK(st.st_mode));
+		T_INT(unlink(link_), 0);
+		sp_journal_remove(&j);
+		T_INT(unlink(victim), 0);
+	}
 	T_INT(rmdir(dir), 0);
+
+	/* AES-128-CBC (RFC 8216 4.3.2.4), libcrypto as the oracle: the
+	 * plain text back, the padding gone; a wrong key or a partial
+	 * block refused. */
+	{
+		static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9,
+		    10, 11, 12, 13, 14, 15, 16 };
+		uint8_t iv[16] = { 0 }, enc[4096 + 32], bad[16];
+		EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+		int a = 0, z = 0;
+		size_t len;
+
+		iv[15] = 7;
+		EVP_EncryptInit_ex(x, EVP_aes_128_cbc(), NULL, key, iv);
+		EVP_EncryptUpdate(x, enc, &a, b, 1000);
+		EVP_EncryptFinal_ex(x, enc + a, &z);
+		EVP_CIPHER_CTX_free(x);
+		T_INT(a + z, 1008);
+		T_INT(sp_chunk_decrypt(enc, (size_t)(a + z), key, iv, &len,
+		    err, sizeof(err)), 0);
+		T_INT(len, 1000);
+		T_OK(memcmp(enc, b, 1000) == 0);
+		T_INT(sp_chunk_decrypt(enc, 1000, key, iv, &len, err,
+		    sizeof(err)), -1);
+		T_OK(strstr(err, "whole AES blocks") != NULL);
+		memcpy(bad, key, 16);
+		bad[0] ^= 1;
+		x = EVP_CIPHER_CTX_new();
+		EVP_EncryptInit_ex(x, EVP_aes_128_cbc(), NULL, key, iv);
+		EVP_EncryptUpdate(x, enc, &a, b, 1000);
+		EVP_EncryptFinal_ex(x, enc + a, &z);
+		EVP_CIPHER_CTX_free(x);
+		/* A wrong key: the padding check fails (or, rarely, passes
+		 * on garbage that the ADTS cleaner then refuses). */
+		if (sp_chunk_decrypt(enc, 1008, bad, iv, &len, err,
+		    sizeof(err)) == 0)
+			T_OK(memcmp(enc, b, len < 1000 ? len : 1000) != 0);
+		else
+			T_OK(strstr(err, "cannot decrypt") != NULL);
+	}
 
 	sp_chunk_release(&c);
 	free(b);

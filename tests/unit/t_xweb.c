@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "xweb.h"
 #include "t.h"
 
@@ -98,20 +100,78 @@ main(void)
 
 	u = sp_xweb_parse_status("{\"source\":{\"location\":\"https://a/"
 	    "p.m3u8\",\"noRedirectPlaybackUrl\":\"https://b/p.m3u8\"}}", 85,
-	    err, sizeof(err));
+	    err, sizeof(err), NULL);
 	T_STR(u, "https://b/p.m3u8");
 	free(u);
 	u = sp_xweb_parse_status("{\"source\":{\"location\":\"https://"
 	    "twitter.com/i/live_video_stream/authorized_status/1/2?url="
 	    "https%3A%2F%2Fh%2Fa%2Fplaylist_1.m3u8%3Ftype%3Dreplay\"}}", 145,
-	    err, sizeof(err));
+	    err, sizeof(err), NULL);
 	T_STR(u, "https://h/a/playlist_1.m3u8?type=replay");
 	free(u);
 	T_OK(sp_xweb_parse_status("{\"source\":{}}", 13, err,
-	    sizeof(err)) == NULL);
+	    sizeof(err), NULL) == NULL);
 	T_OK(sp_xweb_parse_status("{\"source\":{\"location\":\"file:/x\"}}",
-	    33, err, sizeof(err)) == NULL);
-	T_OK(sp_xweb_parse_status("nope", 4, err, sizeof(err)) == NULL);
+	    33, err, sizeof(err), NULL) == NULL);
+	T_OK(sp_xweb_parse_status("nope", 4, err, sizeof(err), NULL) == NULL);
+	/* yt-dlp's check: X's answer to a country it does not serve. */
+	{
+		const char *g = "{\"source\":{\"location\":\"https://x.com/i/"
+		    "live_video_stream/geoblocked/1/x.m3u8\"}}";
+		int geo = 0;
+
+		T_OK(sp_xweb_parse_status(g, strlen(g), err, sizeof(err),
+		    &geo) == NULL);
+		T_INT(geo, 1);
+		T_OK(strstr(err, "geoblocked") != NULL);
+	}
+
+	/* The default feature map: tslazer's 35 flags, all booleans. */
+	{
+		json_t *f;
+		json_error_t je;
+		long code;
+		char msg[64];
+
+		u = sp_xweb_features(NULL, err, sizeof(err));
+		T_OK(u != NULL);
+		f = json_loads(u, 0, &je);
+		T_INT(json_object_size(f), 35);
+		T_OK(json_is_true(json_object_get(f,
+		    "spaces_2022_h2_clipping")));
+		T_OK(json_is_false(json_object_get(f,
+		    "responsive_web_enhance_cards_enabled")));
+		json_decref(f);
+		free(u);
+		u = sp_xweb_features("{\"a\": true}", err, sizeof(err));
+		T_STR(u, "{\"a\":true}");
+		free(u);
+		T_OK(sp_xweb_features("{}", err, sizeof(err)) == NULL);
+		T_OK(strstr(err, "empty") != NULL);
+		T_OK(sp_xweb_features("{\"a\":1}", err, sizeof(err)) == NULL);
+		T_OK(sp_xweb_features("[true]", err, sizeof(err)) == NULL);
+		T_OK(sp_xweb_features("@/nonexistent/f.json", err,
+		    sizeof(err)) == NULL);
+		T_OK(strstr(err, "/nonexistent/f.json") != NULL);
+
+		/* Guest tokens and X's error answers. */
+		u = sp_xweb_parse_guest("{\"guest_token\":\"1867\"}", 22, err,
+		    sizeof(err));
+		T_STR(u, "1867");
+		free(u);
+		T_OK(sp_xweb_parse_guest("{\"guest_token\":\"1\\r\\nX: y\"}",
+		    27, err, sizeof(err)) == NULL);
+		T_OK(sp_xweb_parse_guest("{}", 2, err, sizeof(err)) == NULL);
+		u = sp_xweb_guest_url("https://api.x.com/");
+		T_STR(u, "https://api.x.com/1.1/guest/activate.json");
+		free(u);
+		T_INT(sp_xweb_error("{\"errors\":[{\"code\":336,\"message\":"
+		    "\"The following features cannot be null: a\\u001b\"}]}",
+		    84, &code, msg, sizeof(msg)), 0);
+		T_INT(code, 336);
+		T_STR(msg, "The following features cannot be null: a");
+		T_INT(sp_xweb_error("{}", 2, &code, msg, sizeof(msg)), -1);
+	}
 
 	fd = mkstemp(path);
 	T_OK(fd >= 0);
@@ -121,13 +181,13 @@ main(void)
 	    "#HttpOnly_.x.com\tTRUE\t/\tTRUE\t0\tauth_token\tdef\n"
 	    "bad line\n", fp);
 	fclose(fp);
-	u = sp_xweb_cookie(path, "ct0");
+	u = sp_xweb_cookie(path, NULL, "ct0");
 	T_STR(u, "abc123");
 	free(u);
-	u = sp_xweb_cookie(path, "auth_token");
+	u = sp_xweb_cookie(path, NULL, "auth_token");
 	T_STR(u, "def");
 	free(u);
-	T_OK(sp_xweb_cookie(path, "nope") == NULL);
+	T_OK(sp_xweb_cookie(path, NULL, "nope") == NULL);
 	u = sp_xweb_cookie_header(path, "https://x.com/i/api");
 	T_STR(u, "Cookie: ct0=abc123; auth_token=def");
 	free(u);
@@ -135,8 +195,13 @@ main(void)
 	T_STR(u, "Cookie: ct0=abc123; auth_token=def");
 	free(u);
 	T_OK(sp_xweb_cookie_header(path, "https://notx.com/") == NULL);
+	/* ct0 as the Cookie header has it: by host. */
+	u = sp_xweb_cookie(path, "https://api.x.com/", "ct0");
+	T_STR(u, "abc123");
+	free(u);
+	T_OK(sp_xweb_cookie(path, "https://notx.com/", "ct0") == NULL);
 	T_OK(sp_xweb_cookie_header(path, "http://127.0.0.1:8/") == NULL);
 	unlink(path);
-	T_OK(sp_xweb_cookie(path, "ct0") == NULL);
+	T_OK(sp_xweb_cookie(path, NULL, "ct0") == NULL);
 	return t_done();
 }

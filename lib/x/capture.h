@@ -1,0 +1,124 @@
+/* capture: the recording engine: live polling, the end, the replay fill. */
+#ifndef SP_CAPTURE_H
+#define SP_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sp_http_resp;
+struct sp_fetch;
+
+/*
+ * Everything the engine does to the world goes through these hooks, so a
+ * test can script every answer and the clock (tests/unit/t_capture.c).
+ */
+struct sp_capture_io {
+	/* GET url into r (status and body): 0, or -1 with err. */
+	int	(*get)(void *ctx, const char *url, struct sp_http_resp *r,
+		    char *err, size_t errlen);
+	/*
+	 * Fetch the n chunks of f (sp_fetch_all's contract: each one's done
+	 * set when it is in the journal, refused when it must not be tried
+	 * again); live: a live round, which tries each chunk less.  0, or
+	 * -1 with err when nothing more can be recorded (the journal).
+	 */
+	int	(*fetch)(void *ctx, struct sp_fetch *f, size_t n, int live,
+		    char *err, size_t errlen);
+	/* Whether chunk seq is captured already (an earlier run's too). */
+	int	(*have)(void *ctx, uint64_t seq);
+	/*
+	 * The Space's phase now (enum sp_xweb_phase), asked when the live
+	 * playlist answers 404; NULL when there is no Space to ask (a
+	 * playlist URL given), when a 404 is taken as the end.
+	 */
+	int	(*phase)(void *ctx);
+	void	(*sleep)(void *ctx, double secs);
+	double	(*now)(void *ctx);		/* monotonic seconds */
+	/* A warning for a person (the engine says it once per event). */
+	void	(*say)(void *ctx, const char *msg);
+	/* The state changed ("live", "replay", ...), with the counts. */
+	void	(*show)(void *ctx, const char *state, size_t total,
+		    size_t missing);
+	void	*ctx;
+};
+
+/* Defaults, documented in spaces-record(1). */
+#define SP_CAPTURE_TARGET_MIN	1.0	/* s: shortest poll interval */
+#define SP_CAPTURE_TARGET_MAX	30.0	/* s: longest; a larger
+					   TARGETDURATION is clamped */
+#define SP_CAPTURE_TARGET_DEF	4.0	/* s: when the playlist has none */
+#define SP_CAPTURE_STALL	20	/* target durations with no new
+					   chunk: the live stream stalled */
+#define SP_CAPTURE_LIVE_POLLS	3	/* live rounds a chunk gets */
+
+struct sp_capture_opts {
+	const char	*replay;	/* the replay playlist, or NULL: the
+					   master beside the live one */
+	double		 max_dur;	/* s of audio; 0: no limit */
+	int		 replay_tries;	/* replay polls after the end */
+	double		 replay_wait;	/* s between them */
+	int		 stall;		/* target durations; 0: the default */
+};
+
+/* A chunk heard of, by sequence number. */
+struct sp_capture_chunk {
+	uint64_t	 seq;
+	char		*url;		/* owned */
+	int		 key;		/* SP_HLS_KEY_* */
+	char		*key_uri;	/* owned, or NULL */
+	int		 has_iv;
+	uint8_t		 iv[16];
+	int		 live_polls;	/* live rounds that tried it */
+	int		 refused;	/* not the recording's format */
+};
+
+struct sp_capture {
+	struct sp_capture_io io;	/* set by the caller */
+	struct sp_capture_opts o;	/* set by the caller */
+	/* What the run found; sp_capture_release frees it. */
+	struct sp_capture_chunk *c;
+	size_t		 n, cap;
+	size_t		 total;		/* chunks to fetch; 0: unknown */
+	size_t		 missing;	/* listed, not captured */
+	int		 stopped;	/* max_dur ran out */
+	int		 stalled;	/* no new chunk for stall targets */
+	int		 live;		/* the stream was live */
+	/* Private. */
+	const char	*state;		/* the last one shown */
+	double		 t0;
+	struct sp_capkey *keys;
+	size_t		 nkeys;
+};
+
+/* What sp_capture_run returns besides 0 and -1. */
+enum {
+	SP_CAPTURE_VIDEO = 1	/* a video stream: not recorded (err says) */
+};
+
+/*
+ * Capture every chunk of the stream at playlist: a replay (ENDLIST) at
+ * once, in parallel; a live one polled at its target duration (clamped
+ * to [SP_CAPTURE_TARGET_MIN, SP_CAPTURE_TARGET_MAX]) until it ends, then
+ * the chunks it lost filled from the replay.  A live playlist's 404 is
+ * the end unless io.phase says the Space is still running, when polling
+ * goes on; SP_CAPTURE_STALL target durations with no new chunk end it
+ * as stalled.  Chunk URLs are built on the non_transcode directory of
+ * the master (or of the playlist itself).  0 (see stopped, stalled and
+ * the gaps), SP_CAPTURE_VIDEO, or -1 with err.
+ */
+int	sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
+	    size_t errlen);
+
+/*
+ * Each missing range between the first and the last chunk known (a
+ * chunk listed and not captured, or a number no playlist listed), in
+ * order, to fn; more lists chunks captured by an earlier run (the
+ * journal's), which count as known.  Returns how many.
+ */
+size_t	sp_capture_gaps(struct sp_capture *c, const uint64_t *more,
+	    size_t nmore, void (*fn)(void *ctx, uint64_t lo, uint64_t hi),
+	    void *ctx);
+
+void	sp_capture_release(struct sp_capture *c);
+
+#endif

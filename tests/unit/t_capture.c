@@ -1,0 +1,386 @@
+/* t_capture: the recording engine against scripted answers and a clock. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "http.h"
+#include "recorder.h"
+#include "xalloc.h"
+#include "xweb.h"
+#include "t.h"
+
+#define NT	"https://p/hls/T/non_transcode/r/d/audio-space/"
+#define TR	"https://p/hls/T/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/" \
+	"audio-space/"
+
+/* One scripted answer for the URLs that contain key, in turn. */
+struct answer {
+	const char	*key;
+	long		 status;
+	const char	*body;
+};
+
+struct fake {
+	const struct answer *a;		/* NULL-keyed at the end */
+	int		 used[64];	/* answers given, per entry */
+	double		 clock, max_sleep;
+	int		 sleeps;
+	const int	*phases;	/* phase answers, -1 ended */
+	int		 nphase;
+	uint64_t	 have[256];
+	size_t		 nhave;
+	uint64_t	 refuse;	/* a seq to refuse; 0: none */
+	char		 log[8192];	/* every URL asked for */
+	int		 aes, keyfetches;
+	uint8_t		 lastiv[16];
+	char		 said[2048];
+};
+
+/*
+ * The answer for url: the first entry whose key it contains and which
+ * is not used up (an entry followed by one of the same key is used
+ * once; the last of a key repeats).
+ */
+static int
+get(void *ctx, const char *url, struct sp_http_resp *r, char *err,
+    size_t errlen)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	strncat(f->log, url, sizeof(f->log) - strlen(f->log) - 2);
+	strncat(f->log, "\n", sizeof(f->log) - strlen(f->log) - 1);
+	if (strstr(url, "key") != NULL)
+		f->keyfetches++;
+	for (i = 0; f->a[i].key != NULL; i++) {
+		if (strstr(url, f->a[i].key) == NULL)
+			continue;
+		if (f->used[i] && f->a[i + 1].key != NULL &&
+		    strcmp(f->a[i + 1].key, f->a[i].key) == 0)
+			continue;
+		f->used[i]++;
+		r->status = f->a[i].status;
+		r->len = strlen(f->a[i].body);
+		r->body = sp_xstrdup(f->a[i].body);
+		return 0;
+	}
+	r->status = 404;
+	r->body = sp_xstrdup("");
+	return 0;
+}
+
+static int
+have(void *ctx, uint64_t seq)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	for (i = 0; i < f->nhave; i++)
+		if (f->have[i] == seq)
+			return 1;
+	return 0;
+}
+
+static int
+fetch(void *ctx, struct sp_fetch *fl, size_t n, int live, char *err,
+    size_t errlen)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		strncat(f->log, fl[i].url, sizeof(f->log) - strlen(f->log) -
+		    2);
+		strncat(f->log, "\n", sizeof(f->log) - strlen(f->log) - 1);
+		if (fl[i].aes) {
+			f->aes++;
+			memcpy(f->lastiv, fl[i].iv, 16);
+		}
+		if (f->refuse != 0 && fl[i].seq == f->refuse) {
+			fl[i].refused = 1;
+			snprintf(fl[i].err, sizeof(fl[i].err), "44100 Hz");
+			continue;
+		}
+		if (!have(f, fl[i].seq) && f->nhave < 256)
+			f->have[f->nhave++] = fl[i].seq;
+		fl[i].done = 1;
+	}
+	return 0;
+}
+
+static int
+phase(void *ctx)
+{
+	struct fake *f = ctx;
+
+	if (f->nphase == 0)
+		return SP_XWEB_ENDED;
+	f->nphase--;
+	return *f->phases++;
+}
+
+static void
+sleep_(void *ctx, double s)
+{
+	struct fake *f = ctx;
+
+	f->clock += s;
+	f->sleeps++;
+	if (s > f->max_sleep)
+		f->max_sleep = s;
+}
+
+static double
+now(void *ctx)
+{
+	return ((struct fake *)ctx)->clock;
+}
+
+static void
+say(void *ctx, const char *msg)
+{
+	struct fake *f = ctx;
+
+	strncat(f->said, msg, sizeof(f->said) - strlen(f->said) - 2);
+	strncat(f->said, "\n", sizeof(f->said) - strlen(f->said) - 1);
+}
+
+static void
+setup(struct sp_capture *c, struct fake *f, const struct answer *a)
+{
+	memset(c, 0, sizeof(*c));
+	memset(f, 0, sizeof(*f));
+	f->a = a;
+	c->io.get = get;
+	c->io.fetch = fetch;
+	c->io.have = have;
+	c->io.phase = phase;
+	c->io.sleep = sleep_;
+	c->io.now = now;
+	c->io.say = say;
+	c->io.ctx = f;
+	c->o.replay_tries = 20;
+	c->o.replay_wait = 10;
+}
+
+static char gapbuf[256];
+
+static void
+on_gap(void *ctx, uint64_t lo, uint64_t hi)
+{
+	size_t k = strlen(gapbuf);
+
+	snprintf(gapbuf + k, sizeof(gapbuf) - k, "%llu-%llu ",
+	    (unsigned long long)lo, (unsigned long long)hi);
+}
+
+/* A live window of chunks a..b-1, with the given target duration. */
+static char *
+window(int a, int b, const char *target, int end)
+{
+	char *s = sp_xasprintf("#EXTM3U\n#EXT-X-TARGETDURATION:%s\n"
+	    "#EXT-X-MEDIA-SEQUENCE:%d\n", target, a), *n;
+	int i;
+
+	for (i = a; i < b; i++) {
+		n = sp_xasprintf("%s#EXTINF:3,\nchunk_1_%d_a.aac?type=live\n",
+		    s, i);
+		free(s);
+		s = n;
+	}
+	if (end) {
+		n = sp_xasprintf("%s#EXT-X-ENDLIST\n", s);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+static const char master[] =
+"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n"
+"/hls/T/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/audio-space/playlist_100.m3u8\n"
+"#EXT-X-STREAM-INF:BANDWIDTH=1\n"
+"/hls/T/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/audio-space/playlist_200.m3u8\n";
+
+int
+main(void)
+{
+	struct sp_capture c;
+	struct fake f;
+	char err[256];
+	char *w0 = window(0, 3, "3", 0), *w1 = window(2, 5, "3", 0);
+	char *w2 = window(5, 8, "3", 0), *all = window(0, 8, "3", 1);
+	char *old = window(0, 2, "3", 1), *big = window(0, 3,
+	    "99999999999", 0);
+	char *ww = window(0, 3, "3", 0);
+	uint64_t more[] = { 9 };
+	int running[] = { SP_XWEB_LIVE, SP_XWEB_LIVE };
+
+	/* A replay through the master: the newest sub-playlist, its chunks
+	 * from the master's non_transcode directory, never /transcode/. */
+	{
+		const struct answer a[] = {
+			{ "master_playlist", 200, master },
+			{ "playlist_100", 200, "" },
+			{ "playlist_200", 200, NULL },
+			{ NULL, 0, NULL }
+		};
+		struct answer b[4];
+
+		memcpy(b, a, sizeof(a));
+		b[1].body = old;
+		b[2].body = all;
+		setup(&c, &f, b);
+		T_INT(sp_capture_run(&c, NT "master_playlist.m3u8", err,
+		    sizeof(err)), 0);
+		T_INT(c.n, 8);
+		T_INT(f.nhave, 8);
+		T_OK(strstr(f.log, "playlist_100") == NULL);
+		T_OK(strstr(f.log, TR "playlist_200.m3u8") != NULL);
+		T_OK(strstr(f.log, NT "chunk_1_7_a.aac") != NULL);
+		T_OK(strstr(f.log, "/transcode/r/d/eyJhbGc.eyJIZWln.c2ln/"
+		    "audio-space/chunk") == NULL);
+		T_INT(c.live, 0);
+		sp_capture_release(&c);
+	}
+
+	/*
+	 * Live: two windows; a 404 while the Space runs (polling goes on);
+	 * a third window; a 404 once it has ended; the replay 404 twice
+	 * (tslazer#5), then short, then whole.
+	 */
+	{
+		struct answer a[] = {
+			{ "dynamic", 200, NULL }, { "dynamic", 200, NULL },
+			{ "dynamic", 404, "" }, { "dynamic", 200, NULL },
+			{ "dynamic", 404, "" },
+			{ "master", 200, master },
+			{ "playlist_200", 404, "" }, { "playlist_200", 404, "" },
+			{ "playlist_200", 200, NULL },
+			{ "playlist_200", 200, NULL },
+			{ NULL, 0, NULL }
+		};
+
+		a[0].body = w0;
+		a[1].body = w1;
+		a[3].body = w2;
+		a[8].body = old;
+		a[9].body = all;
+		setup(&c, &f, a);
+		f.phases = running;
+		f.nphase = 1;
+		T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8?type=live",
+		    err, sizeof(err)), 0);
+		T_INT(c.live, 1);
+		T_INT(c.stalled, 0);
+		T_INT(f.nhave, 8);
+		T_INT(f.nphase, 0);	/* asked once while running */
+		T_OK(strstr(f.said, "still running: polling on") != NULL);
+		/* 4 polls of 3 s, 3 replay waits of 10 s. */
+		T_DBL(f.clock, 4 * 3 + 3 * 10, 1e-9);
+		T_INT(sp_capture_gaps(&c, NULL, 0, on_gap, NULL), 0);
+		sp_capture_release(&c);
+	}
+
+	/* A stall: the same window for ever; it ends after the stall count
+	 * of target durations, one look at the replay, the gap listed. */
+	{
+		struct answer a[] = {
+			{ "dynamic", 200, NULL },
+			{ NULL, 0, NULL }
+		};
+
+		a[0].body = ww;
+		setup(&c, &f, a);
+		f.refuse = 1;
+		c.o.stall = 5;
+		T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8?type=live",
+		    err, sizeof(err)), 0);
+		T_INT(c.stalled, 1);
+		T_DBL(f.clock, 15, 1e-9);
+		T_OK(strstr(f.said, "the live stream stalled") != NULL);
+		T_OK(strstr(f.said, "chunk 1: refused: 44100 Hz") != NULL);
+		T_OK(strstr(f.said, "no replay playlist after 1 tries") !=
+		    NULL);
+		gapbuf[0] = '\0';
+		f.have[f.nhave++] = 9;	/* an earlier run's chunk */
+		T_INT(sp_capture_gaps(&c, more, 1, on_gap, NULL), 2);
+		T_STR(gapbuf, "1-1 3-8 ");
+		sp_capture_release(&c);
+	}
+
+	/* A TARGETDURATION of 3170 years: every wait is clamped. */
+	{
+		struct answer a[] = {
+			{ "dynamic", 200, NULL }, { "dynamic", 404, "" },
+			{ "master", 404, "" },
+			{ NULL, 0, NULL }
+		};
+
+		a[0].body = big;
+		setup(&c, &f, a);
+		c.io.phase = NULL;	/* a playlist URL: 404 is the end */
+		c.o.replay_tries = 2;
+		T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8", err,
+		    sizeof(err)), 0);
+		T_DBL(f.max_sleep, SP_CAPTURE_TARGET_MAX, 1e-9);
+		T_INT(f.nhave, 3);
+		sp_capture_release(&c);
+	}
+
+	/* A video master: refused, nothing fetched. */
+	{
+		const struct answer a[] = {
+			{ "master", 200, "#EXTM3U\n#EXT-X-STREAM-INF:"
+			    "BANDWIDTH=1,RESOLUTION=1280x720\nv.m3u8\n" },
+			{ NULL, 0, NULL }
+		};
+
+		setup(&c, &f, a);
+		T_INT(sp_capture_run(&c, NT "master_dynamic_playlist.m3u8",
+		    err, sizeof(err)), SP_CAPTURE_VIDEO);
+		T_OK(strstr(err, "video") != NULL);
+		T_INT(f.nhave, 0);
+		sp_capture_release(&c);
+	}
+
+	/* AES-128: the key fetched once; the IV from the sequence number
+	 * when the tag has none (RFC 8216 5.2); a key that is not 16
+	 * bytes leaves its chunks out. */
+	{
+		const struct answer a[] = {
+			{ "p.m3u8", 200, "#EXTM3U\n"
+			    "#EXT-X-KEY:METHOD=AES-128,URI=\"key\"\n"
+			    "chunk_1_5_a.aac\nchunk_1_6_a.aac\n"
+			    "#EXT-X-KEY:METHOD=AES-128,URI=\"badkey\"\n"
+			    "chunk_1_7_a.aac\n#EXT-X-ENDLIST\n" },
+			{ "badkey", 200, "short" },
+			{ "key", 200, "0123456789abcdef" },
+			{ NULL, 0, NULL }
+		};
+
+		setup(&c, &f, a);
+		T_INT(sp_capture_run(&c, NT "p.m3u8", err, sizeof(err)), 0);
+		T_INT(f.aes, 2);
+		T_INT(f.keyfetches, 2);
+		T_INT(f.lastiv[15], 6);
+		T_INT(f.lastiv[0], 0);
+		T_INT(f.nhave, 2);
+		T_OK(strstr(f.said, "chunk 7: key") != NULL);
+		sp_capture_release(&c);
+	}
+
+	/* Not there at all: an error naming it. */
+	{
+		const struct answer a[] = { { NULL, 0, NULL } };
+
+		setup(&c, &f, a);
+		T_INT(sp_capture_run(&c, NT "x.m3u8", err, sizeof(err)), -1);
+		T_OK(strstr(err, "not found") != NULL);
+		sp_capture_release(&c);
+	}
+	free(w0), free(w1), free(w2), free(all), free(old), free(big);
+	free(ww);
+	return t_done();
+}
