@@ -696,7 +696,7 @@ main(int argc, char *argv[])
 	double s, e;
 	FILE *fp;
 	size_t i;
-	int ch, many;
+	int ch, many, envfail;
 
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
@@ -853,9 +853,10 @@ main(int argc, char *argv[])
 	/* Readers seek: a pipe is kept in a temporary file. */
 	r.path = r.name;
 	if (strcmp(r.name, "-") == 0) {
-		if ((spool = sp_spool(stdin)) == NULL)
-			sp_err(SP_EXIT_ENV, "cannot keep stdin in a temporary "
-			    "file");
+		if ((spool = sp_decode_spool(stdin, &envfail, err,
+		    sizeof(err))) == NULL)
+			sp_errx(envfail ? SP_EXIT_ENV : SP_EXIT_USAGE, "'-': %s",
+			    err);
 		atexit(drop_spool);
 		r.path = spool;
 	}

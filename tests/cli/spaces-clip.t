@@ -346,7 +346,12 @@ t_case 'an endless --clips line stops at 16 MiB; --clips DIR is exit 2' '
 	run spaces-clip --clips long -o "c%n.wav" "$AAC/speech-3s.aac" &&
 	status 2 && err_has "clips line 2: longer than 16 MiB" && [ -e c1.wav ] &&
 	run spaces-clip --clips / -o "c%n.wav" "$AAC/speech-3s.aac" &&
-	status 2 && err_one_line && err_has "cannot read ./.: Is a directory"
+	status 2 && err_one_line && err_has "cannot read ./.: Is a directory" &&
+	run timeout 60 spaces-clip -o z.wav /dev/zero &&
+	status 2 && err_one_line && err_has "not a supported audio file" &&
+	run sh -c "timeout 60 spaces-clip -o z.wav - </dev/zero" &&
+	status 2 && err_one_line && err_has "not a supported audio file" &&
+	[ ! -e z.wav ]
 '
 
 t_case 'a lossless M4A whose temporary file cannot be written: exit 3' '

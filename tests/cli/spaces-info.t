@@ -408,6 +408,10 @@ t_case 'a FLAC cut mid-way with --silences: exit 2, nothing leaked' '
 t_case 'an endless input is refused at once; a pipe is kept in $TMPDIR' '
 	run timeout 60 spaces-info /dev/zero &&
 	status 2 && err_one_line && err_has "not a supported audio file" &&
+	run sh -c "timeout 60 spaces-info - </dev/zero" &&
+	status 2 && err_one_line && err_has "not a supported audio file" &&
+	run sh -c "TMPDIR=\$1 spaces-info - <\"\$2\"" sh "$PWD/none" "$PCM/stereo-48k.flac" &&
+	status 3 && err_one_line && err_has "temporary file in .*/none" &&
 	piped() {
 		run sh -c "cat \"\$1\" | TMPDIR=\$2 spaces-info -j /dev/stdin" sh \
 		    "$PCM/stereo-48k.flac" "$1"
