@@ -860,6 +860,15 @@ main(int argc, char *argv[])
 		atexit(drop_spool);
 		r.path = spool;
 	}
+	/* Raw AAC and WAV have no place for tags or chapters: say so. */
+	if ((strcmp(r.format, "wav") == 0 || strcmp(r.format, "aac") == 0) &&
+	    !r.quiet && (r.title || r.artist || r.album || r.comment ||
+	    r.chapters.n > 0))
+		sp_warnx("%s output holds no tags or chapters: %s left out%s",
+		    strcmp(r.format, "wav") == 0 ? "WAV" : "raw AAC",
+		    r.chapters.n > 0 ? "tags and chapters are" : "tags are",
+		    r.chapters.n > 0 && !r.chjson ? " (--chapters-json writes "
+		    "the chapters to a file of their own)" : "");
 	open_input(&r);
 	/* When it was recorded, for each clip's date and creation time. */
 	if (sp_probe_recorded(r.path, &r.recorded) != 0)

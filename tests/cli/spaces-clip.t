@@ -432,7 +432,14 @@ t_case 'FLAC: title, artist, album, comment and CHAPTERxxx as Vorbis comments (m
 	echo "[[0,\"Opening\"],[0.2,\"Middle\"],[1.5,\"End part\"]]" >want &&
 	diff -u want got &&
 	run spaces-clip -o plain.flac "$AAC/speech-3s.aac" &&
-	status 0 && [ -z "$(metaflac --export-tags-to=- plain.flac)" ]
+	status 0 && [ -z "$(metaflac --export-tags-to=- plain.flac)" ] &&
+	run spaces-clip --title T --chapters ch.txt -o c.wav "$AAC/speech-3s.aac" &&
+	status 0 && err_one_line &&
+	err_has "WAV output holds no tags or chapters: tags and chapters are left out (--chapters-json" &&
+	run spaces-clip --title T -s 0 -e 1 -o c.aac "$AAC/speech-3s.aac" &&
+	status 0 && err_has "raw AAC output holds no tags or chapters: tags are left out$" &&
+	run spaces-clip -q --title T -o d.wav "$AAC/speech-3s.aac" &&
+	status 0 && err_empty
 '
 
 t_case 'hidden chapters (toc false): out of every table of contents, kept in JSON; img and url kept' '
