@@ -640,13 +640,23 @@ int
 sp_probe_recorded(const char *path, int64_t *ms)
 {
 	struct sp_probe_opts o;
+	struct sp_decoder *d;
 	const char *at;
 	char err[256];
 	json_t *rec;
-	int rc = -1;
+	int rc = -1, says;
 
+	/* Only these say it: the others are not read (an MP3 without a
+	 * Xing frame would be decoded to count it). */
+	if ((d = sp_decode_open(path, NULL, 0)) == NULL)
+		return -1;
+	says = strcmp(sp_decode_info(d)->format, "adts") == 0 ||
+	    strcmp(sp_decode_info(d)->format, "mp4") == 0 ||
+	    strcmp(sp_decode_info(d)->format, "opus") == 0;
+	sp_decode_close(d);
 	memset(&o, 0, sizeof(o));
-	if ((rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
+	if (!says ||
+	    (rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
 		return -1;
 	if ((at = sp_json_str(rec, "started_at")) != NULL &&
 	    sp_parse_instant(at, "UTC", ms) == 0)
