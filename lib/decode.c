@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include <dlfcn.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
