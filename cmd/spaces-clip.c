@@ -884,7 +884,7 @@ main(int argc, char *argv[])
 	double s, e;
 	FILE *fp;
 	size_t i;
-	int ch, many;
+	int ch, many, envfail;
 
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
@@ -1058,12 +1058,22 @@ main(int argc, char *argv[])
 	/* Readers seek: a pipe is kept in a temporary file. */
 	r.path = r.name;
 	if (strcmp(r.name, "-") == 0) {
-		if ((spool = sp_spool(stdin)) == NULL)
-			sp_err(SP_EXIT_ENV, "cannot keep stdin in a temporary "
-			    "file");
+		if ((spool = sp_decode_spool(stdin, &envfail, err,
+		    sizeof(err))) == NULL)
+			sp_errx(envfail ? SP_EXIT_ENV : SP_EXIT_USAGE, "'-': %s",
+			    err);
 		atexit(drop_spool);
 		r.path = spool;
 	}
+	/* Raw AAC and WAV have no place for tags or chapters: say so. */
+	if ((strcmp(r.format, "wav") == 0 || strcmp(r.format, "aac") == 0) &&
+	    !r.quiet && (r.title || r.artist || r.album || r.comment ||
+	    r.chapters.n > 0))
+		sp_warnx("%s output holds no tags or chapters: %s left out%s",
+		    strcmp(r.format, "wav") == 0 ? "WAV" : "raw AAC",
+		    r.chapters.n > 0 ? "tags and chapters are" : "tags are",
+		    r.chapters.n > 0 && !r.chjson ? " (--chapters-json writes "
+		    "the chapters to a file of their own)" : "");
 	open_input(&r);
 	/* When it was recorded, for each clip's date and creation time. */
 	if (sp_probe_recorded(r.path, &r.recorded) != 0)

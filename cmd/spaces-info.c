@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "decode.h"
 #include "err.h"
 #include "io.h"
 #include "json.h"
@@ -189,7 +190,7 @@ main(int argc, char *argv[])
 	json_t *m, *clips, *c;
 	size_t k;
 	int ch, i, json = 0, table = 0, quiet = 0, status = SP_EXIT_OK;
-	int stdin_ops = 0;
+	int stdin_ops = 0, envfail;
 
 	sp_setprogname(argv[0]);
 	argv[0] = (char *)sp_getprogname();	/* getopt's messages use it */
@@ -248,9 +249,14 @@ main(int argc, char *argv[])
 		name = argv[i];
 		if (strcmp(name, "-") == 0) {
 			/* Container readers seek: keep the pipe in a file. */
-			if ((spool = sp_spool(stdin)) == NULL)
-				sp_err(SP_EXIT_ENV, "cannot keep stdin in a "
-				    "temporary file");
+			if ((spool = sp_decode_spool(stdin, &envfail, err,
+			    sizeof(err))) == NULL) {
+				if (envfail)
+					sp_errx(SP_EXIT_ENV, "'-': %s", err);
+				sp_warnx("'-': %s", err);
+				status = SP_EXIT_USAGE;
+				continue;
+			}
 		}
 		clips = NULL;
 		m = sp_probe(spool ? spool : name, name, &o, &clips, err,

@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include <dlfcn.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -156,12 +155,13 @@ src_rewind(struct sp_decoder *d, uint64_t off)
 }
 
 /*
- * An unnamed temporary file in $TMPDIR (else /tmp), as the rest of the
- * toolkit makes them; tmpfile(3) would take P_tmpdir whatever TMPDIR
- * says.  Unlinked at once: nothing is left behind, whatever happens.
+ * A temporary file in $TMPDIR (else /tmp), as the rest of the toolkit
+ * makes them; tmpfile(3) would take P_tmpdir whatever TMPDIR says.  With
+ * keep NULL it is unlinked at once, so nothing is left behind whatever
+ * happens; else its new path is left in *keep.
  */
 static FILE *
-spill_file(struct sp_decoder *d)
+spill_file(struct sp_decoder *d, char **keep)
 {
 	const char *dir = getenv("TMPDIR");
 	char *path;
@@ -171,43 +171,42 @@ spill_file(struct sp_decoder *d)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	path = sp_xasprintf("%s/spaces-pipe.XXXXXX", dir);
-	if ((fd = mkstemp(path)) == -1 || unlink(path) != 0 ||
+	if ((fd = mkstemp(path)) == -1 || (keep == NULL && unlink(path) != 0) ||
 	    (t = fdopen(fd, "w+b")) == NULL) {
 		seterr(d, "cannot make a temporary file in '%s': %s", dir,
 		    strerror(errno));
-		if (fd != -1)
+		if (fd != -1) {
 			close(fd);
+			if (keep != NULL)
+				unlink(path);
+		}
 	}
-	free(path);
+	if (t != NULL && keep != NULL)
+		*keep = path;
+	else
+		free(path);
 	return t;
 }
 
 /*
- * Copy the held head and the rest of a pipe to an unnamed temporary file,
- * which then replaces it: for formats that must seek.  At most SPILL_MAX
- * bytes: an endless pipe must not fill the disk.
+ * Copy the held head and the rest of a pipe to t, at most SPILL_MAX
+ * bytes: an endless pipe must not fill the disk.  0; -1 with d->err on
+ * a read or write error; -2 with d->err past SPILL_MAX.
  */
 static int
-spill(struct sp_decoder *d)
+copy_out(struct sp_decoder *d, FILE *t)
 {
-	FILE *t;
-	uint8_t *buf;
+	uint8_t *buf = sp_xmalloc(CHUNK);
 	uint64_t total = 0;
 	size_t k;
 
-	if (d->seekable)
-		return 0;
-	if ((t = spill_file(d)) == NULL)
-		return -1;
-	buf = sp_xmalloc(CHUNK);
 	while ((k = src_read(d, buf, CHUNK)) > 0) {
 		if ((total += k) > SPILL_MAX) {
 			free(buf);
-			fclose(t);
 			seterr(d, "a pipe of more than %u GiB: too long to keep "
 			    "in a temporary file; give it as a file",
 			    (unsigned)(SPILL_MAX >> 30));
-			return -1;
+			return -2;
 		}
 		if (fwrite(buf, 1, k, t) != k)
 			break;
@@ -216,6 +215,23 @@ spill(struct sp_decoder *d)
 	if (ferror(d->fp) || ferror(t) || fflush(t) != 0) {
 		seterr(d, "cannot copy the input to a temporary file: %s",
 		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Keep a pipe in an unnamed temporary file, which then replaces it: for
+ * formats that must seek. */
+static int
+spill(struct sp_decoder *d)
+{
+	FILE *t;
+
+	if (d->seekable)
+		return 0;
+	if ((t = spill_file(d, NULL)) == NULL)
+		return -1;
+	if (copy_out(d, t) != 0) {
 		fclose(t);
 		return -1;
 	}
@@ -1135,6 +1151,47 @@ open_sndfile(struct sp_decoder *d)
 }
 
 /* ---- The interface ---- */
+
+char *
+sp_decode_spool(FILE *in, int *envfail, char *err, size_t n)
+{
+	struct sp_decoder *d = sp_xcalloc(1, sizeof(*d));
+	char *path = NULL;
+	FILE *t;
+	int s;
+
+	*envfail = 0;
+	d->fp = in;
+	/* As for a pipe opened by name: what is not audio is refused on
+	 * its first bytes, before anything is kept. */
+	if ((s = sniff(d)) == S_NONE)
+		seterr(d, "empty file");
+	else if (s > 0 && (s != S_OTHER || head_is_audio(d))) {
+		if ((t = spill_file(d, &path)) == NULL)
+			*envfail = 1;
+		else {
+			if ((s = copy_out(d, t)) != 0)
+				*envfail = s == -1;
+			else if (fclose(t) != 0) {
+				seterr(d, "cannot copy the input to a "
+				    "temporary file: %s", strerror(errno));
+				*envfail = 1;
+			} else
+				t = NULL;
+			if (t != NULL) {
+				fclose(t);
+				unlink(path);
+				free(path);
+				path = NULL;
+			}
+		}
+	}
+	if (path == NULL && err != NULL && n > 0)
+		snprintf(err, n, "%s", d->err[0] ? d->err : "cannot read");
+	d->fp = NULL;
+	sp_decode_close(d);
+	return path;
+}
 
 struct sp_decoder *
 sp_decode_open(const char *path, char *err, size_t n)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /*
  * What is decoded is chosen by content, never by the file name:
@@ -57,6 +58,17 @@ struct sp_decoder;
  * audio file", "cannot open: ..."), err may be NULL.
  */
 struct sp_decoder *sp_decode_open(const char *path, char *err, size_t n);
+
+/*
+ * Keep the pipe in (borrowed: the standard input) in a temporary file in
+ * $TMPDIR for readers that need a path: a new path, which the caller
+ * unlinks and frees, or NULL with err.  As sp_decode_open does with a pipe,
+ * what does not begin as audio a decoder here takes (an endless
+ * /dev/zero) is refused on its first bytes, before anything is kept, and
+ * a pipe of more than 4 GiB is refused.  *envfail is 1 when the failure
+ * was the temporary file's (exit status 3), else 0 (the input's).
+ */
+char	*sp_decode_spool(FILE *in, int *envfail, char *err, size_t n);
 
 /* The stream's parameters (borrowed, valid until close).  total becomes
  * known, and exact, once sp_decode_read has returned 0. */

@@ -1,4 +1,6 @@
 /* probe: what an audio file holds, as the media record of spaces-info. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -617,14 +619,19 @@ sp_probe(const char *path, const char *name, const struct sp_probe_opts *o,
     json_t **clips, char *err, size_t errlen)
 {
 	struct sp_decoder *d;
+	struct stat st;
 	const char *format;
 	json_t *rec;
 	FILE *fp;
 	int rc = 0;
 
-	/* Video (MP4 with H.264, MPEG-TS) has a reader of its own; its
-	 * audio is analysed when the decoder can read it. */
-	if (sp_vprobe_is_video(path) == 1) {
+	/*
+	 * Video (MP4 with H.264, MPEG-TS) has a reader of its own; its
+	 * audio is analysed when the decoder can read it.  It seeks: a pipe
+	 * named as a path is left to the decoder, which keeps it.
+	 */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    sp_vprobe_is_video(path) == 1) {
 		if ((rec = sp_vprobe(path, name, err, errlen)) == NULL ||
 		    !(o->loudness || o->silences))
 			return rec;
@@ -673,13 +680,23 @@ int
 sp_probe_recorded(const char *path, int64_t *ms)
 {
 	struct sp_probe_opts o;
+	struct sp_decoder *d;
 	const char *at;
 	char err[256];
 	json_t *rec;
-	int rc = -1;
+	int rc = -1, says;
 
+	/* Only these say it: the others are not read (an MP3 without a
+	 * Xing frame would be decoded to count it). */
+	if ((d = sp_decode_open(path, NULL, 0)) == NULL)
+		return -1;
+	says = strcmp(sp_decode_info(d)->format, "adts") == 0 ||
+	    strcmp(sp_decode_info(d)->format, "mp4") == 0 ||
+	    strcmp(sp_decode_info(d)->format, "opus") == 0;
+	sp_decode_close(d);
 	memset(&o, 0, sizeof(o));
-	if ((rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
+	if (!says ||
+	    (rec = sp_probe(path, path, &o, NULL, err, sizeof(err))) == NULL)
 		return -1;
 	if ((at = sp_json_str(rec, "started_at")) != NULL &&
 	    sp_parse_instant(at, "UTC", ms) == 0)
