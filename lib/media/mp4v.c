@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "box.h"
 #include "err.h"
 #include "h264.h"
 #include "mp4.h"
@@ -74,106 +75,6 @@ struct sp_mp4v_writer {
 	struct wtrack	 t[SP_MP4V_NTRACKS];
 	char		*tags[SP_MP4_NTAGS];
 };
-
-/* Output buffer with box helpers. */
-struct obuf {
-	uint8_t		*p;
-	size_t		 n, cap;
-};
-
-static void
-o_put(struct obuf *o, const void *d, size_t n)
-{
-	if (n > o->cap - o->n) {
-		while (n > o->cap - o->n)
-			o->cap = o->cap ? o->cap * 2 : 4096;
-		o->p = sp_xrealloc(o->p, o->cap);
-	}
-	memcpy(o->p + o->n, d, n);
-	o->n += n;
-}
-
-static void
-o_uint(struct obuf *o, uint64_t v, size_t k)
-{
-	uint8_t b[8];
-	size_t i;
-
-	for (i = 0; i < k; i++)
-		b[i] = (uint8_t)(v >> (8 * (k - 1 - i)));
-	o_put(o, b, k);
-}
-
-#define o_u8(o, v)	o_uint((o), (uint64_t)(v), 1)
-#define o_u16(o, v)	o_uint((o), (uint64_t)(v), 2)
-#define o_u24(o, v)	o_uint((o), (uint64_t)(v), 3)
-#define o_u32(o, v)	o_uint((o), (uint64_t)(v), 4)
-#define o_u64(o, v)	o_uint((o), (uint64_t)(v), 8)
-
-static void
-o_zero(struct obuf *o, size_t n)
-{
-	static const uint8_t z[64];
-
-	while (n > 0) {
-		size_t k = n < sizeof(z) ? n : sizeof(z);
-
-		o_put(o, z, k);
-		n -= k;
-	}
-}
-
-static size_t
-o_open(struct obuf *o, const char *type)
-{
-	size_t at = o->n;
-
-	o_u32(o, 0);
-	o_put(o, type, 4);
-	return at;
-}
-
-static size_t
-o_full(struct obuf *o, const char *type, unsigned version, uint32_t flags)
-{
-	size_t at = o_open(o, type);
-
-	o_u8(o, version);
-	o_u24(o, flags);
-	return at;
-}
-
-static void
-o_close(struct obuf *o, size_t at)
-{
-	size_t size = o->n - at;
-
-	o->p[at] = (uint8_t)(size >> 24);
-	o->p[at + 1] = (uint8_t)(size >> 16);
-	o->p[at + 2] = (uint8_t)(size >> 8);
-	o->p[at + 3] = (uint8_t)size;
-}
-
-static void
-o_matrix(struct obuf *o)
-{
-	static const uint32_t m[9] = { 0x10000, 0, 0, 0, 0x10000, 0, 0, 0,
-	    0x40000000 };
-	size_t i;
-
-	for (i = 0; i < 9; i++)
-		o_u32(o, m[i]);
-}
-
-static void
-o_desc(struct obuf *o, unsigned tag, size_t len)
-{
-	o_u8(o, tag);
-	o_u8(o, 0x80 | ((len >> 21) & 0x7F));
-	o_u8(o, 0x80 | ((len >> 14) & 0x7F));
-	o_u8(o, 0x80 | ((len >> 7) & 0x7F));
-	o_u8(o, len & 0x7F);
-}
 
 static int wfail(struct sp_mp4v_writer *, char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
