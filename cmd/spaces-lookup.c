@@ -222,13 +222,13 @@ main(int argc, char *argv[])
 			search = optarg;
 			/* The API refuses it with a 400: a usage error here. */
 			if (optarg[strspn(optarg, " \t\r\n")] == '\0')
-				sp_errx(SP_EXIT_USAGE, "--search '%s': an empty "
-				    "query", optarg);
+				sp_errx(SP_EXIT_USAGE, "--search '%s': an "
+				    "empty query", optarg);
 			for (k = n = 0; optarg[k]; k++)	/* characters */
 				n += ((unsigned char)optarg[k] & 0xc0) != 0x80;
 			if (n > 2048)
-				sp_errx(SP_EXIT_USAGE, "--search: a query longer "
-				    "than 2048 characters");
+				sp_errx(SP_EXIT_USAGE, "--search: a query "
+				    "longer than 2048 characters");
 			break;
 		case OPT_NO_WAIT:
 			ho.no_wait = 1;

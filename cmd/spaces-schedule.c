@@ -317,9 +317,10 @@ warn_dst(struct sp_sched *s, const char *uid, const char *rrule,
 		seen |= w;
 		sp_civil(v[i].start, tz, &c);
 		if (w == SP_SCHED_GAP)
-			sp_warnx("%04d-%02d-%02d %02d:%02d does not happen in %s "
-			    "(the clocks go forward): calendar apps disagree "
-			    "on that occurrence; it is stored as %02d:%02d",
+			sp_warnx("%04d-%02d-%02d %02d:%02d does not happen in "
+			    "%s (the clocks go forward): calendar apps "
+			    "disagree on that occurrence; it is stored as "
+			    "%02d:%02d",
 			    c.year, c.month, c.day, h, m, tz, c.hour, c.min);
 		else
 			sp_warnx("%04d-%02d-%02d %02d:%02d happens twice in %s "

@@ -861,8 +861,8 @@ sp_sched_add(icalcomponent *cal, const struct sp_event_spec *e, char *uid,
 	if ((zone = zone_of(e->tz)) == NULL)
 		return sp_fail(err, n, "unknown time zone '%s'", e->tz);
 	if (!(e->duration >= 0 && e->duration <= SP_SCHED_MAX_DURATION))
-		return sp_fail(err, n, "a duration of %.0f s: not between 0 and "
-		    "366 days", e->duration);
+		return sp_fail(err, n, "a duration of %.0f s: not between 0 "
+		    "and 366 days", e->duration);
 	if (e->rrule) {
 		rule = e->count > 0 ? sp_xasprintf("%s;COUNT=%d", e->rrule,
 		    e->count) : sp_xstrdup(e->rrule);
