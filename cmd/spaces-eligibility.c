@@ -14,7 +14,6 @@
 #include "json.h"
 #include "options.h"
 #include "rules.h"
-#include "schedule.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -374,11 +373,10 @@ main(int argc, char *argv[])
 	 * Weeks and dates are civil: TZ when set, else UTC.  A TZ that
 	 * names no zone (a POSIX rule) is refused, never taken as UTC.
 	 */
-	if (tz == NULL && (st = getenv("TZ")) != NULL && *st != '\0' &&
-	    (tz = sp_sched_system_tz()) == NULL)
+	if (tz == NULL && sp_tz_env(&tz) < 0)
 		sp_errx(SP_EXIT_USAGE, "TZ '%s': not a time zone name (a POSIX "
 		    "TZ rule is not taken: give --tz, such as America/Chicago)",
-		    st);
+		    getenv("TZ"));
 	if (tz == NULL)
 		tz = "UTC";
 	memset(&opts, 0, sizeof(opts));

@@ -124,13 +124,26 @@ s_or(const json_t *o, const char *k, const char *dflt)
 	return s ? s : dflt;
 }
 
+/*
+ * A field as the table shows it (buf, n bytes): a title on a terminal
+ * must not drive it, so control characters are escaped, and it is cut.
+ */
+static const char *
+cellv(const json_t *o, const char *k, const char *dflt, char *buf, size_t n)
+{
+	const char *s = s_or(o, k, dflt);
+
+	sp_escape(buf, n, s, strlen(s));
+	return buf;
+}
+
 /* A readable line per record, with a header line first. */
 static void
 print_row(struct ctx *c, const json_t *rec)
 {
 	int user = strcmp(sp_rec_type(rec), "user") == 0;
 	json_t *v;
-	char n1[32], n2[32], who[64];
+	char n1[32], n2[32], who[64], t1[256], t2[64], t3[64], t4[32];
 	const char *start;
 
 	if (c->rows++ == 0) {
@@ -148,9 +161,11 @@ print_row(struct ctx *c, const json_t *rec)
 		v = json_object_get(rec, "following_count");
 		snprintf(n2, sizeof(n2), v ? "%" JSON_INTEGER_FORMAT : "-",
 		    json_integer_value(v));
-		snprintf(who, sizeof(who), "@%s", s_or(rec, "username", "?"));
+		snprintf(who, sizeof(who), "@%s", cellv(rec, "username", "?",
+		    t1, 40));
 		printf("%-16s %10s %10s %-7s %s\n", who, n1, n2,
-		    s_or(rec, "country", "-"), s_or(rec, "name", ""));
+		    cellv(rec, "country", "-", t2, 8), cellv(rec, "name", "",
+		    t1, sizeof(t1)));
 		return;
 	}
 	if ((start = sp_json_str(rec, "started_at")) == NULL)
@@ -158,10 +173,12 @@ print_row(struct ctx *c, const json_t *rec)
 	v = json_object_get(rec, "participant_count");
 	snprintf(n1, sizeof(n1), v ? "%" JSON_INTEGER_FORMAT : "-",
 	    json_integer_value(v));
-	snprintf(who, sizeof(who), "@%s", s_or(json_object_get(rec,
-	    "creator"), "username", s_or(rec, "creator_id", "?")));
-	printf("%-13s %-9s %-24s %6s %-16s %s\n", s_or(rec, "id", "?"),
-	    s_or(rec, "state", "?"), start, n1, who, s_or(rec, "title", ""));
+	snprintf(who, sizeof(who), "@%s", cellv(json_object_get(rec,
+	    "creator"), "username", s_or(rec, "creator_id", "?"), t1, 40));
+	sp_escape(t3, 40, start, strlen(start));
+	printf("%-13s %-9s %-24s %6s %-16s %s\n", cellv(rec, "id", "?", t2,
+	    40), cellv(rec, "state", "?", t4, 20), t3, n1, who, cellv(rec,
+	    "title", "", t1, sizeof(t1)));
 }
 
 static void
@@ -231,13 +248,13 @@ main(int argc, char *argv[])
 			search = optarg;
 			/* The API refuses it with a 400: a usage error here. */
 			if (optarg[strspn(optarg, " \t\r\n")] == '\0')
-				sp_errx(SP_EXIT_USAGE, "--search '%s': an empty "
-				    "query", optarg);
+				sp_errx(SP_EXIT_USAGE, "--search '%s': an "
+				    "empty query", optarg);
 			for (k = n = 0; optarg[k]; k++)	/* characters */
 				n += ((unsigned char)optarg[k] & 0xc0) != 0x80;
 			if (n > 2048)
-				sp_errx(SP_EXIT_USAGE, "--search: a query longer "
-				    "than 2048 characters");
+				sp_errx(SP_EXIT_USAGE, "--search: a query "
+				    "longer than 2048 characters");
 			break;
 		case OPT_NO_WAIT:
 			ho.no_wait = 1;

@@ -265,15 +265,23 @@ print_occ(const struct sp_occ *o)
 {
 	static const char *const wd[8] = { "", "Mon", "Tue", "Wed", "Thu",
 	    "Fri", "Sat", "Sun" };
-	char dur[SP_DURATION_LEN];
+	char dur[SP_DURATION_LEN], tz[64], title[256], id[64];
+	const char *t = o->title ? o->title : "(untitled)";
 	struct sp_civil c;
 
-	sp_civil(o->start, strcmp(o->tz, "UTC") == 0 ? NULL : o->tz, &c);
+	/* A zone only the calendar's own VTIMEZONE defines: shown in UTC. */
+	if (sp_civil(o->start, strcmp(o->tz, "UTC") == 0 ? NULL : o->tz,
+	    &c) != 0)
+		sp_civil(o->start, NULL, &c);
+	/* What a calendar says must not drive the terminal. */
+	sp_escape(tz, sizeof(tz), o->tz, strlen(o->tz));
+	sp_escape(title, sizeof(title), t, strlen(t));
+	sp_escape(id, sizeof(id), o->space_id ? o->space_id : "",
+	    o->space_id ? strlen(o->space_id) : 0);
 	printf("%04d-%02d-%02d %s %02d:%02d  %-8s  %-20s  %s%s%s\n", c.year,
 	    c.month, c.day, wd[c.wday], c.hour, c.min,
-	    sp_fmt_duration((double)(o->end - o->start) / 1000, dur), o->tz,
-	    o->title ? o->title : "(untitled)", o->space_id ? "  space " : "",
-	    o->space_id ? o->space_id : "");
+	    sp_fmt_duration((double)(o->end - o->start) / 1000, dur), tz,
+	    title, o->space_id ? "  space " : "", id);
 }
 
 static void
@@ -346,9 +354,10 @@ warn_dst(struct sp_sched *s, const char *uid, const char *rrule,
 		seen |= w;
 		sp_civil(v[i].start, tz, &c);
 		if (w == SP_SCHED_GAP)
-			sp_warnx("%04d-%02d-%02d %02d:%02d does not happen in %s "
-			    "(the clocks go forward): calendar apps disagree "
-			    "on that occurrence; it is stored as %02d:%02d",
+			sp_warnx("%04d-%02d-%02d %02d:%02d does not happen in "
+			    "%s (the clocks go forward): calendar apps "
+			    "disagree on that occurrence; it is stored as "
+			    "%02d:%02d",
 			    c.year, c.month, c.day, h, m, tz, c.hour, c.min);
 		else
 			sp_warnx("%04d-%02d-%02d %02d:%02d happens twice in %s "

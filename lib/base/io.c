@@ -35,7 +35,7 @@ static char temp_claimed;	/* a slot being filled in */
 #define CLAIMED		(&temp_claimed)
 
 struct temp_slot {
-	_Atomic(char *)	 path;	/* new; NULL, CLAIMED or the name */
+	_Atomic(char *)	 path;	/* new: NULL, CLAIMED or a name */
 	dev_t		 dev;
 	ino_t		 ino;
 };

@@ -189,6 +189,63 @@ sp_tz_valid(const char *tz)
 	return ok;
 }
 
+/* The zone name in a path into a zoneinfo tree, or NULL. */
+static const char *
+zoneinfo_name(const char *path)
+{
+	const char *p = strstr(path, "zoneinfo/");
+
+	if (p == NULL)
+		return NULL;
+	p += 9;
+	/* The "posix/" tree holds the same zones. */
+	if (strncmp(p, "posix/", 6) == 0)
+		p += 6;
+	return sp_tz_valid(p) ? p : NULL;
+}
+
+const char *
+sp_tz_of_file(const char *path, char *buf, size_t n)
+{
+	const char *z;
+	ssize_t len;
+	char *r;
+
+	if ((z = zoneinfo_name(path)) != NULL)
+		return z;
+	if ((len = readlink(path, buf, n - 1)) > 0) {
+		buf[len] = '\0';
+		if ((z = zoneinfo_name(buf)) != NULL)
+			return z;
+	}
+	if ((r = realpath(path, NULL)) != NULL) {
+		snprintf(buf, n, "%s", r);
+		free(r);
+		return zoneinfo_name(buf);
+	}
+	return NULL;
+}
+
+int
+sp_tz_env(const char **tz)
+{
+	static char buf[PATH_MAX];
+	const char *s = getenv("TZ");
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (*s == ':')
+		s++;
+	if (*s != '/' && sp_tz_valid(s)) {
+		*tz = s;
+		return 1;
+	}
+	/* ":/etc/localtime", "/usr/share/zoneinfo/Asia/Tokyo" */
+	if (*s == '/' && (*tz = sp_tz_of_file(s, buf, sizeof(buf))) != NULL)
+		return 1;
+	return -1;
+}
+
 /*
  * Load tz's rules by pointing TZ at it.  This is not thread-safe, like
  * everything else that touches the environment.

@@ -42,6 +42,20 @@ int	sp_parse_date(const char *s, int *y, int *m, int *d);
 /* 1 if tz names a time zone this system knows ("UTC" and NULL always). */
 int	sp_tz_valid(const char *tz);
 
+/*
+ * The zone a zoneinfo file is (borrowed: buf, n bytes, or inside path):
+ * a path into a zoneinfo tree, or a link to one.  NULL when unknown.
+ */
+const char *sp_tz_of_file(const char *path, char *buf, size_t n);
+
+/*
+ * The zone the TZ variable names (borrowed, static): a name with or
+ * without a leading ':', or a zoneinfo file.  Returns 0 when TZ is unset
+ * or empty, 1 with *tz, and -1 when TZ is set to what names no zone (a
+ * POSIX rule such as "EST5EDT,M3.2.0,M11.1.0", an unknown name).
+ */
+int	sp_tz_env(const char **tz);
+
 /* Civil date and time of an instant in tz. */
 struct sp_civil {
 	int	year, month, day;	/* 1-based month and day */

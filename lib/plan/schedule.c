@@ -243,67 +243,23 @@ sp_sched_default_path(void)
 	return sp_xasprintf("%s/.local/share/spaces/schedule.ics", home);
 }
 
-/* The zone name in a path into a zoneinfo tree, or NULL. */
-static const char *
-zoneinfo_name(const char *path)
-{
-	const char *p = strstr(path, "zoneinfo/");
-
-	if (p == NULL)
-		return NULL;
-	p += 9;
-	/* "posix/" and "right/" trees hold the same zones. */
-	if (strncmp(p, "posix/", 6) == 0)
-		p += 6;
-	return sp_sched_tz_valid(p) ? p : NULL;
-}
-
-/* The zone of a TZif file named by path: its link's name, or NULL. */
-static const char *
-file_zone(const char *path, char *buf, size_t n)
-{
-	ssize_t len;
-	const char *z;
-	char *r;
-
-	if ((z = zoneinfo_name(path)) != NULL)
-		return z;
-	if ((len = readlink(path, buf, n - 1)) > 0) {
-		buf[len] = '\0';
-		if ((z = zoneinfo_name(buf)) != NULL)
-			return z;
-	}
-	if ((r = realpath(path, NULL)) != NULL) {
-		snprintf(buf, n, "%s", r);
-		free(r);
-		return zoneinfo_name(buf);
-	}
-	return NULL;
-}
-
 const char *
 sp_sched_system_tz(void)
 {
 	static char buf[PATH_MAX];
-	const char *tz = getenv("TZ"), *z;
+	const char *z;
 	FILE *fp;
 	size_t len;
 
-	if (tz && *tz) {
-		if (*tz == ':')
-			tz++;
-		if (sp_sched_tz_valid(tz))
-			return tz;
-		/* ":/etc/localtime", "/usr/share/zoneinfo/Asia/Tokyo" */
-		if (*tz == '/' && (z = file_zone(tz, buf, sizeof(buf))))
-			return z;
-		/*
-		 * A POSIX rule ("EST5EDT,M3.2.0,M11.1.0", "<+03>-3") or a
-		 * name libical does not have: no zone to put in a calendar.
-		 */
+	switch (sp_tz_env(&z)) {
+	case 1:
+		/* A zone libical lacks cannot go in a calendar either. */
+		return sp_sched_tz_valid(z) ? z : NULL;
+	case -1:
 		return NULL;
 	}
-	if ((z = file_zone("/etc/localtime", buf, sizeof(buf))) != NULL)
+	if ((z = sp_tz_of_file("/etc/localtime", buf, sizeof(buf))) != NULL &&
+	    sp_sched_tz_valid(z))
 		return z;
 	/* Debian's name for a copied /etc/localtime. */
 	if ((fp = fopen("/etc/timezone", "r")) != NULL) {
@@ -861,8 +817,8 @@ sp_sched_add(icalcomponent *cal, const struct sp_event_spec *e, char *uid,
 	if ((zone = zone_of(e->tz)) == NULL)
 		return sp_fail(err, n, "unknown time zone '%s'", e->tz);
 	if (!(e->duration >= 0 && e->duration <= SP_SCHED_MAX_DURATION))
-		return sp_fail(err, n, "a duration of %.0f s: not between 0 and "
-		    "366 days", e->duration);
+		return sp_fail(err, n, "a duration of %.0f s: not between 0 "
+		    "and 366 days", e->duration);
 	if (e->rrule) {
 		rule = e->count > 0 ? sp_xasprintf("%s;COUNT=%d", e->rrule,
 		    e->count) : sp_xstrdup(e->rrule);

@@ -228,6 +228,9 @@ t_case 'calendars, damaged: list, cadence, import' '
 	while read -r f; do
 		try "spaces-schedule list ${f#d/}" "" spaces-schedule \
 		    --calendar "$C/$f" list -j --from 2026-11-01 --to 2027-01-01
+		pick 2 && try "spaces-schedule list --table ${f#d/}" "" \
+		    spaces-schedule --calendar "$C/$f" list --table \
+		    --from 2026-11-01 --to 2027-01-01
 		pick 2 && try "spaces-schedule cadence ${f#d/}" "" \
 		    spaces-schedule --calendar "$C/$f" cadence -j \
 		    --as-of 2026-12-15

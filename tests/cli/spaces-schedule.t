@@ -521,6 +521,15 @@ t_case 'a wall-clock time in a DST gap or overlap is warned about' '
 	err_empty
 '
 
+t_case 'the table: a zone only the calendar defines; control characters escaped' '
+	printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:My Zone\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;TZID=My Zone:20261102T100000\r\nSUMMARY:a\033[31mred\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" >s.ics &&
+	run spaces-schedule list --table --from 2026-11-01 --to 2026-11-05 &&
+	status 0 &&
+	out_is <<-EOF
+	2026-11-02 Mon 07:00  0:00.000  My Zone               a\\e[31mred
+	EOF
+'
+
 t_case 'list -j | spaces-eligibility reads the plan' '
 	spaces-schedule add --tz America/New_York --every "tue,thu 18:00" \
 	    --title plan 2026-01-01 >/dev/null &&

@@ -63,7 +63,8 @@ hostile(void)
 
 	sp_setprogname("spaces-lookup");
 	/* A title that would retitle the terminal, ring, and overwrite. */
-	sp_warnx("'%s': %s", "a\033]0;pwned\007b\rc", "d\x9b" "31m\xe2\x80\xae" "e");
+	sp_warnx("'%s': %s", "a\033]0;pwned\007b\rc",
+	    "d\x9b" "31m\xe2\x80\xae" "e");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	sp_warnx("detail: %s", big);

@@ -643,9 +643,41 @@ t_env(void)
 	T_OK(getenv("TZ") == NULL);
 }
 
+/* TZ as a name, a zoneinfo path, unset, or what names no zone. */
+static void
+t_tz_env(void)
+{
+	const char *z = NULL;
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	unsetenv("TZ");
+	T_INT(sp_tz_env(&z), 0);
+	setenv("TZ", "", 1);
+	T_INT(sp_tz_env(&z), 0);
+	setenv("TZ", "CST6CDT", 1);
+	T_INT(sp_tz_env(&z), 1);
+	T_STR(z, "CST6CDT");
+	setenv("TZ", ":America/Chicago", 1);
+	T_INT(sp_tz_env(&z), 1);
+	T_STR(z, "America/Chicago");
+	setenv("TZ", ":/usr/share/zoneinfo/posix/Asia/Tokyo", 1);
+	T_INT(sp_tz_env(&z), 1);
+	T_STR(z, "Asia/Tokyo");
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	T_INT(sp_tz_env(&z), -1);
+	setenv("TZ", "/nonexistent/zone", 1);
+	T_INT(sp_tz_env(&z), -1);
+	if (old) {
+		setenv("TZ", old, 1);
+		free(old);
+	} else
+		unsetenv("TZ");
+}
+
 int
 main(void)
 {
+	t_tz_env();
 	t_duration_parse();
 	t_duration_fmt();
 	t_instant_parse();
