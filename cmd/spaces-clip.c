@@ -215,16 +215,8 @@ unique_name(char *path, size_t index)
 
 /* stdin kept in a file, and an MPEG-TS input remuxed to MP4: removed
  * however we exit. */
+/* Removed on exit and on a signal (lib/io's temporary files). */
 static char *spool, *remuxed;
-
-static void
-drop_spool(void)
-{
-	if (spool)
-		unlink(spool);
-	if (remuxed)
-		unlink(remuxed);
-}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -320,7 +312,7 @@ open_video(struct run *r, int processing)
 		if ((fd = mkstemp(remuxed)) == -1)
 			sp_err(SP_EXIT_ENV, "cannot make a temporary file");
 		close(fd);
-		atexit(drop_spool);
+		sp_temp_add(remuxed);
 		if (sp_remux_files(in, 1, remuxed, SP_REMUX_MP4, 1, NULL, err,
 		    sizeof(err)) != 0)
 			sp_errx(SP_EXIT_USAGE, "'%s': %s", r->name, err);
@@ -1062,7 +1054,6 @@ main(int argc, char *argv[])
 		    sizeof(err))) == NULL)
 			sp_errx(envfail ? SP_EXIT_ENV : SP_EXIT_USAGE, "'-': %s",
 			    err);
-		atexit(drop_spool);
 		r.path = spool;
 	}
 	/* Raw AAC and WAV have no place for tags or chapters: say so. */
@@ -1086,9 +1077,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < clips.n; i++)
 		one_clip(&r, i + 1, &clips.v[i], many);
 
-	drop_spool();
-	free(spool);
-	free(remuxed);
+	sp_spool_remove(spool);
+	sp_spool_remove(remuxed);
 	spool = remuxed = NULL;
 	sp_cut_close(r.cut);
 	sp_vcut_close(r.vcut);

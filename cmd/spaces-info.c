@@ -261,11 +261,8 @@ main(int argc, char *argv[])
 		clips = NULL;
 		m = sp_probe(spool ? spool : name, name, &o, &clips, err,
 		    sizeof(err));
-		if (spool) {
-			unlink(spool);
-			free(spool);
-			spool = NULL;
-		}
+		sp_spool_remove(spool);
+		spool = NULL;
 		if (m == NULL) {
 			sp_warnx("'%s': %s", name, err);
 			status = SP_EXIT_USAGE;

@@ -161,7 +161,7 @@ print_row(struct ctx *c, const json_t *rec)
 		v = json_object_get(rec, "following_count");
 		snprintf(n2, sizeof(n2), v ? "%" JSON_INTEGER_FORMAT : "-",
 		    json_integer_value(v));
-		snprintf(who, sizeof(who), "@%s", cellv(rec, "username", "?",
+		snprintf(who, sizeof(who), "@%.60s", cellv(rec, "username", "?",
 		    t1, 40));
 		printf("%-16s %10s %10s %-7s %s\n", who, n1, n2,
 		    cellv(rec, "country", "-", t2, 8), cellv(rec, "name", "",
@@ -173,7 +173,7 @@ print_row(struct ctx *c, const json_t *rec)
 	v = json_object_get(rec, "participant_count");
 	snprintf(n1, sizeof(n1), v ? "%" JSON_INTEGER_FORMAT : "-",
 	    json_integer_value(v));
-	snprintf(who, sizeof(who), "@%s", cellv(json_object_get(rec,
+	snprintf(who, sizeof(who), "@%.60s", cellv(json_object_get(rec,
 	    "creator"), "username", s_or(rec, "creator_id", "?"), t1, 40));
 	sp_escape(t3, 40, start, strlen(start));
 	printf("%-13s %-9s %-24s %6s %-16s %s\n", cellv(rec, "id", "?", t2,

@@ -181,9 +181,11 @@ spill_file(struct sp_decoder *d, char **keep)
 				unlink(path);
 		}
 	}
-	if (t != NULL && keep != NULL)
+	if (t != NULL && keep != NULL) {
+		/* Removed on a signal or exit; sp_spool_remove forgets it. */
+		sp_temp_add(path);
 		*keep = path;
-	else
+	} else
 		free(path);
 	return t;
 }
