@@ -1182,8 +1182,7 @@ sp_decode_spool(FILE *in, int *envfail, char *err, size_t n)
 				t = NULL;
 			if (t != NULL) {
 				fclose(t);
-				unlink(path);
-				free(path);
+				sp_spool_remove(path);
 				path = NULL;
 			}
 		}
