@@ -67,6 +67,23 @@ layers_ok() {
 	return $ok_bad
 }
 
+t_case 'unit tests and fuzz harnesses are named after their modules' '
+	mods=$(ls "$TOP"/lib/*/*.c | sed "s|.*/||; s|\.c\$||") &&
+	bad=0 &&
+	for f in "$TOP"/tests/unit/t_*.c "$TOP"/fuzz/fuzz_*.c; do
+		n=${f##*/}
+		n=${n%.c}
+		n=${n#t_}
+		n=${n#fuzz_}
+		ok=0
+		for m in $mods; do
+			case $n in "$m" | "$m"_*) ok=1 ;; esac
+		done
+		[ $ok -eq 1 ] || { echo "${f#$TOP/}: no module $n"; bad=1; }
+	done &&
+	[ $bad -eq 0 ]
+'
+
 t_case 'lib/ is layered: a module includes only its folder and those below' '
 	[ "$(sed -n "s/^LAYERS = //p" "$TOP/Makefile")" = "base media x plan" ] &&
 	! ls "$TOP"/lib/*.c 2>/dev/null | grep . &&

@@ -1,4 +1,4 @@
-/* fuzz_chunk: the HLS chunk cleaner (sp_chunk_clean) and the AES-128
+/* fuzz_recorder: the HLS chunk cleaner (sp_chunk_clean) and the AES-128
  * decryption before it (sp_chunk_decrypt) on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>

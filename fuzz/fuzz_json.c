@@ -1,4 +1,4 @@
-/* fuzz_ndjson: the NDJSON reader on arbitrary bytes. */
+/* fuzz_json: the NDJSON reader on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* fuzz_every: the --every shorthand, always a rule libical takes. */
+/* fuzz_schedule_every: the --every shorthand, always a rule libical takes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* fuzz_manifest: the archive manifest reader and part names, fuzzed. */
+/* fuzz_ytd_manifest: the archive manifest reader and part names, fuzzed. */
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>

@@ -1,4 +1,4 @@
-/* t_base: err(3)-style messages and the allocation wrappers. */
+/* t_err: err(3)-style messages and the allocation wrappers. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 static int
 child(void (*f)(void), char *buf, size_t n)
 {
-	char path[] = "/tmp/t_base.XXXXXX";
+	char path[] = "/tmp/t_err.XXXXXX";
 	int fd = mkstemp(path), status;
 	ssize_t got;
 	pid_t pid;

@@ -1,4 +1,4 @@
-/* fuzz_ical: iCalendar import: parse, expand, merge, write, read back. */
+/* fuzz_schedule: iCalendar import: parse, expand, merge, write, read back. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

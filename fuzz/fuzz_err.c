@@ -1,4 +1,4 @@
-/* fuzz_escape: libFuzzer harness for lib/err's escaping of diagnostics. */
+/* fuzz_err: libFuzzer harness for lib/err's escaping of diagnostics. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

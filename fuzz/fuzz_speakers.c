@@ -1,4 +1,4 @@
-/* fuzz_hydra: Hydra tag texts, the active-speaker rule and spoken sessions. */
+/* fuzz_speakers: Hydra tag texts, the active-speaker rule and spoken sessions. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
