@@ -664,6 +664,7 @@ assemble_new(struct asmb *a, FILE *out, const struct sp_rec_tags *t,
 {
 	struct sp_journal *j = a->j;
 	struct plan pl;
+	int64_t ms;
 	size_t i;
 	int rc = -1;
 
@@ -688,6 +689,10 @@ assemble_new(struct asmb *a, FILE *out, const struct sp_rec_tags *t,
 	sp_mp4_writer_tag(pl.w, SP_MP4_DATE, t->date);
 	sp_mp4_writer_tag(pl.w, SP_MP4_COMMENT, t->comment);
 	sp_mp4_writer_tag(pl.w, SP_MP4_ENCODER, "spaces-record");
+	/* When the first sample was recorded, from the stream's NTP tags:
+	 * the movie's creation time, which players show. */
+	if ((ms = sp_journal_started(j, pl.rate)) > 0)
+		sp_mp4_writer_time(pl.w, ms);
 	sp_mp4_writer_media(pl.w, m4a_media, a);
 	rc = sp_mp4_writer_finish(pl.w, out, err, errlen);
 out:

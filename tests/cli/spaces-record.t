@@ -557,7 +557,7 @@ t_case 'the disk holds the output plus a window, not the chunks beside it' '
 	fi
 '
 
-t_case '-j: the audio entry, with its first sample wall clock from the NTP tags' '
+t_case '-j: the audio entry, with its first sample wall clock from the NTP tags; the M4A creation time (whole seconds, as ISO BMFF has them)' '
 	mock ok &&
 	run spaces-record -j -o out.m4a --playlist "$U/playlist_1.m3u8" &&
 	status 0 &&
@@ -573,7 +573,12 @@ t_case '-j: the audio entry, with its first sample wall clock from the NTP tags'
 	        sys.stdout.buffer.write(u.urlopen(base + "/" + n).read())
 	PY
 	spaces-info -j raw.aac 2>/dev/null | jq -r .started_at >want &&
-	echo 2022-03-22T19:26:22.898Z | cmp - want
+	echo 2022-03-22T19:26:22.898Z | cmp - want &&
+	ffprobe -v error -show_entries format_tags=creation_time -of csv=p=0 \
+	    out.m4a >ctime &&
+	echo 2022-03-22T19:26:22.000000Z | cmp - ctime &&
+	spaces-info -j out.m4a | jq -r .started_at >got &&
+	echo 2022-03-22T19:26:22.000Z | cmp - got
 '
 
 t_case '--max-duration on a replay: the first D, in whole chunks' '
