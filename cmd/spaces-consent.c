@@ -449,8 +449,9 @@ check(const struct opts *o, int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	struct sp_opt subopts[sizeof(optlist) / sizeof(optlist[0])];
-	struct sp_opts subspec;
+	/* Static: what sp_getopt builds in them lives as long as the run. */
+	static struct sp_opt subopts[sizeof(optlist) / sizeof(optlist[0])];
+	static struct sp_opts subspec;
 	struct opts o;
 	const char *sub;
 	char *ledger = NULL;

@@ -789,8 +789,9 @@ main(int argc, char *argv[])
 	static int (*const run[])(struct opts *, int, char **) = { cmd_add,
 	    cmd_cadence, cmd_due, cmd_export, cmd_import, cmd_list, cmd_log,
 	    cmd_remove, cmd_skip };
-	struct sp_opt subopts[sizeof(optlist) / sizeof(optlist[0])];
-	struct sp_opts subspec;
+	/* Static: what sp_getopt builds in them lives as long as the run. */
+	static struct sp_opt subopts[sizeof(optlist) / sizeof(optlist[0])];
+	static struct sp_opts subspec;
 	struct opts o;
 	size_t sub;
 	int ch, status;
