@@ -77,7 +77,7 @@ struct sp_capture_opts {
 	int		 replay_tries;	/* replay polls after the end */
 	double		 replay_wait;	/* s between them */
 	int		 stall;		/* target durations; 0: the default */
-	double		 stage_poll;	/* s between stage polls; 0: none */
+	double		 stage_poll;	/* s between stage polls; 0: no */
 };
 
 /* A chunk heard of, by sequence number. */
@@ -113,7 +113,7 @@ struct sp_capture {
 	size_t		 non;
 	double		 stage_next, stage_wait;
 	int		 stage_told;
-	size_t		 stage_polls;	/* answers read (public: a count) */
+	size_t		 stage_polls;	/* answers read */
 };
 
 /* What sp_capture_run returns besides 0 and -1. */
@@ -134,8 +134,8 @@ enum {
  * (one request at a time, between playlist polls; after a 429 or a
  * failure the interval doubles, up to SP_CAPTURE_STAGE_MAX, never less
  * than X's Retry-After) and each join and leave goes to io.stage_event;
- * when the live part ends, everyone still on stage leaves.  0 (see stopped, stalled and
- * the gaps), SP_CAPTURE_VIDEO, or -1 with err.
+ * when the live part ends, everyone still on stage leaves.  0 (see
+ * stopped, stalled and the gaps), SP_CAPTURE_VIDEO, or -1 with err.
  */
 int	sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 	    size_t errlen);

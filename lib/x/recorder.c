@@ -584,7 +584,7 @@ sp_journal_speakers(const struct sp_journal *j, json_t **ids)
 			json_object_set_new(p, "username",
 			    json_string(e->username));
 		if (json_object_get(p, "open") != NULL)
-			continue;	/* joined twice: still the one session */
+			continue;	/* joined twice: one session */
 		json_array_append_new(json_object_get(p, "sessions"),
 		    json_pack("{s:s}", "started_at", sp_fmt_instant(e->ms,
 		    at)));

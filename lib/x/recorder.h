@@ -38,7 +38,7 @@ enum { SP_STAGE_LEAVE, SP_STAGE_JOIN, SP_STAGE_SEEN };
 
 struct sp_stage_ev {
 	int64_t		 ms;		/* wall clock, Unix ms */
-	int		 kind;		/* SP_STAGE_JOIN or SP_STAGE_LEAVE */
+	int		 kind;		/* SP_STAGE_JOIN, _LEAVE */
 	char		 user_id[24];	/* digits */
 	char		 username[32];	/* [A-Za-z0-9_]; "" unknown */
 };

@@ -20,7 +20,7 @@
 
 #define SP_XWEB_IDMAX	32
 #define SP_XWEB_UIDMAX	24	/* an X user id: up to 20 digits */
-#define SP_XWEB_NAMEMAX	32	/* a screen name: up to 15 [A-Za-z0-9_] */
+#define SP_XWEB_NAMEMAX	32	/* a screen name: 1-15 [A-Za-z0-9_] */
 #define SP_XWEB_STAGEMAX 64	/* stage members kept; X allows 13 */
 
 /*
@@ -69,13 +69,13 @@ int	sp_xweb_error(const char *body, size_t len, long *code, char *msg,
  * buildUserByParticipant).  Listeners are never kept.
  */
 struct sp_xweb_person {
-	char	 user_id[SP_XWEB_UIDMAX];	/* X id: user_results.result.
-						   rest_id, user_results.
-						   rest_id or user.rest_id */
-	char	 username[SP_XWEB_NAMEMAX];	/* twitter_screen_name or
-						   the legacy/core screen_name;
-						   "" unknown */
-	int	 admin;				/* a host or co-host */
+	/* The X id: user_results.result.rest_id, user_results.rest_id
+	 * or user.rest_id. */
+	char	 user_id[SP_XWEB_UIDMAX];
+	/* twitter_screen_name, or the user's legacy/core screen_name;
+	 * "" unknown. */
+	char	 username[SP_XWEB_NAMEMAX];
+	int	 admin;			/* a host or co-host */
 };
 
 /* What spaces-record needs of a Space. */

@@ -39,7 +39,7 @@ struct fake {
 	 * a wait, -1 a failure), in turn, the last one repeating. */
 	const struct stage_answer *st;
 	int		 nst, stage_asks;
-	char		 events[1024];	/* "J<id>@<s> L<id>@<s> S@<s> " */
+	char		 events[1024];	/* "J<id>:<name>@<s> S@<s> ..." */
 };
 
 struct stage_answer {
