@@ -93,6 +93,8 @@ struct rec {
 	const char	*state;		/* waiting, live, replay, ... */
 	size_t		 total;		/* chunks to fetch; 0: unknown */
 	size_t		 missing;	/* listed, given up on for now */
+	/* The stage polls' own handle: one try, a 429 handed back. */
+	struct sp_http	*http_stage;
 };
 
 /* One thing to record: a Space (by id) or a playlist. */
@@ -247,6 +249,7 @@ struct opts {
 	int		 tries;			/* replay playlist polls */
 	double		 replay_wait;
 	int		 stall;			/* SPACES_STALL */
+	double		 speakers_poll;		/* SPACES_SPEAKERS_POLL */
 };
 
 /* The template's fields for one output. */
@@ -688,6 +691,23 @@ out:
 	return rc;
 }
 
+/*
+ * The speakers the stage polls saw, in the archive's shape, when they
+ * saw anything: spaces-speakers makes turns of basis "web" of them.
+ */
+static void
+speakers_out(struct rec *r, json_t *rec)
+{
+	json_t *sp, *ids;
+
+	if (r->j.nst == 0 && r->j.seen_ms == 0)
+		return;
+	sp = sp_journal_speakers(&r->j, &ids);
+	json_object_set_new(rec, "speakers", sp);
+	json_object_set_new(rec, "speaker_ids", ids);
+	json_object_set_new(rec, "speakers_basis", json_string("web"));
+}
+
 /* The space record of a finished output. */
 static void
 print_space(struct rec *r, const struct job *jb, const char *out,
@@ -740,6 +760,7 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 		json_object_set_new(a, "started_at",
 		    json_string(sp_fmt_instant(start, date)));
 	json_object_set_new(rec, "audio", json_pack("[o]", a));
+	speakers_out(r, rec);
 	emit(rec);
 }
 
@@ -826,6 +847,69 @@ show_cb(void *ctx, const char *state, size_t total, size_t missing)
 }
 
 /*
+ * The engine's stage hook: AudioSpaceById once, on the stage handle (a
+ * 429 comes back at once, with X's wait).
+ */
+static int
+stage_cb(void *ctx, struct sp_xweb_space *s, double *wait, char *err,
+    size_t errlen)
+{
+	struct rec *r = ctx;
+	struct sp_http_resp resp;
+	char *url;
+	long ra;
+	int rc = -1;
+
+	*wait = -1;
+	url = sp_xweb_space_url(r->o->web, r->o->query_id, r->jb->id,
+	    r->o->features);
+	memset(&resp, 0, sizeof(resp));
+	if (sp_http_get(r->http_stage, url, (const char *const *)r->o->hdr,
+	    &resp, err, errlen) != SP_HTTP_OK)
+		rc = -1;
+	else if (resp.status == 429) {
+		ra = sp_http_retry_after(&resp, (long)time(NULL));
+		*wait = ra >= 0 ? (double)ra : -1;
+		rc = 429;
+	} else if (resp.status != 200)
+		sp_fail(err, errlen, "HTTP %ld", resp.status);
+	else
+		rc = sp_xweb_parse_space(resp.body, resp.len, s, err, errlen);
+	sp_http_resp_release(&resp);
+	free(url);
+	return rc;
+}
+
+static int
+stage_event_cb(void *ctx, int kind, const char *user_id,
+    const char *username, int64_t ms, char *err, size_t errlen)
+{
+	struct rec *r = ctx;
+
+	if (r->verbose && kind != SP_STAGE_SEEN)
+		sp_warnx("%s: %s%s %s the stage", r->jb->id, username &&
+		    *username ? "@" : "", username && *username ? username :
+		    user_id, kind == SP_STAGE_JOIN ? "joined" : "left");
+	return sp_journal_stage(&r->j, kind, user_id, username, ms, err,
+	    errlen);
+}
+
+static int64_t
+wall_cb(void *ctx)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+seed_stage(void *ctx, const char *user_id, const char *username)
+{
+	sp_capture_on_stage(ctx, user_id, username);
+}
+
+/*
  * Record one job to out (with -o -, the name of its working files).  An
  * exit status, after any message.
  */
@@ -895,6 +979,14 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	r->cap.o.replay_tries = o->tries;
 	r->cap.o.replay_wait = o->replay_wait;
 	r->cap.o.stall = o->stall;
+	/* Speakers: a Space's stage, asked while live (issue 15). */
+	if (jb->id != NULL && o->speakers_poll > 0) {
+		r->cap.io.stage = stage_cb;
+		r->cap.io.stage_event = stage_event_cb;
+		r->cap.io.wall = wall_cb;
+		r->cap.o.stage_poll = o->speakers_poll;
+		sp_journal_on_stage(&r->j, seed_stage, &r->cap);
+	}
 	if (r->j.afmt[0]) {
 		/* Killed while assembling: the chunks are all here. */
 		if (!r->quiet)
@@ -1188,6 +1280,8 @@ main(int argc, char *argv[])
 	o.replay_wait = sp_env_num("SPACES_REPLAY_WAIT", 0, 3600, 10);
 	o.wait_poll = sp_env_num("SPACES_WAIT_POLL", 0.01, 3600, 30);
 	o.wait_max = sp_env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
+	o.speakers_poll = sp_env_num("SPACES_SPEAKERS_POLL", 0, 86400,
+	    SP_CAPTURE_STAGE_POLL);
 	o.web = env_or("SPACES_WEB_URL", "https://x.com");
 	o.api = env_or("SPACES_WEB_API_URL", "https://api.x.com");
 	o.query_id = env_or("SPACES_WEB_QUERY_ID", SP_XWEB_QUERY_ID);
@@ -1222,6 +1316,14 @@ main(int argc, char *argv[])
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		sp_errx(SP_EXIT_ENV, "cannot start libcurl");
 	r.http = sp_http_new(&ho);
+	{
+		/* Stage polls wait for nobody: the engine backs off. */
+		struct sp_http_opts hs = ho;
+
+		hs.retries = 0;
+		hs.no_wait = 1;
+		r.http_stage = sp_http_new(&hs);
+	}
 	r.fe.http = r.http;
 	r.fe.jobs = jobn;
 	r.fe.tries = r.tries = ho.retries + 1;
@@ -1267,6 +1369,7 @@ main(int argc, char *argv[])
 
 	sp_progress_end(&r.bar);
 	sp_http_free(r.http);
+	sp_http_free(r.http_stage);
 	curl_global_cleanup();
 	for (i = 0; i < njobs; i++)
 		job_free(&jobs[i]);

@@ -19,8 +19,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sp_xweb_parse_space((const char *)data, size, &s, err,
 	    sizeof(err)) == 0) {
 		(void)sp_xweb_phase(&s);
-		if (s.started_at < 0 || s.ended_at < 0)
+		if (s.started_at < 0 || s.ended_at < 0 ||
+		    s.nstage > SP_XWEB_STAGEMAX)
 			__builtin_trap();
+		/* Stage ids and names go into journal lines: digits, and
+		 * a screen name's characters, nothing else. */
+		for (size_t i = 0; i < s.nstage; i++)
+			if (s.stage[i].user_id[0] == '\0' ||
+			    strspn(s.stage[i].user_id, "0123456789") !=
+			    strlen(s.stage[i].user_id) ||
+			    strspn(s.stage[i].username, "abcdefghijklmnopqrstu"
+			    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+			    strlen(s.stage[i].username))
+				__builtin_trap();
 		sp_xweb_space_release(&s);
 	}
 	if ((u = sp_xweb_parse_status((const char *)data, size, err,

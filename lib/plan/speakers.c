@@ -353,11 +353,14 @@ instant2(const json_t *o, const char *a, const char *b, int64_t *ms)
 
 static size_t
 add_session(const json_t *s, const char *sid, const char *uid,
-    const char *creator, int64_t space_end, int basis, struct sp_turns *out)
+    const char *uname, const char *creator, int64_t space_end, int basis,
+    struct sp_turns *out)
 {
 	struct sp_turn t;
 
 	turn_init(&t, basis);
+	copy(t.username, sizeof(t.username), uname ? uname + (*uname == '@') :
+	    NULL);
 	copy(t.space_id, sizeof(t.space_id), sid);
 	if (instant2(s, "started_at", "start", &t.started_ms) != 0)
 		return 0;
@@ -379,10 +382,17 @@ sp_sessions_from_space(const json_t *space, int basis, struct sp_turns *out)
 {
 	char uid[SP_UID_LEN], creator[SP_UID_LEN], sid[SP_UID_LEN];
 	const json_t *e, *sess, *s;
+	const char *b, *un;
 	int64_t space_end = SP_NO_MS;
 	size_t i, j, added = 0;
 	int have_creator;
 
+	/* A record may say where its speakers came from (spaces-record's
+	 * stage polls: "web"); that wins over the caller's guess. */
+	if ((b = sp_json_str(space, "speakers_basis")) != NULL)
+		basis = strcmp(b, "web") == 0 ? SP_BASIS_WEB : strcmp(b,
+		    "stream") == 0 ? SP_BASIS_STREAM : strcmp(b, "archive") ==
+		    0 ? SP_BASIS_ARCHIVE : basis;
 	have_creator = sp_json_id(space, "creator_id", creator,
 	    sizeof(creator)) == 0;
 	instant(space, "ended_at", &space_end);
@@ -392,15 +402,16 @@ sp_sessions_from_space(const json_t *space, int basis, struct sp_turns *out)
 		if (!json_is_object(e) || first_id(e, id_keys, uid,
 		    sizeof(uid)) != 0)
 			continue;
+		un = first_str(e, name_keys);
 		sess = json_object_get(e, "sessions");
 		if (json_is_array(sess)) {
 			json_array_foreach(sess, j, s)
 				if (json_is_object(s))
-					added += add_session(s, sid, uid,
+					added += add_session(s, sid, uid, un,
 					    have_creator ? creator : NULL,
 					    space_end, basis, out);
 		} else
-			added += add_session(e, sid, uid,
+			added += add_session(e, sid, uid, un,
 			    have_creator ? creator : NULL, space_end, basis,
 			    out);
 	}

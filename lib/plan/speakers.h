@@ -118,8 +118,9 @@ int	sp_floor_span(const struct sp_floor *f, double *from, double *to);
  * as ISO 8601 or epoch milliseconds) appended to out as turns with wall
  * clock only, basis given.  A session with no readable start is passed
  * over; one with no end ends at the record's ended_at, else is passed
- * over.  Each turn carries the record's id.  Returns the number of
- * turns added.
+ * over.  Each turn carries the record's id, and the person's username
+ * when the entry has one.  A record's "speakers_basis" ("web", "archive",
+ * "stream") overrides basis.  Returns the number of turns added.
  */
 size_t	sp_sessions_from_space(const json_t *space, int basis,
 	    struct sp_turns *out);

@@ -21,6 +21,12 @@ struct sp_capkey {
 	int	 ok;
 };
 
+/* One person on the stage. */
+struct sp_capperson {
+	char	 user_id[SP_XWEB_UIDMAX];
+	char	 username[SP_XWEB_NAMEMAX];
+};
+
 enum { GOT = 0, GONE = 100 };	/* get_playlist's answers besides -1 and
 				   SP_CAPTURE_VIDEO */
 
@@ -308,6 +314,144 @@ elapsed(struct sp_capture *c)
 	return c->io.now(c->io.ctx) - c->t0;
 }
 
+void
+sp_capture_on_stage(struct sp_capture *c, const char *user_id,
+    const char *username)
+{
+	struct sp_capperson *p;
+	size_t i;
+
+	for (i = 0; i < c->non; i++)
+		if (strcmp(c->on[i].user_id, user_id) == 0)
+			return;
+	c->on = sp_xreallocarray(c->on, c->non + 1, sizeof(*c->on));
+	p = &c->on[c->non++];
+	snprintf(p->user_id, sizeof(p->user_id), "%s", user_id);
+	snprintf(p->username, sizeof(p->username), "%s",
+	    username ? username : "");
+}
+
+static int
+stage_ev(struct sp_capture *c, int kind, const struct sp_capperson *p,
+    int64_t ms, char *err, size_t errlen)
+{
+	return c->io.stage_event(c->io.ctx, kind, p ? p->user_id : NULL,
+	    p ? p->username : NULL, ms, err, errlen);
+}
+
+/* Everyone on stage leaves at wall-clock ms (the live part ended). */
+static int
+stage_close(struct sp_capture *c, char *err, size_t errlen)
+{
+	int64_t ms;
+	size_t i;
+
+	if (c->io.stage == NULL || c->o.stage_poll <= 0 || c->non == 0)
+		return 0;
+	ms = c->io.wall(c->io.ctx);
+	for (i = 0; i < c->non; i++)
+		if (stage_ev(c, SP_STAGE_LEAVE, &c->on[i], ms, err,
+		    errlen) != 0)
+			return -1;
+	if (stage_ev(c, SP_STAGE_SEEN, NULL, ms, err, errlen) != 0)
+		return -1;
+	c->non = 0;
+	return 0;
+}
+
+/* The stage now against the one before: joins, then leaves, at ms. */
+static int
+stage_diff(struct sp_capture *c, const struct sp_xweb_space *s, char *err,
+    size_t errlen)
+{
+	struct sp_capperson p;
+	int64_t ms = c->io.wall(c->io.ctx);
+	size_t i, k;
+
+	for (i = 0; i < c->non; ) {
+		for (k = 0; k < s->nstage; k++)
+			if (strcmp(s->stage[k].user_id, c->on[i].user_id) == 0)
+				break;
+		if (k < s->nstage) {
+			i++;
+			continue;
+		}
+		if (stage_ev(c, SP_STAGE_LEAVE, &c->on[i], ms, err,
+		    errlen) != 0)
+			return -1;
+		memmove(c->on + i, c->on + i + 1, (c->non - i - 1) *
+		    sizeof(*c->on));
+		c->non--;
+	}
+	for (k = 0; k < s->nstage; k++) {
+		for (i = 0; i < c->non; i++)
+			if (strcmp(s->stage[k].user_id, c->on[i].user_id) == 0)
+				break;
+		if (i < c->non)
+			continue;
+		snprintf(p.user_id, sizeof(p.user_id), "%s",
+		    s->stage[k].user_id);
+		snprintf(p.username, sizeof(p.username), "%s",
+		    s->stage[k].username);
+		if (stage_ev(c, SP_STAGE_JOIN, &p, ms, err, errlen) != 0)
+			return -1;
+		sp_capture_on_stage(c, p.user_id, p.username);
+	}
+	return stage_ev(c, SP_STAGE_SEEN, NULL, ms, err, errlen);
+}
+
+/*
+ * Ask who is on stage when it is time (twspace-crawler re-asks
+ * AudioSpaceById on a timer likewise; tslazer every 10 s).  A 429 or a
+ * failure doubles the interval (at least X's Retry-After, at most
+ * SP_CAPTURE_STAGE_MAX); an answer puts it back.  0, or -1 with err
+ * when the journal cannot be written.
+ */
+static int
+stage_poll(struct sp_capture *c, char *err, size_t errlen)
+{
+	struct sp_xweb_space s;
+	char why[256];
+	double t, wait = -1, d;
+	int rc;
+
+	if (c->io.stage == NULL || c->o.stage_poll <= 0)
+		return 0;
+	t = c->io.now(c->io.ctx);
+	if (c->stage_polls + c->stage_told > 0 && t < c->stage_next)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	why[0] = '\0';
+	rc = c->io.stage(c->io.ctx, &s, &wait, why, sizeof(why));
+	if (rc == 0 && s.has_stage) {
+		c->stage_polls++;
+		c->stage_wait = 0;
+		c->stage_next = t + c->o.stage_poll;
+		if (c->stage_told)
+			say(c, "speakers: AudioSpaceById answers again");
+		c->stage_told = 0;
+		rc = stage_diff(c, &s, err, errlen);
+		sp_xweb_space_release(&s);
+		return rc;
+	}
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "no participants in the answer");
+		sp_xweb_space_release(&s);
+	}
+	d = c->stage_wait > 0 ? c->stage_wait * 2 : c->o.stage_poll * 2;
+	if (wait > d)
+		d = wait;
+	if (d > SP_CAPTURE_STAGE_MAX)
+		d = SP_CAPTURE_STAGE_MAX;
+	c->stage_wait = d;
+	c->stage_next = t + d;
+	if (!c->stage_told++)
+		say(c, "speakers: AudioSpaceById: %s: asking again in %.0f s "
+		    "(and less often while it fails)", rc == 429 ?
+		    "rate-limited (HTTP 429)" : why, d);
+	return 0;
+}
+
 /*
  * Poll the live playlist at its target duration until it ends: ENDLIST,
  * a 404 while the Space is no longer running, or a stall.  0, or -1.
@@ -332,7 +476,8 @@ live(struct sp_capture *c, const char *url, struct sp_hls *first, char *err,
 				last_new = c->io.now(c->io.ctx);
 		if (pl.target > 0)
 			wait = clamp_target(pl.target);
-		if (fetch(c, 1, err, errlen) != 0) {
+		if (fetch(c, 1, err, errlen) != 0 ||
+		    stage_poll(c, err, errlen) != 0) {
 			sp_hls_release(&pl);
 			return -1;
 		}
@@ -470,7 +615,11 @@ sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 		return fetch(c, 0, err, errlen);
 	}
 	live_max = max_seq(&pl);
-	if ((rc = live(c, playlist, &pl, err, errlen)) != 0)
+	c->stage_polls = 0;
+	c->stage_told = 0;
+	c->stage_wait = 0;
+	if ((rc = live(c, playlist, &pl, err, errlen)) != 0 ||
+	    (rc = stage_close(c, err, errlen)) != 0)
 		return rc;
 	for (i = 0; i < c->n; i++)
 		if (c->c[i].seq > live_max)
@@ -550,7 +699,9 @@ sp_capture_release(struct sp_capture *c)
 	for (i = 0; i < c->nkeys; i++)
 		free(c->keys[i].uri);
 	free(c->keys);
+	free(c->on);
 	c->c = NULL;
 	c->keys = NULL;
-	c->n = c->cap = c->nkeys = 0;
+	c->on = NULL;
+	c->n = c->cap = c->nkeys = c->non = 0;
 }

@@ -7,6 +7,7 @@
 
 struct sp_http_resp;
 struct sp_fetch;
+struct sp_xweb_space;
 
 /*
  * Everything the engine does to the world goes through these hooks, so a
@@ -40,6 +41,21 @@ struct sp_capture_io {
 	void	(*show)(void *ctx, const char *state, size_t total,
 		    size_t missing);
 	void	*ctx;
+	/*
+	 * The stage (issue 15), polled while live when o.stage_poll > 0;
+	 * NULL: never.  stage asks AudioSpaceById into s (the engine
+	 * releases it): 0; 429 when X rate-limits, with *wait the seconds
+	 * it asks (-1: it did not say); or -1 with err.  stage_event
+	 * journals a join, leave or sighting (SP_STAGE_*, recorder.h) at
+	 * wall-clock ms: 0, or -1 with err (then the run stops).  wall is
+	 * the wall clock in Unix ms.
+	 */
+	int	(*stage)(void *ctx, struct sp_xweb_space *s, double *wait,
+		    char *err, size_t errlen);
+	int	(*stage_event)(void *ctx, int kind, const char *user_id,
+		    const char *username, int64_t ms, char *err,
+		    size_t errlen);
+	int64_t	(*wall)(void *ctx);
 };
 
 /* Defaults, documented in spaces-record(1). */
@@ -50,6 +66,9 @@ struct sp_capture_io {
 #define SP_CAPTURE_STALL	20	/* target durations with no new
 					   chunk: the live stream stalled */
 #define SP_CAPTURE_LIVE_POLLS	3	/* live rounds a chunk gets */
+#define SP_CAPTURE_STAGE_POLL	30.0	/* s between stage polls */
+#define SP_CAPTURE_STAGE_MAX	900.0	/* s: the longest backoff, X's
+					   rate-limit window (15 min) */
 
 struct sp_capture_opts {
 	const char	*replay;	/* the replay playlist, or NULL: the
@@ -58,6 +77,7 @@ struct sp_capture_opts {
 	int		 replay_tries;	/* replay polls after the end */
 	double		 replay_wait;	/* s between them */
 	int		 stall;		/* target durations; 0: the default */
+	double		 stage_poll;	/* s between stage polls; 0: no */
 };
 
 /* A chunk heard of, by sequence number. */
@@ -88,6 +108,12 @@ struct sp_capture {
 	double		 t0;
 	struct sp_capkey *keys;
 	size_t		 nkeys;
+	/* The stage: who is on it, when to ask next, the backoff. */
+	struct sp_capperson *on;
+	size_t		 non;
+	double		 stage_next, stage_wait;
+	int		 stage_told;
+	size_t		 stage_polls;	/* answers read */
 };
 
 /* What sp_capture_run returns besides 0 and -1. */
@@ -103,8 +129,13 @@ enum {
  * the end unless io.phase says the Space is still running, when polling
  * goes on; SP_CAPTURE_STALL target durations with no new chunk end it
  * as stalled.  Chunk URLs are built on the non_transcode directory of
- * the master (or of the playlist itself).  0 (see stopped, stalled and
- * the gaps), SP_CAPTURE_VIDEO, or -1 with err.
+ * the master (or of the playlist itself).  While live, with io.stage
+ * and o.stage_poll, the stage is asked at most every o.stage_poll s
+ * (one request at a time, between playlist polls; after a 429 or a
+ * failure the interval doubles, up to SP_CAPTURE_STAGE_MAX, never less
+ * than X's Retry-After) and each join and leave goes to io.stage_event;
+ * when the live part ends, everyone still on stage leaves.  0 (see
+ * stopped, stalled and the gaps), SP_CAPTURE_VIDEO, or -1 with err.
  */
 int	sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 	    size_t errlen);
@@ -118,6 +149,14 @@ int	sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 size_t	sp_capture_gaps(struct sp_capture *c, const uint64_t *more,
 	    size_t nmore, void (*fn)(void *ctx, uint64_t lo, uint64_t hi),
 	    void *ctx);
+
+/*
+ * Seed the stage with a person an earlier run saw join and not leave
+ * (sp_journal_on_stage): the first poll that still sees them journals
+ * no new join.
+ */
+void	sp_capture_on_stage(struct sp_capture *c, const char *user_id,
+	    const char *username);
 
 void	sp_capture_release(struct sp_capture *c);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "adts.h"
@@ -20,6 +21,7 @@
 #include "io.h"
 #include "mp4.h"
 #include "recorder.h"
+#include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -195,6 +197,76 @@ parse_mark(struct sp_journal *j, const char *s)
 	return 0;
 }
 
+/* s is n characters of set, 1 to max-1 of them. */
+static int
+only(const char *s, size_t n, const char *set, size_t max)
+{
+	return n > 0 && n < max && strspn(s, set) >= n;
+}
+
+#define DIGITS	"0123456789"
+#define NAMECH	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+	DIGITS "_"
+
+static void
+stage_push(struct sp_journal *j, const struct sp_stage_ev *e)
+{
+	if (j->nst == j->stcap) {
+		j->stcap = j->stcap ? j->stcap * 2 : 16;
+		j->st = sp_xreallocarray(j->st, j->stcap, sizeof(*j->st));
+	}
+	j->st[j->nst++] = *e;
+}
+
+/*
+ * One stage line ("+ ms id [name]", "- ms id", "~ ms", its kind
+ * character first) into j: 0, or -1.
+ */
+static int
+parse_stage(struct sp_journal *j, const char *s)
+{
+	struct sp_stage_ev e;
+	uint64_t ms;
+	size_t k, n;
+	char *end;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = s[0] == '+' ? SP_STAGE_JOIN : s[0] == '-' ? SP_STAGE_LEAVE :
+	    SP_STAGE_SEEN;
+	s += 2;
+	if (*s < '1' || *s > '9')
+		return -1;
+	errno = 0;
+	ms = strtoull(s, &end, 10);
+	if (errno != 0 || ms > INT64_MAX)
+		return -1;
+	e.ms = (int64_t)ms;
+	s = end;
+	if (e.kind == SP_STAGE_SEEN) {
+		if (*s != '\0')
+			return -1;
+		j->seen_ms = e.ms;
+		return 0;
+	}
+	if (*s++ != ' ')
+		return -1;
+	k = strcspn(s, " ");
+	if (!only(s, k, DIGITS, sizeof(e.user_id)))
+		return -1;
+	memcpy(e.user_id, s, k);
+	s += k;
+	if (*s == ' ') {
+		n = strlen(++s);
+		if (e.kind != SP_STAGE_JOIN ||
+		    !only(s, n, NAMECH, sizeof(e.username)))
+			return -1;
+		memcpy(e.username, s, n);
+	} else if (*s != '\0')
+		return -1;
+	stage_push(j, &e);
+	return 0;
+}
+
 /* Load the journal's whole, consistent lines; cut what follows them. */
 static int
 load(struct sp_journal *j, char *err, size_t errlen)
@@ -221,7 +293,13 @@ load(struct sp_journal *j, char *err, size_t errlen)
 		fstat(j->pfd, &st);
 		for (p = buf + m; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 			*nl = '\0';
-			if (p[0] == '=' && p[1] == ' ') {
+			if ((p[0] == '+' || p[0] == '-' || p[0] == '~') &&
+			    p[1] == ' ') {
+				/* Stage lines: anywhere, even in an
+				 * assembly (older journals have none). */
+				if (parse_stage(j, p) != 0)
+					break;
+			} else if (p[0] == '=' && p[1] == ' ') {
 				if (parse_mark(j, p + 2) != 0)
 					break;
 				if (first_mark == 0)
@@ -324,6 +402,7 @@ sp_journal_close(struct sp_journal *j)
 	free(j->path);
 	free(j->apath);
 	free(j->e);
+	free(j->st);
 	memset(j, 0, sizeof(*j));
 	j->pfd = j->jfd = -1;
 }
@@ -403,6 +482,150 @@ sp_journal_sync(struct sp_journal *j, char *err, size_t errlen)
 		    strerror(errno));
 	j->synced = j->n;
 	return 0;
+}
+
+int
+sp_journal_stage(struct sp_journal *j, int kind, const char *user_id,
+    const char *username, int64_t ms, char *err, size_t errlen)
+{
+	struct sp_stage_ev e;
+	char line[96];
+	int n;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.ms = ms;
+	if (ms <= 0)
+		return sp_fail(err, errlen, "a stage event without a time");
+	if (kind == SP_STAGE_SEEN)
+		n = snprintf(line, sizeof(line), "~ %" PRId64 "\n", ms);
+	else {
+		if (user_id == NULL || !only(user_id, strlen(user_id),
+		    DIGITS, sizeof(e.user_id)))
+			return sp_fail(err, errlen, "a stage event without a "
+			    "user id");
+		snprintf(e.user_id, sizeof(e.user_id), "%s", user_id);
+		if (kind == SP_STAGE_JOIN && username != NULL &&
+		    only(username, strlen(username), NAMECH,
+		    sizeof(e.username)))
+			snprintf(e.username, sizeof(e.username), "%s",
+			    username);
+		n = snprintf(line, sizeof(line), "%c %" PRId64 " %s%s%s\n",
+		    kind == SP_STAGE_JOIN ? '+' : '-', ms, e.user_id,
+		    e.username[0] ? " " : "", e.username);
+	}
+	/* One write a line: a kill leaves it whole or cut (then dropped). */
+	if (write_all(j->jfd, line, (size_t)n) != 0)
+		return sp_fail(err, errlen, "cannot write '%s': %s", j->path,
+		    strerror(errno));
+	if (kind == SP_STAGE_SEEN)
+		j->seen_ms = ms;
+	else
+		stage_push(j, &e);
+	return 0;
+}
+
+/* The person of user_id in the fold, or NULL. */
+static json_t *
+fold_find(json_t *people, const char *user_id)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(people, i, p)
+		if (strcmp(json_string_value(json_object_get(p, "user_id")),
+		    user_id) == 0)
+			return p;
+	return NULL;
+}
+
+/* Close p's open session at ms. */
+static void
+fold_close(json_t *p, int64_t ms)
+{
+	json_t *ss = json_object_get(p, "sessions");
+	json_t *last = json_array_get(ss, json_array_size(ss) - 1);
+	json_t *open = json_object_get(p, "open");
+	char at[SP_INSTANT_LEN];
+	int64_t from = (int64_t)json_integer_value(open);
+
+	if (open == NULL)
+		return;
+	if (ms > 0)
+		json_object_set_new(last, "ended_at", json_string(
+		    sp_fmt_instant(ms < from ? from : ms, at)));
+	json_object_del(p, "open");
+}
+
+json_t *
+sp_journal_speakers(const struct sp_journal *j, json_t **ids)
+{
+	const struct sp_stage_ev *e;
+	json_t *people = json_array(), *p, *ss, *s, *v;
+	char at[SP_INSTANT_LEN];
+	size_t i, k;
+
+	*ids = json_array();
+	for (i = 0; i < j->nst; i++) {
+		e = &j->st[i];
+		p = fold_find(people, e->user_id);
+		if (e->kind == SP_STAGE_LEAVE) {
+			if (p != NULL)
+				fold_close(p, e->ms);
+			continue;
+		}
+		if (p == NULL) {
+			p = json_pack("{s:s, s:[]}", "user_id", e->user_id,
+			    "sessions");
+			json_array_append_new(people, p);
+			json_array_append_new(*ids, json_string(e->user_id));
+		}
+		if (e->username[0])
+			json_object_set_new(p, "username",
+			    json_string(e->username));
+		if (json_object_get(p, "open") != NULL)
+			continue;	/* joined twice: one session */
+		json_array_append_new(json_object_get(p, "sessions"),
+		    json_pack("{s:s}", "started_at", sp_fmt_instant(e->ms,
+		    at)));
+		json_object_set_new(p, "open", json_integer(e->ms));
+	}
+	json_array_foreach(people, i, p) {
+		fold_close(p, j->seen_ms);
+		/* DESIGN's core: first start, last end (in time order). */
+		ss = json_object_get(p, "sessions");
+		json_object_set(p, "start", json_object_get(json_array_get(ss,
+		    0), "started_at"));
+		json_array_foreach(ss, k, s)
+			if ((v = json_object_get(s, "ended_at")) != NULL)
+				json_object_set(p, "end", v);
+	}
+	return people;
+}
+
+void
+sp_journal_on_stage(const struct sp_journal *j,
+    void (*fn)(void *, const char *, const char *), void *ctx)
+{
+	const struct sp_stage_ev **on;
+	size_t i, k, n = 0;
+
+	on = sp_xcalloc(j->nst + 1, sizeof(*on));
+	for (i = 0; i < j->nst; i++) {
+		for (k = 0; k < n; k++)
+			if (strcmp(on[k]->user_id, j->st[i].user_id) == 0)
+				break;
+		if (j->st[i].kind == SP_STAGE_JOIN && k == n)
+			on[n++] = &j->st[i];
+		else if (j->st[i].kind == SP_STAGE_LEAVE && k < n) {
+			memmove(on + k, on + k + 1, (n - k - 1) *
+			    sizeof(*on));
+			n--;
+		}
+	}
+	for (k = 0; k < n; k++)
+		fn(ctx, on[k]->user_id, on[k]->username);
+	free(on);
 }
 
 int

@@ -30,6 +30,19 @@ int	sp_chunk_clean(const uint8_t *buf, size_t n, struct sp_chunk *c,
 	    char *err, size_t errlen);
 void	sp_chunk_release(struct sp_chunk *c);
 
+/*
+ * What a stage poll saw (spaces-record's speakers): a person joined or
+ * left the stage, or the stage was seen (the last time known) at ms.
+ */
+enum { SP_STAGE_LEAVE, SP_STAGE_JOIN, SP_STAGE_SEEN };
+
+struct sp_stage_ev {
+	int64_t		 ms;		/* wall clock, Unix ms */
+	int		 kind;		/* SP_STAGE_JOIN, _LEAVE */
+	char		 user_id[24];	/* digits */
+	char		 username[32];	/* [A-Za-z0-9_]; "" unknown */
+};
+
 /* A journal entry: chunk seq sits at off in the .part file. */
 struct sp_jent {
 	uint64_t	 seq, off, len, frames;
@@ -64,6 +77,11 @@ struct sp_journal {
 	uint64_t	 abytes;	/* bytes of .asm that hold them */
 	uint64_t	 asamples;	/* the whole output's */
 	unsigned	 arate;
+	/* The stage's joins and leaves, in journal order (owned), and
+	 * the last time the stage was seen; 0: never. */
+	struct sp_stage_ev *st;
+	size_t		 nst, stcap;
+	int64_t		 seen_ms;
 };
 
 enum {
@@ -92,6 +110,34 @@ const struct sp_jent *sp_journal_find(const struct sp_journal *j,
  */
 int	sp_journal_add(struct sp_journal *j, uint64_t seq,
 	    const struct sp_chunk *c, char *err, size_t errlen);
+/*
+ * Journal a stage event at once (lines "+ ms user_id [username]", "- ms
+ * user_id", "~ ms": joins, leaves, the stage seen), kept in j->st or
+ * j->seen_ms.  user_id must be digits and username [A-Za-z0-9_] or "";
+ * NULL for SP_STAGE_SEEN.  0, or -1 with err.
+ */
+int	sp_journal_stage(struct sp_journal *j, int kind, const char *user_id,
+	    const char *username, int64_t ms, char *err, size_t errlen);
+/*
+ * Who is on stage at the end of the journal's events (an earlier run's
+ * open sessions): each to fn, in the order they joined.
+ */
+void	sp_journal_on_stage(const struct sp_journal *j,
+	    void (*fn)(void *ctx, const char *user_id, const char *username),
+	    void *ctx);
+
+/*
+ * The journal's stage events folded into the archive's shape of
+ * speakers (a JSON array, new): one {"user_id", "username" (when known),
+ * "start", "end", "sessions": [{"started_at", "ended_at"}]} object per
+ * person, in the order they first joined; start and end are the first
+ * join and the last leave.  A session still open ends when the stage
+ * was last seen (j->seen_ms), or has no ended_at when it never was.
+ * *ids gets the array of their user ids (new).
+ */
+struct json_t *sp_journal_speakers(const struct sp_journal *j,
+	    struct json_t **ids);
+
 /* Sync .part, then write the lines of the chunks added since.  0/-1. */
 int	sp_journal_sync(struct sp_journal *j, char *err, size_t errlen);
 

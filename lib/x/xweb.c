@@ -283,6 +283,103 @@ path(json_t *o, const char *const *keys)
 	return o;
 }
 
+/* An X user id: digits only, as rest_id is. */
+static int
+uid_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return i > 0 && i < SP_XWEB_UIDMAX;
+}
+
+/* A screen name: [A-Za-z0-9_], short (it goes into journal lines). */
+static int
+uname_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return i > 0 && i < SP_XWEB_NAMEMAX;
+}
+
+/*
+ * One participant into p: 0, or -1 without an X id.  twspace-crawler
+ * (buildUserByParticipant, buildSpaceByAudioSpace) reads the id from
+ * user_results.result.rest_id, then user_results.rest_id; its older
+ * interface has user.rest_id.  The name is twitter_screen_name, or the
+ * user's own screen_name (under legacy, or core since late 2025).
+ */
+static int
+person(json_t *o, struct sp_xweb_person *p)
+{
+	static const char *const ids[][4] = {
+		{ "user_results", "result", NULL },
+		{ "user_results", NULL },
+		{ "user", NULL }
+	};
+	static const char *const names[][5] = {
+		{ "user_results", "result", "legacy", NULL },
+		{ "user_results", "result", "core", NULL }
+	};
+	char buf[64];
+	const char *n;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (sp_json_id(path(o, ids[i]), "rest_id", buf,
+		    sizeof(buf)) == 0 && uid_ok(buf))
+			break;
+	if (i == sizeof(ids) / sizeof(ids[0]))
+		return -1;
+	memcpy(p->user_id, buf, strlen(buf) + 1);	/* uid_ok: it fits */
+	n = sp_json_str(o, "twitter_screen_name");
+	for (i = 0; !uname_ok(n) && i < sizeof(names) / sizeof(names[0]);
+	    i++)
+		n = sp_json_str(path(o, names[i]), "screen_name");
+	if (uname_ok(n))
+		memcpy(p->username, n, strlen(n) + 1);	/* it fits */
+	return 0;
+}
+
+/* The stage of participants (admins, then speakers) into s. */
+static void
+stage(json_t *parts, struct sp_xweb_space *s)
+{
+	static const char *const lists[] = { "admins", "speakers", NULL };
+	struct sp_xweb_person p;
+	json_t *a, *e;
+	size_t i, k, j;
+
+	if (!json_is_object(parts))
+		return;
+	s->has_stage = 1;
+	for (k = 0; lists[k] != NULL; k++) {
+		a = json_object_get(parts, lists[k]);
+		json_array_foreach(a, i, e) {
+			if (!json_is_object(e) || person(e, &p) != 0 ||
+			    s->nstage == SP_XWEB_STAGEMAX)
+				continue;
+			for (j = 0; j < s->nstage; j++)
+				if (strcmp(s->stage[j].user_id,
+				    p.user_id) == 0)
+					break;
+			if (j < s->nstage)
+				continue;	/* an admin who speaks */
+			p.admin = k == 0;
+			if (s->stage == NULL)
+				s->stage = sp_xcalloc(SP_XWEB_STAGEMAX,
+				    sizeof(*s->stage));
+			s->stage[s->nstage++] = p;
+		}
+	}
+}
+
 int
 sp_xweb_parse_space(const char *body, size_t len, struct sp_xweb_space *s,
     char *err, size_t errlen)
@@ -291,6 +388,8 @@ sp_xweb_parse_space(const char *body, size_t len, struct sp_xweb_space *s,
 	    "metadata", NULL };
 	static const char *const cpath[] = { "creator_results", "result",
 	    NULL };
+	static const char *const ppath[] = { "data", "audioSpace",
+	    "participants", NULL };
 	json_t *root, *m, *c, *sub, *e, *v;
 	json_error_t je;
 	const char *msg;
@@ -348,6 +447,7 @@ sp_xweb_parse_space(const char *body, size_t len, struct sp_xweb_space *s,
 				    "screen_name");
 		}
 	}
+	stage(path(root, ppath), s);
 	rc = 0;
 out:
 	json_decref(root);
@@ -366,6 +466,7 @@ sp_xweb_space_release(struct sp_xweb_space *s)
 	free(s->creator_id);
 	free(s->creator_name);
 	free(s->creator_screen_name);
+	free(s->stage);
 	memset(s, 0, sizeof(*s));
 	s->replay = -1;
 }

@@ -19,6 +19,9 @@
  */
 
 #define SP_XWEB_IDMAX	32
+#define SP_XWEB_UIDMAX	24	/* an X user id: up to 20 digits */
+#define SP_XWEB_NAMEMAX	32	/* a screen name: 1-15 [A-Za-z0-9_] */
+#define SP_XWEB_STAGEMAX 64	/* stage members kept; X allows 13 */
 
 /*
  * What X's own web client sends, as the peers send it (x-formats 4.1):
@@ -60,6 +63,21 @@ char	*sp_xweb_parse_guest(const char *body, size_t len, char *err,
 int	sp_xweb_error(const char *body, size_t len, long *code, char *msg,
 	    size_t n);
 
+/*
+ * One person on the stage (participants.admins or .speakers of
+ * AudioSpaceById: twspace-crawler AudioSpaceParticipant, its
+ * buildUserByParticipant).  Listeners are never kept.
+ */
+struct sp_xweb_person {
+	/* The X id: user_results.result.rest_id, user_results.rest_id
+	 * or user.rest_id. */
+	char	 user_id[SP_XWEB_UIDMAX];
+	/* twitter_screen_name, or the user's legacy/core screen_name;
+	 * "" unknown. */
+	char	 username[SP_XWEB_NAMEMAX];
+	int	 admin;			/* a host or co-host */
+};
+
 /* What spaces-record needs of a Space. */
 struct sp_xweb_space {
 	char	*id;			/* rest_id, or NULL */
@@ -75,6 +93,14 @@ struct sp_xweb_space {
 	long long ended_at;		/* Unix ms; 0: absent */
 	int	 replay;		/* is_space_available_for_replay:
 					   1, 0, or -1 when absent */
+	/*
+	 * Who is on stage: the admins, then the speakers, each person once,
+	 * those without an X id left out; has_stage is 0 when the answer
+	 * has no participants object (nothing is known then).
+	 */
+	struct sp_xweb_person *stage;	/* owned, nstage of them */
+	size_t	 nstage;
+	int	 has_stage;
 };
 
 /* What a state means for a recorder. */

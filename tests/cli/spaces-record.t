@@ -403,7 +403,7 @@ t_case '--wait: polls until it starts (said once), then records it' '
 	run spaces-record -j -c cookies.txt --wait -o out.m4a 1Scheduled001 &&
 	status 0 &&
 	[ "$(grep -c "waiting for the Space to start" err)" -eq 1 ] &&
-	asks "AudioSpaceById" 4 &&
+	asks "AudioSpaceById" 5 &&	# 2 waits, the start, a stage poll, the end
 	jq_is "[.id, .title, .chunks, .gaps]" "[\"1Scheduled001\",\"Soon\",7,0]" &&
 	same_m4a out.m4a
 '
@@ -784,6 +784,75 @@ t_case 'a mid-Space 404 and a late replay, no cookies at all: exact' '
 	web_clean
 '
 
+# speakers_ok: the record in out has the stage the mock played (scenario
+# stage): the host, alice and bob, one session each, in the archive's
+# shape; alice left after bob joined; the listener is not there.
+speakers_ok() {
+	jq_is "[.speakers_basis, .speaker_ids, [.speakers[].username],
+	    [.speakers[].sessions | length],
+	    ([.speakers[].sessions[] | .started_at < .ended_at] | all),
+	    (.speakers[1].sessions[0].ended_at >
+	     .speakers[2].sessions[0].started_at),
+	    ([.speakers[] | .start == .sessions[0].started_at and
+	      .end == .sessions[-1].ended_at] | all)]" \
+	    "[\"web\",[\"6253282\",\"22\",\"33\"],[\"livehost\",\"alice\",\"bob\"],[1,1,1],true,true,true]"
+}
+
+t_case 'speakers: the stage polled while live (429 backed off), in the record; spaces-speakers reads it' '
+	mock stage && web &&
+	SPACES_SPEAKERS_POLL=0.5 run spaces-record -j -c cookies.txt \
+	    -o out.m4a 1LiveSpace001 &&
+	status 0 &&
+	jq_is "[.chunks, .gaps]" "[7,0]" &&
+	same_m4a out.m4a &&
+	speakers_ok &&
+	err_has "speakers: AudioSpaceById: rate-limited (HTTP 429): asking again in 1 s" &&
+	err_has "speakers: AudioSpaceById answers again" &&
+	n=$(grep -c "AudioSpaceById" log) &&
+	[ "$n" -ge 8 ] && [ "$n" -le 14 ] &&
+	! grep -q "\"99\"" out &&
+	cp out rec.ndjson &&
+	run spaces-speakers -j rec.ndjson &&
+	status 0 &&
+	[ "$(jq -c -s "[.[] | [.basis, .user_id, .username, .space_id,
+	    .ended_at > .started_at]] | sort" out)" = \
+	    "[[\"web\",\"22\",\"alice\",\"1LiveSpace001\",true],[\"web\",\"33\",\"bob\",\"1LiveSpace001\",true],[\"web\",\"6253282\",\"livehost\",\"1LiveSpace001\",true]]" ]
+'
+
+t_case 'speakers: SPACES_SPEAKERS_POLL=0 asks nothing more; a playlist has no Space to ask' '
+	mock stage && web &&
+	SPACES_SPEAKERS_POLL=0 run spaces-record -j -c cookies.txt \
+	    -o out.m4a 1LiveSpace001 &&
+	status 0 &&
+	asks "AudioSpaceById" 2 &&	# the start and the end
+	jq_is "[.speakers, .speaker_ids, .speakers_basis]" "[null,null,null]" &&
+	SPACES_SPEAKERS_POLL=x run spaces-record -o x.m4a 1LiveSpace001 &&
+	status 2 &&
+	err_has "SPACES_SPEAKERS_POLL"
+'
+
+t_case 'speakers: kill -9 mid-Space, resume: the journalled sessions are kept' '
+	mock stage && web &&
+	{ SPACES_SPEAKERS_POLL=0.5 spaces-record -c cookies.txt -o out.m4a \
+	    1LiveSpace001 >/dev/null 2>&1 & pid=$!; } &&
+	i=0 &&
+	while [ $i -lt 300 ] && ! grep -q "^+ [0-9]* 33 bob\$" \
+	    out.m4a.journal 2>/dev/null; do
+		sleep 0.05; i=$((i + 1))
+	done &&
+	kill -9 $pid && { wait $pid; true; } &&
+	grep -q "^+ [0-9]* 6253282 livehost\$" out.m4a.journal &&
+	grep -q "^+ [0-9]* 22 alice\$" out.m4a.journal &&
+	grep -q "^~ [0-9]*\$" out.m4a.journal &&
+	! grep -q "^- [0-9]* 33\$" out.m4a.journal &&
+	SPACES_SPEAKERS_POLL=0.5 run spaces-record -j -c cookies.txt \
+	    -o out.m4a 1LiveSpace001 &&
+	status 0 &&
+	err_has "resuming after" &&
+	same_m4a out.m4a &&
+	speakers_ok
+'
+
 t_case 'a late replay (404, then short) after a live Space, as a guest: exact' '
 	mock live && web &&
 	run spaces-record -j -o out.m4a https://x.com/i/spaces/1LiveSpace001 &&
@@ -792,7 +861,7 @@ t_case 'a late replay (404, then short) after a live Space, as a guest: exact' '
 	same_m4a out.m4a &&
 	[ "$(grep -c "/transcode/.*/playlist_1720196254.m3u8" log)" -ge 3 ] &&
 	asks "/transcode/.*chunk_" 0 &&
-	asks "who=guest" 3
+	asks "who=guest" 4	# the Space, its status, a stage poll, the end
 '
 
 t_case 'a stalled live stream ends after SPACES_STALL targets: gaps listed, exit 1' '

@@ -69,6 +69,10 @@ Scenarios:
   mixed     chunk 4 of the replay is 44.1 kHz (another format)
   video     the playlists of a video Space: master_dynamic_playlist.m3u8
             (a variant with RESOLUTION) and ts_playlist.m3u8 (.ts chunks)
+  stage     a slow live Space (a chunk every 2 s; 404 and Ended after
+            10 s) whose AudioSpaceById answers name who is on stage as it
+            changes (see participants() below); its third AudioSpaceById
+            is 429 with Retry-After: 1 (issue 15)
   http      for t_http: /http/trickle sends a byte every 0.3 s of a
             100-byte body (a server that passes a low-speed check
             forever: issue 19); /http/503 is 503 with Retry-After: 900
@@ -308,6 +312,40 @@ SPACES = {
 }
 
 
+def person(uid, name, admin=False):
+    """A participant as AudioSpaceById gives one (twspace-crawler
+    src/api/interface/twitter-graphql.interface.ts AudioSpaceParticipant:
+    periscope_user_id, start, twitter_screen_name, display_name,
+    avatar_url, is_verified, is_muted_by_admin, is_muted_by_guest,
+    user_results {rest_id, result {rest_id, legacy}}; its
+    twitter-entity.util.ts reads the X id from user_results)."""
+    return {"periscope_user_id": "1p" + uid, "start": 1720192654637,
+            "twitter_screen_name": name, "display_name": name.title(),
+            "avatar_url": "https://pbs.twimg.com/x_normal.jpg",
+            "is_verified": False, "is_muted_by_admin": False,
+            "is_muted_by_guest": not admin,
+            "user_results": {"rest_id": uid, "result": {
+                "__typename": "User", "rest_id": uid,
+                "legacy": {"screen_name": name}}}}
+
+
+def participants(t):
+    """Scenario stage, t s into the live stream: the host (an admin)
+    throughout; alice speaks until 5 s; bob from 3 s; a listener
+    (never a speaker) throughout.  The shape: data.audioSpace.
+    participants {total, admins, speakers, listeners} (x-formats 3.2;
+    twspace-crawler AudioSpaceParticipants)."""
+    speakers = []
+    if t < 5:
+        speakers.append(person("22", "alice"))
+    if t >= 3:
+        speakers.append(person("33", "bob"))
+    listeners = [person("99", "listener")]
+    return {"total": 1 + len(speakers) + len(listeners),
+            "admins": [person("6253282", "livehost", True)],
+            "speakers": speakers, "listeners": listeners}
+
+
 LONG_N = 3600
 LONG_ANSWERS = {}
 LONG_BODY = priv(0x1C9DDE382) + b"".join(FRAMES)
@@ -435,12 +473,21 @@ class H(BaseHTTPRequestHandler):
             if 1.5 <= t < 2.5 or k > 6:
                 return None
             return max(0, k - 3), k
+        if SC == "stage":
+            k = 3 + int(t / 2)
+            return None if k > NCHUNKS else (max(0, k - 3), k)
         k = 3 + int(t / STEP)
         if SC in ("endless", "stall"):
             k = min(k, NCHUNKS)
         elif k > LIVE_END:
             return None
         return max(0, k - 3), k
+
+    def stage_t(self):
+        """Seconds since the live playlist was first asked for."""
+        with lock:
+            t0 = state["live0"]
+        return 0.0 if t0 is None else time.time() - t0
 
     def live_ended(self):
         """Whether the live playlist has ended for good: AudioSpaceById
@@ -450,7 +497,7 @@ class H(BaseHTTPRequestHandler):
             t0 = state["live0"]
         if t0 is None or SC in ("endless", "stall"):
             return False
-        end = 4 if SC == "midgap" else (LIVE_END - 2) * STEP
+        end = {"midgap": 4, "stage": 10}.get(SC, (LIVE_END - 2) * STEP)
         return time.time() - t0 >= end
 
     def do_POST(self):
@@ -720,6 +767,23 @@ class H(BaseHTTPRequestHandler):
                 if self.live_ended():
                     md.update(state="Ended",
                               is_space_available_for_replay=True)
+                if SC == "stage" and sid == "1LiveSpace001":
+                    with lock:
+                        state["stage"] = state.get("stage", 0) + 1
+                        k = state["stage"]
+                    if k == 3:
+                        # X's rate limit on the web API (twspace-dl#82
+                        # saw it on guest/activate; the GraphQL answer
+                        # is INFERRED to be alike).
+                        return self.send(429, json.dumps({"errors": [
+                            {"code": 88, "message": "Rate limit "
+                             "exceeded."}]}).encode(), js,
+                            extra=[("Retry-After", "1")])
+                    return self.send(200, json.dumps({"data": {
+                        "audioSpace": {"metadata": md,
+                                       "participants": participants(
+                                           self.stage_t())}}}).encode(),
+                        js)
             elif sid in SPACES:
                 md = SPACES[sid]
             else:

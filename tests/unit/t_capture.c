@@ -35,6 +35,17 @@ struct fake {
 	int		 aes, keyfetches;
 	uint8_t		 lastiv[16];
 	char		 said[2048];
+	/* The stage: scripted answers (status 200 with a body, 429 with
+	 * a wait, -1 a failure), in turn, the last one repeating. */
+	const struct stage_answer *st;
+	int		 nst, stage_asks;
+	char		 events[1024];	/* "J<id>:<name>@<s> S@<s> ..." */
+};
+
+struct stage_answer {
+	int		 rc;		/* 0, 429, -1 */
+	double		 wait;
+	const char	*body;
 };
 
 /*
@@ -144,6 +155,46 @@ say(void *ctx, const char *msg)
 
 	strncat(f->said, msg, sizeof(f->said) - strlen(f->said) - 2);
 	strncat(f->said, "\n", sizeof(f->said) - strlen(f->said) - 1);
+}
+
+static int
+stage(void *ctx, struct sp_xweb_space *s, double *wait, char *err,
+    size_t errlen)
+{
+	struct fake *f = ctx;
+	const struct stage_answer *a = &f->st[f->stage_asks < f->nst ?
+	    f->stage_asks : f->nst - 1];
+
+	f->stage_asks++;
+	*wait = a->wait;
+	if (a->rc != 0) {
+		snprintf(err, errlen, "scripted failure");
+		return a->rc;
+	}
+	return sp_xweb_parse_space(a->body, strlen(a->body), s, err,
+	    errlen);
+}
+
+#define WALL0	1700000000000LL
+
+static int
+stage_event(void *ctx, int kind, const char *uid, const char *uname,
+    int64_t ms, char *err, size_t errlen)
+{
+	struct fake *f = ctx;
+	size_t k = strlen(f->events);
+
+	snprintf(f->events + k, sizeof(f->events) - k, "%c%s%s%s@%lld ",
+	    kind == SP_STAGE_JOIN ? 'J' : kind == SP_STAGE_LEAVE ? 'L' : 'S',
+	    uid ? uid : "", uname && *uname ? ":" : "", uname ? uname : "",
+	    (long long)(ms - WALL0) / 1000);
+	return 0;
+}
+
+static int64_t
+wall(void *ctx)
+{
+	return WALL0 + (int64_t)(((struct fake *)ctx)->clock * 1000);
 }
 
 static void
@@ -379,6 +430,144 @@ main(void)
 		T_INT(sp_capture_run(&c, NT "x.m3u8", err, sizeof(err)), -1);
 		T_OK(strstr(err, "not found") != NULL);
 		sp_capture_release(&c);
+	}
+	/*
+	 * The stage while live, polled every 3 s (the target duration): the
+	 * host and alice (a listener never counts); a 429 asking for 7 s
+	 * (the next poll no sooner: 12 s); bob instead of alice; bob as an
+	 * admin who also speaks (one person); the end: everyone leaves.
+	 */
+	{
+		char *v[6];
+		struct answer a[9];
+		const struct stage_answer st[] = {
+			{ 0, -1, "{\"data\":{\"audioSpace\":{\"metadata\":"
+			    "{\"state\":\"Running\"},\"participants\":{"
+			    "\"total\":3,\"admins\":[{\"periscope_user_id\":"
+			    "\"1abc\",\"start\":1700000000000,"
+			    "\"twitter_screen_name\":\"host\",\"user_results"
+			    "\":{\"rest_id\":\"11\",\"result\":{\"rest_id"
+			    "\":\"11\"}}}],\"speakers\":[{"
+			    "\"twitter_screen_name\":\"alice\",\"user_results"
+			    "\":{\"rest_id\":\"22\"}},{\"twitter_screen_name"
+			    "\":\"noid\"}],\"listeners\":[{"
+			    "\"twitter_screen_name\":\"lis\",\"user_results"
+			    "\":{\"rest_id\":\"99\"}}]}}}}" },
+			{ 429, 7, NULL },
+			{ 0, -1, "{\"data\":{\"audioSpace\":{\"metadata\":"
+			    "{},\"participants\":{\"admins\":[{"
+			    "\"user_results\":{\"result\":{\"rest_id\":11,"
+			    "\"legacy\":{\"screen_name\":\"host\"}}}}],"
+			    "\"speakers\":[{\"user\":{\"rest_id\":\"33\"},"
+			    "\"twitter_screen_name\":\"bob\"}]}}}}" },
+			{ 0, -1, "{\"data\":{\"audioSpace\":{\"metadata\":"
+			    "{},\"participants\":{\"admins\":[{"
+			    "\"user_results\":{\"rest_id\":\"11\"}},{"
+			    "\"user_results\":{\"rest_id\":\"33\"}}],"
+			    "\"speakers\":[{\"user_results\":{\"rest_id\":"
+			    "\"33\"}}]}}}}" },
+		};
+		int i;
+
+		for (i = 0; i < 6; i++) {
+			v[i] = window(i, i + 3, "3", 0);
+			a[i].key = "dynamic";
+			a[i].status = 200;
+			a[i].body = v[i];
+		}
+		a[6].key = "dynamic";
+		a[6].status = 404;
+		a[6].body = "";
+		a[7].key = "master";
+		a[7].status = 404;
+		a[7].body = "";
+		a[8].key = NULL;
+		setup(&c, &f, a);
+		c.o.replay_tries = 1;
+		c.io.stage = stage;
+		c.io.stage_event = stage_event;
+		c.io.wall = wall;
+		c.o.stage_poll = 3;
+		f.st = st;
+		f.nst = 4;
+		T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8?type=live",
+		    err, sizeof(err)), 0);
+		T_STR(f.events, "J11:host@0 J22:alice@0 S@0 L22:alice@12 "
+		    "J33:bob@12 S@12 S@15 L11:host@18 L33:bob@18 S@18 ");
+		T_INT(f.stage_asks, 4);		/* at 0, 3 (429), 12, 15 */
+		T_OK(strstr(f.said, "rate-limited (HTTP 429): asking again in "
+		    "7 s") != NULL);
+		T_OK(strstr(f.said, "answers again") != NULL);
+		T_INT(c.non, 0);
+		sp_capture_release(&c);
+		for (i = 0; i < 6; i++)
+			free(v[i]);
+
+		/* Failures: the interval doubles (6, 12, 24 s), one
+		 * warning; a resumed run's host is still there (no new
+		 * join), bob is new.  Polling off: never asked. */
+		{
+			const struct stage_answer bad[] = {
+				{ -1, -1, NULL }
+			};
+			struct answer b[3];
+			char *e = window(0, 3, "3", 0);
+
+			b[0].key = "dynamic";
+			b[0].status = 200;
+			b[0].body = e;
+			b[1].key = "master";
+			b[1].status = 404;
+			b[1].body = "";
+			b[2].key = NULL;
+			setup(&c, &f, b);
+			c.o.stall = 15;		/* 45 s of the same window */
+			c.o.replay_tries = 1;
+			c.io.stage = stage;
+			c.io.stage_event = stage_event;
+			c.io.wall = wall;
+			c.o.stage_poll = 3;
+			f.st = bad;
+			f.nst = 1;
+			T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8",
+			    err, sizeof(err)), 0);
+			T_INT(c.stalled, 1);
+			T_INT(f.stage_asks, 4);	/* at 0, 6, 18, 42 */
+			T_STR(f.events, "");
+			T_OK(strstr(f.said, "scripted failure: asking again "
+			    "in 6 s") != NULL);
+			T_OK(strstr(f.said, "in 12 s") == NULL);
+			sp_capture_release(&c);
+
+			setup(&c, &f, b);
+			c.o.stall = 2;
+			c.o.replay_tries = 1;
+			c.io.stage = stage;
+			c.io.stage_event = stage_event;
+			c.io.wall = wall;
+			c.o.stage_poll = 3;
+			f.st = &st[2];
+			f.nst = 1;
+			sp_capture_on_stage(&c, "11", "host");
+			T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8",
+			    err, sizeof(err)), 0);
+			T_STR(f.events, "J33:bob@0 S@0 S@3 S@6 L11:host@6 "
+			    "L33:bob@6 S@6 ");
+			sp_capture_release(&c);
+
+			setup(&c, &f, b);
+			c.o.stall = 2;
+			c.io.stage = stage;
+			c.io.stage_event = stage_event;
+			c.io.wall = wall;
+			f.st = st;
+			f.nst = 1;
+			T_INT(sp_capture_run(&c, NT "dynamic_playlist.m3u8",
+			    err, sizeof(err)), 0);
+			T_INT(f.stage_asks, 0);
+			sp_capture_release(&c);
+			free(e);
+		}
 	}
 	free(w0), free(w1), free(w2), free(all), free(old), free(big);
 	free(ww);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "recorder.h"
@@ -134,6 +135,15 @@ assemble_case(const char *dir, const char *format, const struct sp_chunk *c,
 	return t_failed - before;
 }
 
+static void
+on_stage_cat(void *ctx, const char *uid, const char *uname)
+{
+	char *s = ctx;
+	size_t k = strlen(s);
+
+	snprintf(s + k, 64 - k, "%s:%s ", uid, uname);
+}
+
 int
 main(void)
 {
@@ -209,6 +219,89 @@ main(void)
 	T_INT(sp_journal_add(&j, 3, &c, err, sizeof(err)), 0);
 	T_INT(sp_journal_started(&j, 48000), 1647977184178LL - 3029);
 	sp_journal_remove(&j);
+
+	/*
+	 * The stage (issue 15): joins and leaves journalled at once among
+	 * the chunk lines; a kill and a resume keep them, the open
+	 * sessions seed the next run, a torn stage line is dropped.
+	 */
+	{
+		json_t *sp, *ids;
+		char *txt, on[64] = "";
+
+		snprintf(out, sizeof(out), "%s/s.aac", dir);
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_JOIN, "11", "host",
+		    1700000000000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_JOIN, "22", "alice",
+		    1700000000000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_add(&j, 1, &c, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_SEEN, NULL, NULL,
+		    1700000000000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_LEAVE, "22", NULL,
+		    1700000030000LL, err, sizeof(err)), 0);
+		/* A name that could break the line is left out. */
+		T_INT(sp_journal_stage(&j, SP_STAGE_JOIN, "33", "b b\n",
+		    1700000030000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_JOIN, "22", "alice",
+		    1700000060000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_LEAVE, "22", NULL,
+		    1700000090000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_SEEN, NULL, NULL,
+		    1700000120000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_stage(&j, SP_STAGE_JOIN, "x1", NULL,
+		    1700000120000LL, err, sizeof(err)), -1);
+		sp_journal_close(&j);	/* as a kill would leave it */
+		snprintf(path, sizeof(path), "%s.journal", out);
+		fp = fopen(path, "a");
+		fputs("- 1700000150000 1", fp);	/* torn: no newline */
+		fclose(fp);
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		T_INT(j.n, 1);
+		T_INT(j.nst, 6);
+		T_INT(j.seen_ms, 1700000120000LL);
+		sp_journal_on_stage(&j, on_stage_cat, on);
+		T_STR(on, "11:host 33: ");
+		sp = sp_journal_speakers(&j, &ids);
+		txt = json_dumps(sp, JSON_COMPACT);
+		T_STR(txt, "[{\"user_id\":\"11\",\"sessions\":[{"
+		    "\"started_at\":\"2023-11-14T22:13:20.000Z\",\"ended_at\":"
+		    "\"2023-11-14T22:15:20.000Z\"}],\"username\":\"host\","
+		    "\"start\":\"2023-11-14T22:13:20.000Z\",\"end\":"
+		    "\"2023-11-14T22:15:20.000Z\"},{\"user_id\":\"22\","
+		    "\"sessions\":[{\"started_at\":\"2023-11-14T22:13:20.000Z"
+		    "\",\"ended_at\":\"2023-11-14T22:13:50.000Z\"},{"
+		    "\"started_at\":\"2023-11-14T22:14:20.000Z\",\"ended_at"
+		    "\":\"2023-11-14T22:14:50.000Z\"}],\"username\":\"alice"
+		    "\",\"start\":\"2023-11-14T22:13:20.000Z\",\"end\":"
+		    "\"2023-11-14T22:14:50.000Z\"},{\"user_id\":\"33\","
+		    "\"sessions\":[{\"started_at\":\"2023-11-14T22:13:50.000Z"
+		    "\",\"ended_at\":\"2023-11-14T22:15:20.000Z\"}],\"start"
+		    "\":\"2023-11-14T22:13:50.000Z\",\"end\":"
+		    "\"2023-11-14T22:15:20.000Z\"}]");
+		free(txt);
+		txt = json_dumps(ids, JSON_COMPACT);
+		T_STR(txt, "[\"11\",\"22\",\"33\"]");
+		free(txt);
+		json_decref(sp);
+		json_decref(ids);
+		/* The next run's lines follow; chunks still load after
+		 * stage lines, and a bad stage line ends the journal. */
+		T_INT(sp_journal_stage(&j, SP_STAGE_LEAVE, "11", NULL,
+		    1700000180000LL, err, sizeof(err)), 0);
+		T_INT(sp_journal_add(&j, 2, &c, err, sizeof(err)), 0);
+		sp_journal_close(&j);
+		fp = fopen(path, "a");
+		fputs("+ 0 44\n3 0 1 1\n", fp);
+		fclose(fp);
+		T_INT(sp_journal_open(&j, out, err, sizeof(err)), 0);
+		T_INT(j.n, 2);
+		T_INT(j.nst, 7);
+		on[0] = '\0';
+		sp_journal_on_stage(&j, on_stage_cat, on);
+		T_STR(on, "33: ");
+		sp_journal_remove(&j);
+	}
 
 	/* Assembly: in sequence order, the .part given back as it goes. */
 	T_INT(assemble_case(dir, "aac", &c, 0), 0);

@@ -161,6 +161,26 @@ test_sessions(void)
 		T_DBL(s.v[2].start, 300, 1e-9);
 		T_DBL(s.v[2].end, 600, 1e-9);	/* the Space's end */
 	}
+	/* A recording's speakers (spaces-record -j): its speakers_basis
+	 * wins over the caller's, and the entry's username is kept. */
+	{
+		struct sp_turns w;
+		json_t *rr = json_loads("{\"type\":\"space\",\"id\":\"R\","
+		    "\"speakers_basis\":\"web\",\"speakers\":[{\"user_id\":"
+		    "\"22\",\"username\":\"alice\",\"sessions\":[{"
+		    "\"started_at\":\"2026-03-02T11:00:00.000Z\",\"ended_at\":"
+		    "\"2026-03-02T11:00:30.000Z\"}]}]}", 0, NULL);
+
+		sp_turns_init(&w);
+		T_INT(sp_sessions_from_space(rr, SP_BASIS_ARCHIVE, &w), 1);
+		if (w.n == 1) {
+			T_INT(w.v[0].basis, SP_BASIS_WEB);
+			T_STR(w.v[0].username, "alice");
+			T_STR(w.v[0].space_id, "R");
+		}
+		sp_turns_release(&w);
+		json_decref(rr);
+	}
 	/* The stream covers 100-400 s: the sessions keep what lies out. */
 	memset(&t, 0, sizeof(t));
 	snprintf(t.user_id, sizeof(t.user_id), "2");

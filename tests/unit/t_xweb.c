@@ -74,7 +74,40 @@ main(void)
 	T_OK(s.started_at == 1698003600000LL);
 	T_OK(s.ended_at == 1698010574755LL);
 	T_INT(s.replay, 1);
+	T_INT(s.has_stage, 1);		/* participants, nobody on stage */
+	T_INT(s.nstage, 0);
 	sp_xweb_space_release(&s);
+
+	/* The stage: admins then speakers (twspace-crawler's participant
+	 * shape), each once; an id that is not digits, a name that is not
+	 * a screen name, and listeners are left out. */
+	{
+		const char *e = "{\"data\":{\"audioSpace\":{\"metadata\":{},"
+		    "\"participants\":{\"total\":9,\"admins\":[{"
+		    "\"periscope_user_id\":\"1yoK\",\"start\":1698003600000,"
+		    "\"twitter_screen_name\":\"TwitterDev\",\"display_name\":"
+		    "\"Twitter Dev\",\"is_muted_by_admin\":false,"
+		    "\"user_results\":{\"rest_id\":\"2244994945\",\"result\":"
+		    "{\"rest_id\":\"2244994945\"}}},7],\"speakers\":[{"
+		    "\"twitter_screen_name\":\"bad name\",\"user_results\":{"
+		    "\"result\":{\"rest_id\":6253282,\"core\":{"
+		    "\"screen_name\":\"TwitterAPI\"}}}},{\"user_results\":{"
+		    "\"rest_id\":\"12ab\"}},{\"user_results\":{\"rest_id\":"
+		    "\"2244994945\"}}],\"listeners\":[{\"user_results\":{"
+		    "\"rest_id\":\"5\"}}]}}}}";
+
+		T_INT(sp_xweb_parse_space(e, strlen(e), &s, err, sizeof(err)),
+		    0);
+		T_INT(s.has_stage, 1);
+		T_INT(s.nstage, 2);
+		T_STR(s.stage[0].user_id, "2244994945");
+		T_STR(s.stage[0].username, "TwitterDev");
+		T_INT(s.stage[0].admin, 1);
+		T_STR(s.stage[1].user_id, "6253282");
+		T_STR(s.stage[1].username, "TwitterAPI");
+		T_INT(s.stage[1].admin, 0);
+		sp_xweb_space_release(&s);
+	}
 
 	T_INT(sp_xweb_parse_space(bare, strlen(bare), &s, err, sizeof(err)),
 	    0);
@@ -84,6 +117,7 @@ main(void)
 	T_INT(s.replay, -1);
 	T_OK(s.creator_name == NULL);
 	T_STR(s.creator_screen_name, "only");
+	T_INT(s.has_stage, 0);
 	sp_xweb_space_release(&s);
 
 	{
