@@ -45,3 +45,33 @@ awk -v a="$(dts "$bench_tmp/ours.m4a")" -v b="$(dts "$bench_tmp/peer.m4a")" \
     'BEGIN { printf "  ffmpeg duration error vs ours: %+d samples (%+.3f ms)\n", b - a, (b - a) / 48 }'
 kill "$rmock" 2>/dev/null
 rm -f "$bench_tmp/ours.m4a" "$bench_tmp/peer.m4a" "$bench_tmp/rlog"
+
+# A 1-hour video Space (hls-mock.py vlong: 1800 MPEG-TS chunks of 2 s of
+# H.264 + AAC from tests/gen-video.sh, each the first chunk again, so each
+# chunk's timestamps start over and both tools close the jumps up) from
+# the master_master_playlist of the mock's video tree, remuxed to MP4:
+# spaces-record (best variant, parallel fetch, journal, lib/media/remux)
+# against ffmpeg reading the variant playlist and copying the streams.
+python3 "$top/tests/servers/hls-mock.py" vlong "$bench_tmp/vport" \
+    "$bench_tmp/vlog" 3600 >/dev/null 2>&1 &
+vmock=$!
+i=0
+while [ ! -s "$bench_tmp/vport" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+vnt=http://127.0.0.1:$(cat "$bench_tmp/vport")/Transcoding/v1/hls/TOK/non_transcode/us-east-1/periscope-replay-direct-prod-us-east-1-public
+# The variant ffmpeg reads: the one spaces-record picks (the master's
+# 720p rung), by its absolute path in the master.
+vvar=http://127.0.0.1:$(cat "$bench_tmp/vport")$(curl -s \
+    "$vnt/master_master_playlist.m3u8" | grep -v '^#' | tail -1)
+row "record: 1 h video Space, 1800 TS chunks to MP4" \
+    "spaces-record -q -f -o $bench_tmp/ours.mp4 --playlist $vnt/master_master_playlist.m3u8" \
+    "ffmpeg -v error -y -i $vvar -c copy $bench_tmp/peer.mp4"
+vframes() {
+	ffprobe -v error -select_streams v:0 -show_entries stream=nb_frames \
+	    -of default=nw=1:nk=1 "$1"
+}
+note "record 1 h video: video frames ours $(vframes "$bench_tmp/ours.mp4"), ffmpeg's $(vframes "$bench_tmp/peer.mp4") (of 108000 sent)"
+kill "$vmock" 2>/dev/null
+rm -f "$bench_tmp/ours.mp4" "$bench_tmp/peer.mp4" "$bench_tmp/vlog"

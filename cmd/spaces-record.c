@@ -25,6 +25,7 @@
 #include "options.h"
 #include "progress.h"
 #include "recorder.h"
+#include "remux.h"
 #include "template.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -33,7 +34,7 @@
 
 enum {
 	OPT_FORMAT = 256, OPT_JOBS, OPT_MAXDUR, OPT_PLAYLIST, OPT_REPLAY,
-	OPT_WAIT
+	OPT_WAIT, OPT_AUDIO_ONLY, OPT_VARIANT
 };
 
 static const struct sp_opt optlist[] = {
@@ -54,22 +55,28 @@ static const struct sp_opt optlist[] = {
 	    "stop a live capture after this long" },
 	{ OPT_JOBS, "jobs", "N", SP_VAL_NUMBER, "1 2 4 8",
 	    "transfers at a time" },
-	{ OPT_FORMAT, "format", "m4a|aac|opus", SP_VAL_CHOICE, "m4a aac opus",
-	    "the output format" },
+	{ OPT_FORMAT, "format", "m4a|aac|opus|mp4|ts", SP_VAL_CHOICE,
+	    "m4a aac opus mp4 ts", "the output format" },
 	{ OPT_REPLAY, "replay", "URL", SP_VAL_TEXT, NULL,
 	    "the replay playlist that fills the gaps" },
 	{ OPT_PLAYLIST, "playlist", "URL", SP_VAL_TEXT, NULL,
 	    "the live, master or replay playlist" },
+	{ OPT_AUDIO_ONLY, "audio-only", NULL, SP_VAL_NONE, NULL,
+	    "of a video Space, record the audio alone" },
+	{ OPT_VARIANT, "variant", "HEIGHT|BANDWIDTH", SP_VAL_NUMBER,
+	    "360 720 1080", "of a video Space, the variant to record" },
 	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
 };
 
 static struct sp_opts optspec = {
 	"spaces-record",
 	"spaces-record [-fjqv] [-o template] [-c cookies.txt] [--wait] "
-	"[--max-duration D] [--jobs N] [--format m4a|aac|opus] "
+	"[--max-duration D] [--jobs N] [--format m4a|aac|opus|mp4|ts] "
+	"[--audio-only] [--variant HEIGHT|BANDWIDTH] "
 	"space-url|space-id|- ...\n"
 	"spaces-record [-fjqv] [-o template] [--max-duration D] [--jobs N] "
-	"[--format m4a|aac|opus] [--replay URL] --playlist URL",
+	"[--format m4a|aac|opus|mp4|ts] [--audio-only] "
+	"[--variant HEIGHT|BANDWIDTH] [--replay URL] --playlist URL",
 	optlist, SP_VAL_TEXT, "-", 0, NULL, NULL, NULL
 };
 
@@ -95,6 +102,9 @@ struct rec {
 	size_t		 missing;	/* listed, given up on for now */
 	/* The stage polls' own handle: one try, a 429 handed back. */
 	struct sp_http	*http_stage;
+	/* A video Space's recording: the remux's account. */
+	struct sp_remux_stats vst;
+	int		 has_vst;
 };
 
 /* One thing to record: a Space (by id) or a playlist. */
@@ -104,7 +114,12 @@ struct job {
 	char		*title, *creator, *creator_name;	/* or NULL */
 	char		*creator_id;				/* or NULL */
 	long long	 started_at;	/* Unix ms; 0: unknown */
+	int		 video;		/* a video Space (its stream) */
+	const char	*format;	/* its output format */
 };
+
+static void	video_fields(const struct rec *, json_t *);
+static int	video_format(const char *);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -250,6 +265,10 @@ struct opts {
 	double		 replay_wait;
 	int		 stall;			/* SPACES_STALL */
 	double		 speakers_poll;		/* SPACES_SPEAKERS_POLL */
+	/* Video Spaces: */
+	int		 fixed;			/* the format was asked for */
+	int		 audio_only;		/* --audio-only */
+	uint64_t	 variant;		/* --variant; 0: the best */
 };
 
 /* The template's fields for one output. */
@@ -588,15 +607,7 @@ resolve(struct rec *r, struct opts *o, struct job *jb)
 		goto out;
 	}
 	/* yt-dlp tells an audio Space by its /audio-space/ directory. */
-	if (strstr(jb->playlist, "/audio-space/") == NULL) {
-		sp_warnx("%s: a video Space (its stream is not under "
-		    "/audio-space/): video Spaces are not recorded yet",
-		    jb->id);
-		free(jb->playlist);
-		jb->playlist = NULL;
-		status = SP_EXIT_USAGE;
-		goto out;
-	}
+	jb->video = strstr(jb->playlist, "/audio-space/") == NULL;
 	if (r->verbose)
 		sp_warnx("%s: %s, stream found", jb->id, s.state ? s.state :
 		    "state unknown");
@@ -761,7 +772,57 @@ print_space(struct rec *r, const struct job *jb, const char *out,
 		    json_string(sp_fmt_instant(start, date)));
 	json_object_set_new(rec, "audio", json_pack("[o]", a));
 	speakers_out(r, rec);
+	if (r->has_vst)
+		video_fields(r, rec);
 	emit(rec);
+}
+
+/* A video Space's recording, for -j: what the remux wrote. */
+static void
+video_fields(const struct rec *r, json_t *rec)
+{
+	const struct sp_remux_stats *v = &r->vst;
+	json_t *o = json_object();
+
+	if (r->cap.height)
+		json_object_set_new(o, "variant_height",
+		    json_integer((json_int_t)r->cap.height));
+	if (r->cap.bandwidth)
+		json_object_set_new(o, "variant_bandwidth",
+		    json_integer((json_int_t)r->cap.bandwidth));
+	if (v->has_video) {
+		json_object_set_new(o, "width", json_integer(v->width));
+		json_object_set_new(o, "height", json_integer(v->height));
+		json_object_set_new(o, "frames",
+		    json_integer((json_int_t)v->video_frames));
+		json_object_set_new(o, "keyframes",
+		    json_integer((json_int_t)v->keyframes));
+		json_object_set_new(o, "duration",
+		    json_real(v->video_seconds));
+	}
+	json_object_set_new(o, "segments",
+	    json_integer((json_int_t)v->segments));
+	json_object_set_new(o, "discontinuities",
+	    json_integer((json_int_t)v->discontinuities));
+	json_object_set_new(rec, "video", o);
+}
+
+/*
+ * A video Space's chunks into out (or, with out NULL, the .asm) as
+ * format, through lib/media/remux: 0, or -1 with err.
+ */
+static int
+remux_out(struct rec *r, const char *format, const struct sp_rec_tags *t,
+    const char *out, int force, uint64_t *samples, unsigned *rate,
+    char *err, size_t errlen)
+{
+	if (sp_journal_remux(&r->j, sp_remux_kind(format), t, out, force,
+	    &r->vst, err, errlen) != 0)
+		return -1;
+	r->has_vst = 1;
+	*samples = r->vst.audio_frames * 1024;
+	*rate = r->vst.sample_rate;
+	return 0;
 }
 
 /* Copy the file at path to stdout: 0, or -1 with err. */
@@ -924,7 +985,8 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	unsigned rate = 0;
 	int64_t start;
 	size_t i, ngaps = 0;
-	int rc, status = SP_EXIT_OK, opus = strcmp(o->format, "opus") == 0;
+	const char *format = jb->format ? jb->format : o->format;
+	int rc, status = SP_EXIT_OK, opus = strcmp(format, "opus") == 0;
 
 	/* A finished output is not recorded again (cron runs often). */
 	if (!o->force && !o->to_stdout && stat(out, &st) == 0) {
@@ -987,6 +1049,11 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		r->cap.o.stage_poll = o->speakers_poll;
 		sp_journal_on_stage(&r->j, seed_stage, &r->cap);
 	}
+	r->cap.o.video = jb->video;
+	r->cap.o.variant = o->variant;
+	r->cap.o.audio_only = o->audio_only || !video_format(format);
+	r->fe.video = jb->video;
+	r->has_vst = 0;
 	if (r->j.afmt[0]) {
 		/* Killed while assembling: the chunks are all here. */
 		if (!r->quiet)
@@ -997,7 +1064,7 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 			sp_warnx("'%s': resuming after %zu chunks", out,
 			    r->j.n);
 		rc = sp_capture_run(&r->cap, jb->playlist, err, sizeof(err));
-		if (rc == SP_CAPTURE_VIDEO) {
+		if (rc == SP_CAPTURE_VIDEO || rc == SP_CAPTURE_VARIANT) {
 			sp_warnx("%s", err);
 			sp_progress_hide(&r->bar);
 			sp_journal_remove(&r->j);
@@ -1031,9 +1098,19 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 	tags.date = jb->started_at ? sp_fmt_instant(jb->started_at, date) :
 	    NULL;
 	tags.comment = jb->id;
-	if (opus) {
+	if (jb->video && !opus) {
+		/* MPEG-TS chunks remuxed; -o -: beside, then poured out. */
+		if (remux_out(r, format, &tags, o->to_stdout ? NULL : out,
+		    o->force, &samples, &rate, err, sizeof(err)) != 0 ||
+		    (o->to_stdout && to_stdout(r->j.apath, err,
+		    sizeof(err)) != 0))
+			goto fatal;
+		start = 0;
+	} else if (opus) {
 		/* The AAC, assembled beside the output, is transcoded. */
-		if (sp_journal_assemble(&r->j, "aac", &tags, NULL, 1, &samples,
+		if (jb->video ? remux_out(r, "aac", &tags, NULL, 1, &samples,
+		    &rate, err, sizeof(err)) != 0 :
+		    sp_journal_assemble(&r->j, "aac", &tags, NULL, 1, &samples,
 		    &rate, err, sizeof(err)) != 0)
 			goto fatal;
 		start = sp_journal_started(&r->j, rate);
@@ -1043,14 +1120,14 @@ record(struct rec *r, const struct opts *o, const struct job *jb,
 		rate = 48000;
 	} else if (o->to_stdout) {
 		/* Assembled beside the working files, then poured out. */
-		if (sp_journal_assemble(&r->j, o->format, &tags, NULL, 1,
+		if (sp_journal_assemble(&r->j, format, &tags, NULL, 1,
 		    &samples, &rate, err, sizeof(err)) != 0)
 			goto fatal;
 		start = sp_journal_started(&r->j, rate);
 		if (to_stdout(r->j.apath, err, sizeof(err)) != 0)
 			goto fatal;
 	} else {
-		if (sp_journal_assemble(&r->j, o->format, &tags, out, o->force,
+		if (sp_journal_assemble(&r->j, format, &tags, out, o->force,
 		    &samples, &rate, err, sizeof(err)) != 0)
 			goto fatal;
 		start = sp_journal_started(&r->j, rate);
@@ -1108,11 +1185,12 @@ check_cookies(const char *path)
  * as is one that contradicts --format.
  */
 static const char *
-out_format(const char *tmpl, const char *format, int given)
+out_format(const char *tmpl, const char *format, int given, int *fixed)
 {
-	static const char *const ours[] = { "m4a", "aac", "opus", NULL };
+	static const char *const ours[] = { "m4a", "aac", "opus", "mp4",
+	    "ts", NULL };
 	static const char *const others[] = { "mp3", "flac", "wav", "ogg",
-	    "oga", "mp4", "ts", "webm", "mka", NULL };
+	    "oga", "webm", "mka", "mkv", "mov", NULL };
 	const char *slash = strrchr(tmpl, '/'), *dot = strrchr(tmpl, '.');
 	int i;
 
@@ -1125,14 +1203,58 @@ out_format(const char *tmpl, const char *format, int given)
 			if (given && strcmp(format, ours[i]) != 0)
 				sp_errx(SP_EXIT_USAGE, "-o '%s': a .%s name "
 				    "for --format %s", tmpl, dot, format);
+			*fixed = 1;
 			return ours[i];
 		}
 	for (i = 0; others[i] != NULL; i++)
 		if (strcasecmp(dot, others[i]) == 0)
 			sp_errx(SP_EXIT_USAGE, "-o '%s': spaces-record writes "
-			    "m4a, aac or opus, not %s (record, then convert "
-			    "with spaces-clip)", tmpl, dot);
+			    "m4a, aac, opus, mp4 or ts, not %s (record, then "
+			    "convert with spaces-clip)", tmpl, dot);
 	return format;
+}
+
+/* Whether format carries the picture (a video Space's mp4 or ts). */
+static int
+video_format(const char *format)
+{
+	return strcmp(format, "mp4") == 0 || strcmp(format, "ts") == 0;
+}
+
+/*
+ * Whether the playlist job jb is video, and its format: mp4 for video
+ * unless --audio-only or a format was asked for, m4a for audio.  An exit
+ * status.
+ */
+static int
+job_format(struct rec *r, const struct opts *o, struct job *jb)
+{
+	char err[1024];
+	int v;
+
+	/* A playlist: under /audio-space/ it is audio (yt-dlp's rule, as
+	 * for a Space), else its first answer tells. */
+	if (jb->id == NULL && strstr(jb->playlist, "/audio-space/") == NULL) {
+		memset(&r->cap, 0, sizeof(r->cap));
+		r->cap.io.get = get_cb;
+		r->cap.io.ctx = r;
+		v = sp_capture_probe(&r->cap, jb->playlist, err, sizeof(err));
+		sp_capture_release(&r->cap);
+		if (v < 0) {
+			sp_warnx("%s", err);
+			return SP_EXIT_ENV;
+		}
+		jb->video = v;
+	}
+	jb->format = o->fixed ? o->format : jb->video && !o->audio_only ?
+	    "mp4" : "m4a";
+	if (!jb->video && video_format(jb->format)) {
+		sp_warnx("'%s': an audio Space: .%s is for video Spaces "
+		    "(record m4a, aac or opus)", jb->id ? jb->id :
+		    jb->playlist, jb->format);
+		return SP_EXIT_USAGE;
+	}
+	return SP_EXIT_OK;
 }
 
 /* x-csrf-token carries ct0, a secret: -v shows it redacted. */
@@ -1197,9 +1319,10 @@ main(int argc, char *argv[])
 		case OPT_FORMAT:
 			if (strcmp(optarg, "m4a") != 0 &&
 			    strcmp(optarg, "aac") != 0 &&
-			    strcmp(optarg, "opus") != 0)
+			    strcmp(optarg, "opus") != 0 &&
+			    !video_format(optarg))
 				sp_errx(SP_EXIT_USAGE, "--format '%s': not m4a, "
-				    "aac or opus", optarg);
+				    "aac, opus, mp4 or ts", optarg);
 			o.format = optarg;
 			format_given = 1;
 			break;
@@ -1221,6 +1344,13 @@ main(int argc, char *argv[])
 		case OPT_WAIT:
 			o.wait = 1;
 			break;
+		case OPT_AUDIO_ONLY:
+			o.audio_only = 1;
+			break;
+		case OPT_VARIANT:
+			o.variant = (uint64_t)sp_arg_int("--variant", optarg, 1,
+			    (long long)1 << 40);
+			break;
 		default:
 			usage();
 		}
@@ -1240,7 +1370,11 @@ main(int argc, char *argv[])
 	    NULL && *o.cookies == '\0')
 		o.cookies = NULL;
 	check_cookies(o.cookies);
-	o.format = out_format(o.tmpl, o.format, format_given);
+	o.format = out_format(o.tmpl, o.format, format_given, &o.fixed);
+	o.fixed |= format_given;
+	if (o.audio_only && o.fixed && video_format(o.format))
+		sp_errx(SP_EXIT_USAGE, "--audio-only writes m4a, aac or opus, "
+		    "not %s", o.format);
 
 	/* Every operand is checked before any work. */
 	if (playlist != NULL) {
@@ -1343,6 +1477,11 @@ main(int argc, char *argv[])
 				status = rc;
 			continue;
 		}
+		if ((rc = job_format(&r, &o, jb)) != SP_EXIT_OK) {
+			if (rc > status)
+				status = rc;
+			continue;
+		}
 		id = jb->id ? sp_xstrdup(jb->id) : playlist_id(jb->playlist);
 		if (jb->started_at)
 			sp_fmt_instant(jb->started_at, date);
@@ -1352,7 +1491,7 @@ main(int argc, char *argv[])
 		}
 		date[10] = '\0';	/* YYYY-MM-DD */
 		tv.id = id;
-		tv.ext = o.format;
+		tv.ext = jb->format;
 		tv.title = jb->title ? jb->title : id;
 		tv.date = date;
 		if ((out = sp_template_expand(o.tmpl, lookup, &tv, err,

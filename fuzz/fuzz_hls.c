@@ -31,6 +31,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (pl.segs[i].key_uri != NULL &&
 			    strncmp(pl.segs[i].key_uri, "http", 4) != 0))
 				__builtin_trap();
+		/* Every variant kept is resolved; a pick is one of them,
+		 * of the height or bandwidth asked, and there is one when a
+		 * variant not audio-only is listed. */
+		{
+			const struct sp_hls_var *v;
+			size_t k, video = 0;
+
+			for (k = 0; k < pl.nvars; k++) {
+				if (strncmp(pl.vars[k].uri, "http", 4) != 0)
+					__builtin_trap();
+				video += !pl.vars[k].audio_only;
+			}
+			v = sp_hls_pick(&pl, 0, 0);
+			if ((v != NULL) != (video > 0) || (v != NULL &&
+			    (v < pl.vars || v >= pl.vars + pl.nvars)))
+				__builtin_trap();
+			v = sp_hls_pick(&pl, 720, 0);
+			if (v != NULL && v->height != 720)
+				__builtin_trap();
+			v = sp_hls_pick(&pl, 800000, 1);
+			if (v != NULL && !v->audio_only &&
+			    v->bandwidth != 800000)
+				__builtin_trap();
+		}
 		/* A master that lists variants has picked one of them. */
 		if (pl.master && (pl.variant != NULL) != (pl.nvariants > 0) &&
 		    pl.variant != NULL)

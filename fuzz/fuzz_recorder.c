@@ -1,5 +1,6 @@
-/* fuzz_recorder: the HLS chunk cleaner (sp_chunk_clean) and the AES-128
- * decryption before it (sp_chunk_decrypt) on arbitrary bytes. */
+/* fuzz_recorder: the HLS chunk cleaners (sp_chunk_clean; sp_chunk_clean_ts
+ * for video) and the AES-128 decryption before them (sp_chunk_decrypt)
+ * on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,32 @@ decrypt(const uint8_t *data, size_t size)
 	free(buf);
 }
 
+/*
+ * A video chunk: whole packets, each with its sync byte, the input's
+ * tail; what was left out is its head.
+ */
+static void
+ts(const uint8_t *data, size_t size)
+{
+	struct sp_chunk c;
+	char err[128];
+	size_t k;
+
+	if (sp_chunk_clean_ts(data, size, &c, err, sizeof(err)) != 0) {
+		if (c.data != NULL || err[0] == '\0')
+			__builtin_trap();
+		return;
+	}
+	if (c.len == 0 || c.len % 188 != 0 || c.len + c.dropped != size ||
+	    c.frames != c.len / 188 ||
+	    memcmp(c.data, data + c.dropped, c.len) != 0)
+		__builtin_trap();
+	for (k = 0; k < c.len; k += 188)
+		if (c.data[k] != 0x47)
+			__builtin_trap();
+	sp_chunk_release(&c);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -84,6 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(err, 'x', sizeof(err));
 	decrypt(data, size);
+	ts(data, size);
 	if (sp_chunk_clean(data, size, &c, err, sizeof(err)) != 0) {
 		/* A failure says why and leaves nothing to free. */
 		if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0' ||

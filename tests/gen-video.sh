@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-video.sh DIR [SECONDS] [FPS] [BFRAMES]: an H.264 + AAC test stream
 # cut into X-shaped HLS segments: MPEG-TS chunks, each starting with
-# PAT/PMT and a keyframe (RFC 8216 3.2; docs-video-findings.md), 2 s long,
+# PAT/PMT and a keyframe (RFC 8216 3.2; spaces-record(1) CAVEATS), 2 s long,
 # named like X's audio chunks with a _v suffix (the real video suffix is
 # unverified), and a replay playlist ending in #EXT-X-ENDLIST.
 #   DIR/whole.ts   the stream in one piece (what the segments cut)

@@ -90,8 +90,10 @@ note(struct sp_capture *c, const struct sp_hls_seg *g)
 		free(e->url);
 		free(e->key_uri);
 	}
-	/* Never from a transcode directory: re-encoded or missing there. */
-	e->url = sp_hls_non_transcode(g->uri);
+	/* Never from a transcode directory: re-encoded or missing there;
+	 * a video variant's are its own (the rung picked). */
+	e->url = c->video ? sp_xstrdup(g->uri) :
+	    sp_hls_non_transcode(g->uri);
 	e->key = g->key;
 	e->key_uri = g->key_uri ? sp_xstrdup(g->key_uri) : NULL;
 	e->has_iv = g->has_iv;
@@ -117,9 +119,50 @@ is_video(const struct sp_hls *pl, const char *url, char *err, size_t errlen)
 	if (!pl->video)
 		return 0;
 	sp_fail(err, errlen, "'%s': a video stream (picture sizes or MPEG-TS "
-	    "segments, not audio-space AAC): video Spaces are not recorded "
-	    "yet", url);
+	    "segments) where audio was expected", url);
 	return 1;
+}
+
+/*
+ * The variant of master pl (at) to record, into c->vurl and the rest:
+ * 0, or SP_CAPTURE_VARIANT with err.
+ */
+static int
+pick(struct sp_capture *c, const struct sp_hls *pl, const char *at,
+    char *err, size_t errlen)
+{
+	const struct sp_hls_var *v;
+	char list[256];
+	size_t i, k = 0;
+
+	v = sp_hls_pick(pl, c->o.variant, c->o.audio_only);
+	if (v == NULL && c->vurl != NULL) {
+		/* Picked before (live), not in this master (the replay's):
+		 * the same height, else the best. */
+		if ((v = sp_hls_pick(pl, c->height, 0)) == NULL)
+			v = sp_hls_pick(pl, 0, c->o.audio_only);
+		if (v != NULL && c->o.variant != 0)
+			say(c, "'%s': no variant %" PRIu64 ": taking %up %"
+			    PRIu64, at, c->o.variant, v->height, v->bandwidth);
+	}
+	if (v == NULL) {
+		list[0] = '\0';
+		for (i = 0; i < pl->nvars && k < sizeof(list); i++)
+			k += (size_t)snprintf(list + k, sizeof(list) - k,
+			    "%s%up %" PRIu64, i ? ", " : "",
+			    pl->vars[i].height, pl->vars[i].bandwidth);
+		sp_fail(err, errlen, "'%s': no variant %" PRIu64 " (it lists "
+		    "%s)", at, c->o.variant, pl->nvars ? list : "none");
+		return SP_CAPTURE_VARIANT;
+	}
+	if (c->vurl == NULL || strcmp(c->vurl, v->uri) != 0) {
+		free(c->vurl);
+		c->vurl = sp_xstrdup(v->uri);
+	}
+	c->width = v->width;
+	c->height = v->height;
+	c->bandwidth = v->bandwidth;
+	return 0;
 }
 
 /*
@@ -153,14 +196,37 @@ get_playlist(struct sp_capture *c, const char *url, struct sp_hls *pl,
 		if (sp_hls_parse(resp.body, resp.len, base, pl, err, errlen) !=
 		    0)
 			break;
-		if (is_video(pl, at, err, errlen)) {
+		if (!c->o.video && is_video(pl, at, err, errlen)) {
 			sp_hls_release(pl);
 			rc = SP_CAPTURE_VIDEO;
+			break;
+		}
+		if (pl->video)
+			c->video = 1;
+		if (pl->map) {
+			sp_fail(err, errlen, "'%s': fragmented MP4 segments "
+			    "(#EXT-X-MAP): only MPEG-TS ones are recorded", at);
+			sp_hls_release(pl);
 			break;
 		}
 		if (!pl->master) {
 			rc = GOT;
 			break;
+		}
+		if (c->video) {
+			/* The variant picked; its chunks are its own. */
+			if ((rc = pick(c, pl, at, err, errlen)) != 0) {
+				sp_hls_release(pl);
+				break;
+			}
+			rc = -1;
+			free(next);
+			at = next = sp_xstrdup(c->vurl);
+			free(base);
+			base = sp_xstrdup(c->vurl);
+			sp_hls_release(pl);
+			sp_http_resp_release(&resp);
+			continue;
 		}
 		if (pl->variant == NULL) {
 			sp_fail(err, errlen, "'%s': a master playlist with no "
@@ -502,7 +568,7 @@ live(struct sp_capture *c, const char *url, struct sp_hls *first, char *err,
 		else
 			c->io.sleep(c->io.ctx, wait);
 		rc = get_playlist(c, url, &pl, err, errlen);
-		if (rc == SP_CAPTURE_VIDEO)
+		if (rc == SP_CAPTURE_VIDEO || rc == SP_CAPTURE_VARIANT)
 			return rc;
 		if (rc == GONE) {
 			/* Ended, or the host's connection dropped
@@ -565,7 +631,7 @@ fill(struct sp_capture *c, const char *url, uint64_t live_max, int tries,
 		if (i > 0)
 			c->io.sleep(c->io.ctx, c->o.replay_wait);
 		rc = get_playlist(c, url, &pl, err, errlen);
-		if (rc == SP_CAPTURE_VIDEO)
+		if (rc == SP_CAPTURE_VIDEO || rc == SP_CAPTURE_VARIANT)
 			return rc;
 		if (rc != GOT) {
 			if (rc < 0)
@@ -606,7 +672,8 @@ sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 		return sp_fail(err, errlen, "'%s': not found (HTTP 404)",
 		    playlist);
 	if (rc != GOT)
-		return rc == SP_CAPTURE_VIDEO ? rc : -1;
+		return rc == SP_CAPTURE_VIDEO || rc == SP_CAPTURE_VARIANT ?
+		    rc : -1;
 	if (pl.endlist) {
 		/* A replay: every chunk is there, fetch them in parallel. */
 		note_replay(c, &pl);
@@ -633,6 +700,28 @@ sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 	    err, errlen);
 	free(master);
 	return rc;
+}
+
+int
+sp_capture_probe(struct sp_capture *c, const char *playlist, char *err,
+    size_t errlen)
+{
+	struct sp_hls pl;
+	int rc, video = c->o.video;
+
+	/* Refusing video tells it at the first answer that shows it. */
+	c->o.video = 0;
+	rc = get_playlist(c, playlist, &pl, err, errlen);
+	c->o.video = video;
+	if (rc == SP_CAPTURE_VIDEO)
+		return 1;
+	if (rc == GONE)
+		return sp_fail(err, errlen, "'%s': not found (HTTP 404)",
+		    playlist);
+	if (rc != GOT)
+		return -1;
+	sp_hls_release(&pl);
+	return 0;
 }
 
 static int
@@ -700,6 +789,8 @@ sp_capture_release(struct sp_capture *c)
 		free(c->keys[i].uri);
 	free(c->keys);
 	free(c->on);
+	free(c->vurl);
+	c->vurl = NULL;
 	c->c = NULL;
 	c->keys = NULL;
 	c->on = NULL;

@@ -78,6 +78,12 @@ struct sp_capture_opts {
 	double		 replay_wait;	/* s between them */
 	int		 stall;		/* target durations; 0: the default */
 	double		 stage_poll;	/* s between stage polls; 0: no */
+	/* Video (a master with picture sizes, .ts segments): */
+	int		 video;		/* record it; 0: refuse it
+					   (SP_CAPTURE_VIDEO) */
+	uint64_t	 variant;	/* sp_hls_pick's want: 0 the best, a
+					   height, or a BANDWIDTH */
+	int		 audio_only;	/* prefer an audio-only variant */
 };
 
 /* A chunk heard of, by sequence number. */
@@ -114,12 +120,27 @@ struct sp_capture {
 	double		 stage_next, stage_wait;
 	int		 stage_told;
 	size_t		 stage_polls;	/* answers read */
+	/* A video stream's (o.video): what was picked. */
+	int		 video;		/* the stream is video */
+	char		*vurl;		/* the variant playlist (owned), or
+					   NULL: no master */
+	unsigned	 width, height;	/* its RESOLUTION; 0: none */
+	uint64_t	 bandwidth;	/* its BANDWIDTH; 0: none */
 };
 
 /* What sp_capture_run returns besides 0 and -1. */
 enum {
-	SP_CAPTURE_VIDEO = 1	/* a video stream: not recorded (err says) */
+	SP_CAPTURE_VIDEO = 1,	/* a video stream: not recorded (err says) */
+	SP_CAPTURE_VARIANT	/* o.variant: no such variant (err says) */
 };
+
+/*
+ * Whether the stream at playlist is video (1) or audio (0), from its
+ * first answer (a master followed one level): its format decides the
+ * output's.  -1 with err.
+ */
+int	sp_capture_probe(struct sp_capture *c, const char *playlist,
+	    char *err, size_t errlen);
 
 /*
  * Capture every chunk of the stream at playlist: a replay (ENDLIST) at
@@ -136,6 +157,13 @@ enum {
  * than X's Retry-After) and each join and leave goes to io.stage_event;
  * when the live part ends, everyone still on stage leaves.  0 (see
  * stopped, stalled and the gaps), SP_CAPTURE_VIDEO, or -1 with err.
+ *
+ * With o.video a video stream is recorded: of a master's variants the
+ * one sp_hls_pick gives for o.variant and o.audio_only (else
+ * SP_CAPTURE_VARIANT), its chunks fetched from where its playlist names
+ * them (the variant's own directory: the rung picked, not the original
+ * on non_transcode), every later poll of a master taking the same pick.
+ * Segments with an #EXT-X-MAP (fragmented MP4) are refused (-1).
  */
 int	sp_capture_run(struct sp_capture *c, const char *playlist, char *err,
 	    size_t errlen);

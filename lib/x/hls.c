@@ -245,6 +245,57 @@ add_seg(struct sp_hls *pl, size_t *cap, const char *uri, const char *base,
 	pl->nsegs++;
 }
 
+/* Whether the CODECS list c names a video codec (RFC 6381 names). */
+static int
+video_codec(const char *c)
+{
+	return strstr(c, "avc1") != NULL || strstr(c, "avc3") != NULL ||
+	    strstr(c, "hvc1") != NULL || strstr(c, "hev1") != NULL;
+}
+
+/* The attributes of an #EXT-X-STREAM-INF that pick a variant. */
+static void
+stream_attrs(const char *list, struct sp_hls_var *v)
+{
+	char buf[256], *x;
+	unsigned long w, h;
+
+	if (attr(list, "BANDWIDTH", buf, sizeof(buf)) == 0)
+		(void)u64(buf, &v->bandwidth);
+	if (attr(list, "RESOLUTION", buf, sizeof(buf)) == 0) {
+		v->video = 1;
+		/* WxH, decimal (RFC 8216 4.2); a bad one stays 0x0. */
+		w = strtoul(buf, &x, 10);
+		if (*x == 'x' && w < 100000) {
+			h = strtoul(x + 1, &x, 10);
+			if (*x == '\0' && h < 100000) {
+				v->width = (unsigned)w;
+				v->height = (unsigned)h;
+			}
+		}
+	}
+	if (attr(list, "CODECS", buf, sizeof(buf)) == 0) {
+		if (video_codec(buf))
+			v->video = 1;
+		else if (strstr(buf, "mp4a") != NULL)
+			v->audio_only = 1;
+	}
+}
+
+static void
+add_var(struct sp_hls *pl, const struct sp_hls_var *v, const char *base,
+    const char *uri)
+{
+	char *r;
+
+	if (pl->nvars >= 256 || (r = sp_hls_resolve(base, uri)) == NULL)
+		return;
+	pl->vars = sp_xreallocarray(pl->vars, pl->nvars + 1,
+	    sizeof(*pl->vars));
+	pl->vars[pl->nvars] = *v;
+	pl->vars[pl->nvars++].uri = r;
+}
+
 /* The greatest number in the name part of uri, or -1 when none. */
 static double
 name_number(const char *uri)
@@ -280,11 +331,13 @@ sp_hls_parse(const char *text, size_t len, const char *base,
 	size_t k, cap = 0;
 	double dur = 0, pdt = 0, v, best = -2, num_v;
 	int first = 1, stream_inf = 0;
+	struct sp_hls_var var;
 	struct key key;
 	char *u;
 
 	memset(pl, 0, sizeof(*pl));
 	memset(&key, 0, sizeof(key));
+	memset(&var, 0, sizeof(var));
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		k = (size_t)((nl ? nl : end) - p);
@@ -329,6 +382,8 @@ sp_hls_parse(const char *text, size_t len, const char *base,
 				if (is_video_name(line))
 					pl->video = 1;
 				pl->nvariants++;
+				add_var(pl, &var, base, line);
+				memset(&var, 0, sizeof(var));
 				stream_inf = 0;
 			} else
 				add_seg(pl, &cap, line, base, dur, pdt, &key);
@@ -354,16 +409,16 @@ sp_hls_parse(const char *text, size_t len, const char *base,
 		} else if (strcmp(line, "#EXT-X-ENDLIST") == 0)
 			pl->endlist = 1;
 		else if (strncmp(line, "#EXT-X-STREAM-INF:", 18) == 0) {
-			char res[64];
-
 			pl->master = 1;
 			stream_inf = 1;
+			stream_attrs(line + 18, &var);
 			/* Audio Spaces list no picture size (yt-dlp tells
 			 * them by /audio-space/; video masters carry one). */
-			if (attr(line + 18, "RESOLUTION", res, sizeof(res)) ==
-			    0)
+			if (var.video)
 				pl->video = 1;
-		} else if (strncmp(line, "#EXT-X-KEY:", 11) == 0)
+		} else if (strncmp(line, "#EXT-X-MAP:", 11) == 0)
+			pl->map = 1;
+		else if (strncmp(line, "#EXT-X-KEY:", 11) == 0)
 			set_key(&key, line + 11, base);
 	}
 	free(key.uri);
@@ -395,7 +450,35 @@ sp_hls_release(struct sp_hls *pl)
 	}
 	free(pl->segs);
 	free(pl->variant);
+	for (i = 0; i < pl->nvars; i++)
+		free(pl->vars[i].uri);
+	free(pl->vars);
 	memset(pl, 0, sizeof(*pl));
+}
+
+const struct sp_hls_var *
+sp_hls_pick(const struct sp_hls *pl, uint64_t want, int audio_only)
+{
+	const struct sp_hls_var *v, *best = NULL;
+	size_t i;
+
+	if (audio_only)
+		for (i = pl->nvars; i-- > 0; )
+			if (pl->vars[i].audio_only)
+				return &pl->vars[i];
+	for (i = 0; i < pl->nvars; i++) {
+		v = &pl->vars[i];
+		if (want != 0 && (want < SP_HLS_BY_BW ? v->height != want :
+		    v->bandwidth != want))
+			continue;
+		if (want == 0 && v->audio_only)
+			continue;
+		if (best == NULL || v->height > best->height ||
+		    (v->height == best->height &&
+		    v->bandwidth >= best->bandwidth))
+			best = v;
+	}
+	return best;
 }
 
 char *
@@ -433,7 +516,11 @@ sp_hls_master_url(const char *url)
 	else
 		name = base;
 	/* "tw_dynamic_playlist": keep what precedes the known words. */
-	if ((us = strchr(name, '_')) != NULL &&
+	/* A video Space's live master_dynamic_playlist has its replay in
+	 * master_master_playlist (twspace-crawler#93's camera Space). */
+	if (strncmp(name, "master_dynamic_playlist.", 24) == 0)
+		pre = 7;
+	else if ((us = strchr(name, '_')) != NULL &&
 	    strncmp(name, "master_", 7) != 0 &&
 	    strncmp(name, "playlist_", 9) != 0 &&
 	    strncmp(name, "dynamic_", 8) != 0)

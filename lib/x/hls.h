@@ -15,6 +15,16 @@ enum {
 	SP_HLS_KEY_OTHER	/* SAMPLE-AES or unknown: not supported */
 };
 
+/* One variant of a master (#EXT-X-STREAM-INF, RFC 8216 4.3.4.2). */
+struct sp_hls_var {
+	char		*uri;		/* resolved (owned) */
+	uint64_t	 bandwidth;	/* BANDWIDTH, bit/s; 0: absent */
+	unsigned	 width, height;	/* RESOLUTION; 0: absent */
+	int		 video;		/* RESOLUTION, or CODECS with avc1,
+					   avc3, hvc1 or hev1 */
+	int		 audio_only;	/* CODECS with mp4a and no video */
+};
+
 /* One media segment (a chunk). */
 struct sp_hls_seg {
 	uint64_t	 seq;		/* media sequence number */
@@ -39,6 +49,10 @@ struct sp_hls {
 	size_t		 nvariants;	/* master: how many it lists */
 	int		 video;		/* a video stream: a variant with a
 					   RESOLUTION, or .ts/.mp4 segments */
+	struct sp_hls_var *vars;	/* master: every variant, in order
+					   (owned) */
+	size_t		 nvars;
+	int		 map;		/* EXT-X-MAP seen: fMP4 segments */
 };
 
 /*
@@ -55,6 +69,18 @@ struct sp_hls {
 int	sp_hls_parse(const char *text, size_t len, const char *base,
 	    struct sp_hls *pl, char *err, size_t errlen);
 void	sp_hls_release(struct sp_hls *pl);
+
+/*
+ * The variant of a master to record: want 0 the best video one (the
+ * highest RESOLUTION, then BANDWIDTH; the last listed among equals), or
+ * the one whose height is want (want < SP_HLS_BY_BW; the highest
+ * bandwidth among them) or whose BANDWIDTH is want; audio_only prefers
+ * an audio-only variant (CODECS mp4a alone) and else takes the same as
+ * want.  NULL when nothing matches (or no variant).
+ */
+#define SP_HLS_BY_BW	10000	/* a --variant this large is a bandwidth */
+const struct sp_hls_var *sp_hls_pick(const struct sp_hls *pl,
+	    uint64_t want, int audio_only);
 
 /* ref resolved against the absolute URL base (RFC 3986): new, or NULL. */
 char	*sp_hls_resolve(const char *base, const char *ref);

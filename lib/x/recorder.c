@@ -21,6 +21,7 @@
 #include "io.h"
 #include "mp4.h"
 #include "recorder.h"
+#include "remux.h"
 #include "timefmt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -1061,6 +1062,107 @@ out:
 	return rc;
 }
 
+#define TS_PKT	188
+
+int
+sp_chunk_clean_ts(const uint8_t *buf, size_t n, struct sp_chunk *c,
+    char *err, size_t errlen)
+{
+	size_t i, k;
+
+	memset(c, 0, sizeof(*c));
+	/* The first sync byte another packet's follows (or ends it). */
+	for (i = 0; i < n; i++)
+		if (buf[i] == 0x47 && (n - i <= TS_PKT ? n - i == TS_PKT :
+		    buf[i + TS_PKT] == 0x47))
+			break;
+	if (i == n)
+		return sp_fail(err, errlen, "no MPEG-TS packet");
+	if ((n - i) % TS_PKT != 0)
+		return sp_fail(err, errlen, "its last MPEG-TS packet is cut "
+		    "short (%zu of %d bytes)", (n - i) % TS_PKT, TS_PKT);
+	for (k = i; k < n; k += TS_PKT)
+		if (buf[k] != 0x47)
+			return sp_fail(err, errlen, "MPEG-TS packet %zu has "
+			    "no sync byte", (k - i) / TS_PKT);
+	c->len = n - i;
+	c->data = sp_xmalloc(c->len);
+	memcpy(c->data, buf + i, c->len);
+	c->frames = c->len / TS_PKT;
+	c->dropped = i;
+	return 0;
+}
+
+int
+sp_journal_remux(struct sp_journal *j, int kind, const struct sp_rec_tags *t,
+    const char *target, int force, struct sp_remux_stats *st, char *err,
+    size_t errlen)
+{
+	struct sp_remux *r = NULL;
+	struct sp_jent *e;
+	FILE *out;
+	uint8_t *buf;
+	size_t i, k, cap = 1 << 16;
+	int rc = -1;
+
+	if (j->n == 0)
+		return sp_fail(err, errlen, "nothing captured");
+	if (sp_journal_sync(j, err, errlen) != 0)
+		return -1;
+	if ((out = create_asm(j->apath)) == NULL)
+		return sp_fail(err, errlen, "cannot create '%s': %s",
+		    j->apath, strerror(errno));
+	e = sp_xreallocarray(NULL, j->n, sizeof(*e));
+	memcpy(e, j->e, j->n * sizeof(*e));
+	qsort(e, j->n, sizeof(*e), by_seq);
+	buf = sp_xmalloc(cap);
+	if ((r = sp_remux_new((enum sp_remux_kind)kind, out, err, errlen)) ==
+	    NULL)
+		goto out;
+	if (t != NULL) {
+		sp_remux_tag(r, SP_MP4_TITLE, t->title);
+		sp_remux_tag(r, SP_MP4_ARTIST, t->artist);
+		sp_remux_tag(r, SP_MP4_DATE, t->date);
+		sp_remux_tag(r, SP_MP4_COMMENT, t->comment);
+	}
+	sp_remux_tag(r, SP_MP4_ENCODER, "spaces-record");
+	/* Each chunk a segment, fed in pieces: memory stays flat. */
+	for (i = 0; i < j->n; i++) {
+		for (k = 0; k < e[i].len; k += cap) {
+			size_t m = e[i].len - k < cap ? e[i].len - k : cap;
+
+			if (pread(j->pfd, buf, m, (off_t)(e[i].off + k)) !=
+			    (ssize_t)m) {
+				sp_fail(err, errlen, "cannot read '%s'",
+				    j->part);
+				goto out;
+			}
+			if (sp_remux_feed(r, buf, m, err, errlen) != 0)
+				goto out;
+		}
+		if (sp_remux_end_segment(r, err, errlen) != 0)
+			goto out;
+	}
+	if (sp_remux_finish(r, st, err, errlen) != 0)
+		goto out;
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
+		sp_fail(err, errlen, "cannot write '%s': %s", j->apath,
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	sp_remux_free(r);
+	if (fclose(out) != 0 && rc == 0)
+		rc = sp_fail(err, errlen, "cannot write '%s': %s", j->apath,
+		    strerror(errno));
+	free(buf);
+	free(e);
+	if (rc == 0 && target != NULL)
+		rc = install(j, target, force, err, errlen);
+	return rc;
+}
+
 /* The multi handle's answer for one chunk. */
 struct job {
 	struct sp_fetcher *fe;
@@ -1110,6 +1212,39 @@ same_format(struct sp_fetcher *fe, struct sp_fetch *f,
 	return 0;
 }
 
+/* Journal the cleaned chunk c as f's (a failure is fatal), free it. */
+static void
+keep(struct sp_fetcher *fe, struct sp_fetch *f, struct sp_chunk *c)
+{
+	if (!fe->fatal && sp_journal_add(fe->journal, f->seq, c, fe->ferr,
+	    sizeof(fe->ferr)) != 0)
+		fe->fatal = 1;
+	f->done = !fe->fatal;
+	sp_chunk_release(c);
+}
+
+/* A video recording's chunk: journalled whole, or why not in f->err. */
+static void
+video_done(struct sp_fetcher *fe, struct sp_fetch *f, const uint8_t *b,
+    size_t n)
+{
+	struct sp_adts_frame af;
+	struct sp_chunk c;
+	char e[160];
+
+	if (!is_ts(b, n) && sp_adts_header(b, n, &af) == 0) {
+		snprintf(f->err, sizeof(f->err), "an ADTS (audio) chunk, not "
+		    "the recording's MPEG-TS");
+		f->refused = 1;
+	} else if (sp_chunk_clean_ts(b, n, &c, e, sizeof(e)) != 0)
+		snprintf(f->err, sizeof(f->err), "%s", e);
+	else {
+		keep(fe, f, &c);
+		return;
+	}
+	say(fe, f);
+}
+
 static void
 done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 {
@@ -1142,7 +1277,10 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 	else if (f->aes && sp_chunk_decrypt((uint8_t *)r->body, r->len,
 	    f->key, f->iv, &len, e, sizeof(e)) != 0)
 		snprintf(f->err, sizeof(f->err), "%s", e);
-	else if (is_ts((const uint8_t *)r->body, len)) {
+	else if (fe->video) {
+		video_done(fe, f, (const uint8_t *)r->body, len);
+		return;
+	} else if (is_ts((const uint8_t *)r->body, len)) {
 		snprintf(f->err, sizeof(f->err), "an MPEG-TS (video) chunk, "
 		    "not ADTS audio");
 		f->refused = 1;
@@ -1153,11 +1291,7 @@ done(void *ctx, int result, struct sp_http_resp *r, const char *why)
 		f->refused = 1;
 		sp_chunk_release(&c);
 	} else {
-		if (!fe->fatal && sp_journal_add(fe->journal, f->seq, &c,
-		    fe->ferr, sizeof(fe->ferr)) != 0)
-			fe->fatal = 1;
-		f->done = !fe->fatal;
-		sp_chunk_release(&c);
+		keep(fe, f, &c);
 		return;
 	}
 	say(fe, f);

@@ -43,6 +43,16 @@ struct sp_stage_ev {
 	char		 username[32];	/* [A-Za-z0-9_]; "" unknown */
 };
 
+/*
+ * Keep the whole MPEG-TS packets of a video chunk (n bytes at buf): from
+ * the first sync byte that starts a run of packets (junk before it left
+ * out) to the end.  0 with c->data the packets and c->frames their
+ * count, or -1 with err when there is no packet or the last one is cut
+ * short (a damaged chunk, worth fetching again).
+ */
+int	sp_chunk_clean_ts(const uint8_t *buf, size_t n, struct sp_chunk *c,
+	    char *err, size_t errlen);
+
 /* A journal entry: chunk seq sits at off in the .part file. */
 struct sp_jent {
 	uint64_t	 seq, off, len, frames;
@@ -165,6 +175,21 @@ int	sp_journal_assemble(struct sp_journal *j, const char *format,
 	    const struct sp_rec_tags *t, const char *target, int force,
 	    uint64_t *samples, unsigned *rate, char *err, size_t errlen);
 
+struct sp_remux_stats;
+
+/*
+ * The entries (MPEG-TS chunks of a video Space) in sequence order
+ * through lib/media/remux into <out>.asm as kind (enum sp_remux_kind:
+ * mp4, ts, m4a, aac) with the tags t, then renamed to target as
+ * sp_journal_assemble does (NULL: left at j->apath).  Not resumable: an
+ * interrupted one starts again, and gives the same bytes (the remux is
+ * deterministic).  st (may be NULL) gets the remux's account.  0, or -1
+ * with err.
+ */
+int	sp_journal_remux(struct sp_journal *j, int kind,
+	    const struct sp_rec_tags *t, const char *target, int force,
+	    struct sp_remux_stats *st, char *err, size_t errlen);
+
 /* One chunk to fetch. */
 struct sp_fetch {
 	uint64_t	 seq;
@@ -196,6 +221,9 @@ struct sp_fetcher {
 	double		 wait;		/* longest Retry-After of a round */
 	int		 fatal;
 	char		 ferr[256];
+	/* Set by the caller: the chunks are MPEG-TS (a video Space's),
+	 * journalled whole (sp_chunk_clean_ts); an ADTS one is refused. */
+	int		 video;
 };
 
 /*
@@ -214,7 +242,8 @@ int	sp_chunk_decrypt(uint8_t *buf, size_t n, const uint8_t key[16],
  * SP_HTTP_RETRY_AFTER_MAX) no sooner than its Retry-After says; each
  * good one is decrypted when it must be, cleaned and journalled.  A
  * chunk of another format than fe's (rate, channels, profile), or a
- * video one, is refused: not journalled, not retried.  Returns how many
+ * video one, is refused: not journalled, not retried (with fe->video,
+ * one that is not MPEG-TS is).  Returns how many
  * are left undone, or -1 with err when the journal cannot be written.
  */
 int	sp_fetch_all(struct sp_fetcher *fe, struct sp_fetch *f, size_t n,

@@ -744,19 +744,154 @@ t_case 'geoblocked: said so, exit 3; TimedOut: a replay may come later, exit 1' 
 	asks "_a.aac" 0
 '
 
-t_case 'a video Space or video playlist: a clear refusal, exit 2, nothing written' '
-	mock video && web &&
-	run spaces-record -c cookies.txt -o out.m4a 1VideoSpace01 &&
-	status 2 &&
-	err_has "a video Space (its stream is not under /audio-space/)" &&
+t_case 'a video stream where audio was expected: a clear refusal, exit 2, nothing written' '
+	mock video &&
 	run spaces-record -o out.m4a --playlist "$U/master_dynamic_playlist.m3u8" &&
 	status 2 &&
 	err_has "a video stream" &&
 	! err_has "ADTS" &&
 	run spaces-record -o out.m4a --playlist "$U/ts_playlist.m3u8" &&
 	status 2 &&
-	err_has "video Spaces are not recorded yet" &&
+	err_has "where audio was expected" &&
 	[ ! -e out.m4a ] && [ ! -e out.m4a.journal ] && [ ! -e out.m4a.part ]
+'
+
+# vmock SCENARIO: the mock serving a video Space (tests/gen-video.sh's
+# segments, made by the mock into vid/); $V is its non_transcode
+# directory; cat.ts the segments in order, ref.mp4 ffmpeg's -c copy
+# remux of them.
+vmock() {
+	mock "$1" &&
+	V=${U%/audio-space} &&
+	sed -n "/^chunk_/p" vid/playlist.m3u8 | sed "s,^,vid/," >vlist &&
+	cat $(cat vlist) >cat.ts &&
+	ffmpeg -nostdin -v error -y -i cat.ts -map 0 -c copy ref.mp4
+}
+
+# vframes FILE: stream index and MD5 of each decoded frame, audio and video.
+vframes() {
+	ffmpeg -nostdin -v error -i "$1" -map 0 -vsync 0 -f framemd5 - |
+	    grep -v "^#" | awk -F, "{ print \$1, \$6 }"
+}
+
+# The path elements of the two rungs (in their JWTs: "ting_720p", "ting_360p").
+R720=dGluZ183MjBw R360=dGluZ18zNjBw
+
+t_case 'a video Space: the best variant, an MP4 with ffmpeg'"'"'s frames (ffprobe, mediainfo)' '
+	vmock vspace && web &&
+	run spaces-record -j -c cookies.txt 1VideoSpace01 &&
+	status 0 &&
+	[ -s 1VideoSpace01.mp4 ] && [ ! -e 1VideoSpace01.mp4.journal ] &&
+	jq_is "[.path, .gaps, .video.variant_height, .video.width, .video.frames, .video.keyframes]" \
+	    "[\"1VideoSpace01.mp4\",0,720,320,240,4]" &&
+	vframes 1VideoSpace01.mp4 >got && vframes ref.mp4 >want &&
+	[ "$(grep -c "^0 " got)" -eq 240 ] && cmp got want &&
+	[ "$(ffprobe -v error -show_entries stream=codec_name,width,nb_frames -of csv=p=0 1VideoSpace01.mp4)" = "$(printf "h264,320,240\naac,376")" ] &&
+	mi=$(mediainfo --Inform="Video;%Format% %Width%x%Height% %FrameRate%" 1VideoSpace01.mp4) &&
+	[ "$mi" = "AVC 320x240 30.000" ] &&
+	[ "$(mediainfo --Inform="Audio;%Format% %SamplingRate%" 1VideoSpace01.mp4)" = "AAC 48000" ] &&
+	# The rung picked: every chunk from the 720p directory, none else.
+	grep "_v.ts" log >chunks &&
+	! grep -v "$R720" chunks && ! grep -q non_transcode chunks &&
+	# Chunk 1, 404 live, came from the replay master.
+	asks "master_master_playlist.m3u8" 1 &&
+	asks "_1_v.ts\$" 1
+'
+
+t_case 'a video replay: --variant by height or bandwidth; one not listed: exit 2' '
+	vmock vspace &&
+	run spaces-record -o a.mp4 --variant 360 --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 &&
+	! grep "_v.ts" log | grep -v -q "$R360" &&
+	: >log &&
+	run spaces-record -o b.mp4 --variant 2750000 --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 &&
+	! grep "_v.ts" log | grep -v -q "$R720" &&
+	cmp a.mp4 b.mp4 &&
+	run spaces-record -o c.mp4 --variant 480 --playlist "$V/master_master_playlist.m3u8" &&
+	status 2 && err_one_line &&
+	err_has "no variant 480 (it lists 360p 800000, 720p 2750000)" &&
+	[ ! -e c.mp4 ] && [ ! -e c.mp4.journal ]
+'
+
+t_case 'a video replay as .ts: the segments as they came; -o -' '
+	vmock vspace &&
+	run spaces-record -o out.ts --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 && err_empty &&
+	cmp out.ts cat.ts &&
+	spaces-record -q -o - --format ts --playlist "$V/master_master_playlist.m3u8" >pipe.ts &&
+	cmp pipe.ts cat.ts
+'
+
+t_case '--audio-only: the audio alone, sample-exact (m4a, aac); not to .mp4' '
+	vmock vspace &&
+	ffmpeg -nostdin -v error -i cat.ts -map 0:a -c copy -f adts want.aac &&
+	frames=$(ffprobe -v error -select_streams a -count_packets -show_entries stream=nb_read_packets -of csv=p=0 cat.ts | head -1) &&
+	run spaces-record -j --audio-only --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 &&
+	jq_is "[.path, .samples]" "[\"master_master_playlist.m4a\",$((frames * 1024))]" &&
+	[ -z "$(ffprobe -v error -select_streams v -show_entries stream=codec_name -of csv=p=0 master_master_playlist.m4a)" ] &&
+	[ "$(ffprobe -v error -select_streams a -show_entries stream=duration_ts -of csv=p=0 master_master_playlist.m4a)" = $((frames * 1024)) ] &&
+	ffmpeg -nostdin -v error -i master_master_playlist.m4a -c:a copy -f adts got.aac &&
+	cmp got.aac want.aac &&
+	run spaces-record -o a.aac --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 && cmp a.aac want.aac &&
+	run spaces-record --audio-only -o x.mp4 --playlist "$V/master_master_playlist.m3u8" &&
+	status 2 && err_has "audio-only writes m4a, aac or opus" &&
+	[ ! -e x.mp4 ]
+'
+
+t_case 'a video Space killed (-9) mid-capture: the rerun resumes, the same MP4' '
+	vmock vslow &&
+	run spaces-record --jobs 1 -o once.mp4 --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 &&
+	: >log &&
+	{ spaces-record --jobs 1 -o out.mp4 --playlist "$V/master_master_playlist.m3u8" \
+	    >/dev/null 2>&1 & } &&
+	pid=$! &&
+	i=0 &&
+	while [ "$(sed -n "2,\$p" out.mp4.journal 2>/dev/null | grep -c .)" -lt 2 ]; do
+		i=$((i + 1)); [ $i -le 200 ] || exit 1; sleep 0.05
+	done &&
+	kill -9 $pid && { wait $pid; true; } &&
+	[ ! -e out.mp4 ] &&
+	sed -n "2,\$p" out.mp4.journal | cut -d " " -f 1 >done1 &&
+	cp log log1 &&
+	run spaces-record --jobs 1 -o out.mp4 --playlist "$V/master_master_playlist.m3u8" &&
+	status 0 &&
+	err_has "resuming after" &&
+	cmp out.mp4 once.mp4 &&
+	tail -n +$(($(wc -l <log1) + 1)) log >log2 &&
+	while read -r s; do
+		! grep -q "_${s}_v.ts" log2 || { echo "chunk $s fetched again"; exit 1; }
+	done <done1 &&
+	[ ! -e out.mp4.journal ] && [ ! -e out.mp4.part ] && [ ! -e out.mp4.asm ]
+'
+
+t_case 'a video chunk missing for good: the gap listed, the rest remuxed, exit 1' '
+	vmock vgap &&
+	run spaces-record -j -o out.mp4 --playlist "$V/master_master_playlist.m3u8" &&
+	status 1 &&
+	grep "\"type\":\"gap\"" out | jq -c "[.from, .to]" >gaps &&
+	[ "$(cat gaps)" = "[2,2]" ] &&
+	jq_is "select(.type == \"space\") | [.chunks, .gaps]" "[3,1]" &&
+	sed -n "3p" vlist >skip &&
+	cat $(grep -v -F -f skip vlist) >part.ts &&
+	ffmpeg -nostdin -v error -y -i part.ts -map 0 -c copy part.mp4 &&
+	vframes out.mp4 >got && vframes part.mp4 >want &&
+	cmp got want
+'
+
+t_case 'video formats on an audio Space: exit 2, nothing fetched' '
+	mock ok &&
+	run spaces-record -o out.mp4 --playlist "$U/playlist_1.m3u8" &&
+	status 2 && err_one_line &&
+	err_has "an audio Space: .mp4 is for video Spaces" &&
+	asks "_a.aac" 0 &&
+	run spaces-record --format ts -o out.%\(ext\)s --playlist "$U/playlist_1.m3u8" &&
+	status 2 &&
+	run spaces-record --format mkv --playlist "$U/playlist_1.m3u8" &&
+	status 2
 '
 
 t_case 'a mid-Space 404 while Running: polling goes on; the end; exact (cookies)' '
@@ -913,7 +1048,7 @@ t_case '-o x.mp3: refused, exit 2; -o x.opus records Opus; a contradiction: exit
 	run spaces-record -o x.mp3 --playlist "$U/playlist_1.m3u8" &&
 	status 2 &&
 	err_is <<-EOF &&
-	spaces-record: -o '"'"'x.mp3'"'"': spaces-record writes m4a, aac or opus, not mp3 (record, then convert with spaces-clip)
+	spaces-record: -o '"'"'x.mp3'"'"': spaces-record writes m4a, aac, opus, mp4 or ts, not mp3 (record, then convert with spaces-clip)
 	EOF
 	[ ! -e x.mp3 ] &&
 	run spaces-record -o x.aac --format m4a --playlist "$U/playlist_1.m3u8" &&

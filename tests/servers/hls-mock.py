@@ -73,6 +73,16 @@ Scenarios:
             10 s) whose AudioSpaceById answers name who is on stage as it
             changes (see participants() below); its third AudioSpaceById
             is 429 with Retry-After: 1 (issue 15)
+  vspace    a video Space (see VIDEO below), live then replayed: the
+            live variant playlists are a window of 2 chunks advancing
+            every 0.5 s, 404 after the last; chunk 1 is 404 live (the
+            replay has it); 1VideoSpace01 is Ended once the live
+            playlist has ended
+  vgap      the video replay (master_master_playlist.m3u8) with chunk 2
+            404 always
+  vslow     the video replay, every chunk taking 0.4 s
+  vlong     (for bench/record.sh) the video replay lists 1800 chunks of
+            2 s (each the generated first chunk again): an hour
   http      for t_http: /http/trickle sends a byte every 0.3 s of a
             100-byte body (a server that passes a low-speed check
             forever: issue 19); /http/503 is 503 with Retry-After: 900
@@ -130,6 +140,30 @@ and 4.1 as X does:
   In scenario midgap, 1LiveSpace001 is Running until its live playlist
   has ended, Ended after.
   /i/api/1.1/live_video_stream/status/<media_key>
+
+VIDEO (the v* scenarios; what X serves for camera Spaces, from the peers:
+spaces-record(1) STANDARDS lists the sources).  The media is made at
+start by tests/gen-video.sh into vid/ beside PORTFILE (8 s of H.264 +
+AAC, four 2 s MPEG-TS chunks named chunk_<ns>_<seq>_v.ts: the video
+suffix is unverified).  Under VNT = /Transcoding/v1/hls/TOK/non_transcode/
+us-east-1/periscope-replay-direct-prod-us-east-1-public/ (no
+/audio-space/: twspace-crawler#93's real URL):
+
+  master_dynamic_playlist.m3u8   the live master (tslazer
+        twitter_m3u8_info.md: master_dynamic_playlist.m3u8?type=live);
+        two variants as absolute paths
+        /Transcoding/v1/hls/TOK/transcode/<region>/<deploy>/<JWT>/
+        dynamic_playlist.m3u8?type=live (same file), one per rung: 720p
+        (the JWT payload quoted there: encoder_setting_720p30_10, 1280x720,
+        2750 kb/s) and 360p (an assumed lower rung); RESOLUTION,
+        BANDWIDTH and CODECS attributes (their presence is assumed: no
+        source quotes a video master's STREAM-INF)
+  master_master_playlist.m3u8    the replay master (twspace-crawler#93's
+        name); its variants are <JWT>/playlist_1720196254.m3u8?type=replay
+        (tslazer: playlist_<digits>.m3u8?type=replay), ENDLIST
+
+The chunks are served in each rung's transcode directory (both rungs
+serve the same bytes: the test tells the rung by the path asked for).
 """
 import json
 import os
@@ -542,6 +576,8 @@ class H(BaseHTTPRequestHandler):
             return self.web(u, q)
         if SC == "http" and u.path.startswith("/http/"):
             return self.http_faults(u.path, n)
+        if SC in ("vspace", "vgap", "vslow", "vlong"):
+            return self.video(u, q, name)
         if u.path.startswith(TR):
             # The sub-playlists live here; their chunks do not.
             rel = u.path[len(TR):]
@@ -595,6 +631,40 @@ class H(BaseHTTPRequestHandler):
         if name in NAMES:
             return self.chunk(NAMES.index(name), q, n)
         return self.send(404, b"no such thing")
+
+    def video(self, u, q, name):
+        m3u = "application/vnd.apple.mpegurl"
+        if u.path == VNT + "master_dynamic_playlist.m3u8":
+            return self.send(200, vmaster("dynamic_playlist.m3u8?type=live"),
+                             m3u)
+        if u.path == VNT + "master_master_playlist.m3u8":
+            return self.send(200, vmaster(
+                "playlist_1720196254.m3u8?type=replay"), m3u)
+        rung = [h for h in VTR if u.path.startswith(VTR[h])]
+        if not rung:
+            return self.send(404, b"no such thing")
+        if name == "dynamic_playlist.m3u8":
+            w = vwindow()
+            if w is None:
+                return self.send(404, b"ended")
+            return self.send(200, vplaylist(range(*w), True, False), m3u)
+        if name == "playlist_1720196254.m3u8":
+            nv = VLONG_N if SC == "vlong" else len(VID["names"])
+            return self.send(200, vplaylist(range(nv), False, True), m3u)
+        if not name.endswith("_v.ts"):
+            return self.send(404, b"no such thing")
+        if SC == "vlong":
+            return self.send(200, VID["data"][VID["names"][0]], "video/mp2t")
+        if name not in VID["data"]:
+            return self.send(404, b"no such chunk")
+        c = VID["names"].index(name)
+        if SC == "vslow":
+            time.sleep(0.4)
+        if SC == "vgap" and c == 2:
+            return self.send(404, b"gone")
+        if SC == "vspace" and c == 1 and q.get("type") == ["live"]:
+            return self.send(404, b"gone")
+        return self.send(200, VID["data"][name], "video/mp2t")
 
     def http_faults(self, path, n):
         if path == "/http/trickle":
@@ -784,6 +854,12 @@ class H(BaseHTTPRequestHandler):
                                        "participants": participants(
                                            self.stage_t())}}}).encode(),
                         js)
+            elif sid == "1VideoSpace01" and SC == "vspace":
+                md = dict(SPACES[sid])
+                with lock:
+                    if state.get("vended"):
+                        md.update(state="Ended",
+                                  is_space_available_for_replay=True)
             elif sid in SPACES:
                 md = SPACES[sid]
             else:
@@ -813,6 +889,91 @@ class H(BaseHTTPRequestHandler):
         return self.send(404, b'{"errors":[{"message":"no"}]}', js)
 
 
+VNT = ("/Transcoding/v1/hls/TOK/non_transcode/us-east-1/"
+       "periscope-replay-direct-prod-us-east-1-public/")
+
+
+def b64url(obj):
+    import base64
+    raw = json.dumps(obj, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def vjwt(h, w, kbps):
+    # Header and payload as tslazer's quoted example; a fake signature.
+    return (b64url({"alg": "HS256", "typ": "JWT", "version": "2"}) + "." +
+            b64url({"EncoderSetting": "encoder_setting_%dp30_10" % h,
+                    "Height": h, "Kbps": kbps, "Width": w}) +
+            ".c2lnbmF0dXJlLW9mLXRoZS1tb2NrLWp3dA")
+
+
+# The rungs: (height, width, kb/s), the 360p one an assumption.
+RUNGS = [(360, 640, 800), (720, 1280, 2750)]
+VTR = {h: "/Transcoding/v1/hls/TOK/transcode/us-east-1/"
+       "periscope-replay-direct-prod-us-east-1-public/" + vjwt(h, w, k) + "/"
+       for h, w, k in RUNGS}
+VID = {"names": [], "durs": [], "data": {}}
+VLONG_N = 1800
+
+
+def vmaster(sub):
+    out = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for h, w, k in RUNGS:
+        out.append('#EXT-X-STREAM-INF:BANDWIDTH=%d,RESOLUTION=%dx%d,'
+                   'CODECS="avc1.64001f,mp4a.40.2"' % (k * 1000, w, h))
+        out.append(VTR[h] + sub)
+    return ("\n".join(out) + "\n").encode()
+
+
+def vplaylist(seqs, live, end):
+    out = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:2",
+           "#EXT-X-MEDIA-SEQUENCE:%d" % (seqs[0] if seqs else 0)]
+    for s_ in seqs:
+        out.append("#EXTINF:%s," % VID["durs"][s_ % len(VID["names"])])
+        out.append(vname(s_) + ("?type=live" if live else ""))
+    if end:
+        out.append("#EXT-X-ENDLIST")
+    return ("\n".join(out) + "\n").encode()
+
+
+def vname(s_):
+    if s_ < len(VID["names"]):
+        return VID["names"][s_]
+    return "chunk_%d_%d_v.ts" % (NS0 + s_ * 2000000000, s_)
+
+
+def vsetup(d):
+    vid = os.path.join(d, "vid")
+    if not os.path.exists(os.path.join(vid, "playlist.m3u8")):
+        subprocess.run(["sh", os.path.join(TOP, "tests", "gen-video.sh"),
+                        vid, "8"], check=True)
+    dur = None
+    with open(os.path.join(vid, "playlist.m3u8")) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("#EXTINF:"):
+                dur = line[8:].rstrip(",")
+            elif line and not line.startswith("#"):
+                VID["names"].append(line)
+                VID["durs"].append(dur)
+                with open(os.path.join(vid, line), "rb") as g:
+                    VID["data"][line] = g.read()
+
+
+def vwindow():
+    """The live window (first, last+1), or None once it has ended."""
+    with lock:
+        if state["live0"] is None:
+            state["live0"] = time.time()
+        t = time.time() - state["live0"]
+    k = 2 + int(t / STEP)
+    if k > len(VID["names"]):
+        with lock:
+            state["vended"] = True
+        return None
+    return k - 2, k
+
+
 def main():
     global SC, LOGFD
     SC, log = sys.argv[1], sys.argv[3]
@@ -828,6 +989,8 @@ def main():
         for c in range(NCHUNKS):
             ENC[c] = aes(CHUNKS[c], KEY1 if c < 4 else KEY2,
                          IV1 if c < 4 else seq_iv(c))
+    if SC in ("vspace", "vgap", "vslow", "vlong"):
+        vsetup(d)
     if SC == "long":
         LONG_ANSWERS["playlist"] = answer(200, long_playlist(),
                                           "application/vnd.apple.mpegurl")

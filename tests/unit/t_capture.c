@@ -396,6 +396,120 @@ main(void)
 		sp_capture_release(&c);
 	}
 
+	/* A video master recorded: the best rung (height, then bandwidth),
+	 * its chunks from its own directory, the replay master beside the
+	 * live one (master_master_playlist); --variant picks another; one
+	 * not listed is SP_CAPTURE_VARIANT; probe tells video from audio. */
+	{
+		static const char vm[] = "#EXTM3U\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n"
+		    "/hls/T/transcode/r/d/J360/dynamic_playlist.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=2750000,RESOLUTION=1280x720\n"
+		    "/hls/T/transcode/r/d/J720/dynamic_playlist.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=1500000,RESOLUTION=1280x720\n"
+		    "/hls/T/transcode/r/d/J720L/dynamic_playlist.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=64000,CODECS=\"mp4a.40.2\"\n"
+		    "/hls/T/transcode/r/d/JA/dynamic_playlist.m3u8\n";
+		static const char vr[] = "#EXTM3U\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n"
+		    "/hls/T/transcode/r/d/J360/playlist_9.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=2750000,RESOLUTION=1280x720\n"
+		    "/hls/T/transcode/r/d/J720/playlist_9.m3u8\n";
+		const struct answer a[] = {
+			{ "master_dynamic", 200, vm },
+			{ "master_master", 200, vr },
+			{ "dynamic_playlist", 200, "#EXTM3U\n"
+			    "#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+			    "#EXTINF:2,\nchunk_1_0_v.ts?type=live\n"
+			    "#EXTINF:2,\nchunk_2_1_v.ts?type=live\n" },
+			{ "dynamic_playlist", 404, "" },
+			{ "playlist_9", 200, "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n"
+			    "#EXTINF:2,\nc0.ts\n#EXTINF:2,\nc1.ts\n"
+			    "#EXTINF:2,\nc2.ts\n#EXT-X-ENDLIST\n" },
+			{ "a.m3u8", 200, "#EXTM3U\n#EXTINF:1,\nchunk_1_0_a.aac\n"
+			    "#EXT-X-ENDLIST\n" },
+			{ NULL, 0, NULL }
+		};
+		const struct answer fm[] = {
+			{ "v.m3u8", 200, "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\"\n"
+			    "#EXTINF:2,\nc0.m4s\n#EXT-X-ENDLIST\n" },
+			{ NULL, 0, NULL }
+		};
+		const char *vnt = "https://p/hls/T/non_transcode/r/d/";
+		char *u = sp_xasprintf("%smaster_dynamic_playlist.m3u8?type="
+		    "live", vnt);
+
+		setup(&c, &f, a);
+		c.io.phase = NULL;
+		c.o.replay_tries = 1;
+		T_INT(sp_capture_probe(&c, u, err, sizeof(err)), 1);
+		c.o.video = 1;
+		T_INT(sp_capture_run(&c, u, err, sizeof(err)), 0);
+		T_INT(c.video, 1);
+		T_INT(c.height, 720);
+		T_INT((int)c.bandwidth, 2750000);
+		T_INT(f.nhave, 3);
+		T_OK(strstr(f.log, "p/hls/T/transcode/r/d/J720/chunk_1_0_v.ts"
+		    "?type=live\n") != NULL);
+		T_OK(strstr(f.log, "p/hls/T/transcode/r/d/J720/c2.ts\n") !=
+		    NULL);
+		T_OK(strstr(f.log, "J360/c") == NULL);
+		T_OK(strstr(f.log, "non_transcode/r/d/master_master_playlist"
+		    ".m3u8\n") != NULL);
+		T_OK(strstr(f.log, "non_transcode/r/d/c") == NULL);
+		sp_capture_release(&c);
+
+		setup(&c, &f, a);
+		c.io.phase = NULL;
+		c.o.video = 1;
+		c.o.variant = 360;
+		T_INT(sp_capture_run(&c, u, err, sizeof(err)), 0);
+		T_INT(c.height, 360);
+		T_OK(strstr(f.log, "J360/c2.ts") != NULL);
+		T_OK(strstr(f.log, "J720/c") == NULL);
+		sp_capture_release(&c);
+
+		setup(&c, &f, a);
+		c.o.video = 1;
+		c.o.variant = 1500000;	/* a bandwidth */
+		T_INT(sp_capture_run(&c, u, err, sizeof(err)), 0);
+		T_OK(strstr(f.log, "J720L/dynamic") != NULL);
+		/* The replay lacks it: the same height, and a word. */
+		T_OK(strstr(f.log, "J720/playlist_9") != NULL);
+		T_OK(strstr(f.said, "no variant 1500000") != NULL);
+		sp_capture_release(&c);
+
+		setup(&c, &f, a);
+		c.o.video = 1;
+		c.o.audio_only = 1;	/* the audio-only variant */
+		T_INT(sp_capture_run(&c, u, err, sizeof(err)), 0);
+		T_OK(strstr(f.log, "JA/dynamic") != NULL);
+		sp_capture_release(&c);
+
+		setup(&c, &f, a);
+		c.o.video = 1;
+		c.o.variant = 480;
+		T_INT(sp_capture_run(&c, u, err, sizeof(err)),
+		    SP_CAPTURE_VARIANT);
+		T_OK(strstr(err, "no variant 480 (it lists 360p 800000, "
+		    "720p 2750000, 720p 1500000, 0p 64000)") != NULL);
+		T_INT(f.nhave, 0);
+		sp_capture_release(&c);
+		free(u);
+
+		/* Audio: probe says 0; fMP4 segments refused by name. */
+		setup(&c, &f, a);
+		T_INT(sp_capture_probe(&c, NT "a.m3u8", err,
+		    sizeof(err)), 0);
+		sp_capture_release(&c);
+		setup(&c, &f, fm);
+		c.o.video = 1;
+		T_INT(sp_capture_run(&c, "https://p/v.m3u8", err,
+		    sizeof(err)), -1);
+		T_OK(strstr(err, "#EXT-X-MAP") != NULL);
+		sp_capture_release(&c);
+	}
+
 	/* AES-128: the key fetched once; the IV from the sequence number
 	 * when the tag has none (RFC 8216 5.2); a key that is not 16
 	 * bytes leaves its chunks out. */

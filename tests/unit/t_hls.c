@@ -122,6 +122,63 @@ main(void)
 	T_INT(pl.video, 1);
 	sp_hls_release(&pl);
 
+	/* A video master's variants: attributes kept, the pick by
+	 * height then bandwidth, by --variant, audio-only. */
+	{
+		const struct sp_hls_var *v;
+
+		s = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,"
+		    "RESOLUTION=640x360,CODECS=\"avc1.4d001f,mp4a.40.2\"\n"
+		    "/t/J360/p.m3u8\n"
+		    "#EXT-X-STREAM-INF:RESOLUTION=1280x720,BANDWIDTH=2750000\n"
+		    "/t/J720/p.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=64000,CODECS=\"mp4a.40.2\"\n"
+		    "/t/JA/p.m3u8\n"
+		    "#EXT-X-STREAM-INF:BANDWIDTH=9,RESOLUTION=12x\n/t/Jbad/p.m3u8\n";
+		T_INT(sp_hls_parse(s, strlen(s), "http://h/a/m.m3u8", &pl,
+		    err, sizeof(err)), 0);
+		T_INT(pl.video, 1);
+		T_INT(pl.nvars, 4);
+		T_INT(pl.vars[0].height, 360);
+		T_INT(pl.vars[0].width, 640);
+		T_INT(pl.vars[0].video, 1);
+		T_INT(pl.vars[2].audio_only, 1);
+		T_INT(pl.vars[2].video, 0);
+		T_INT(pl.vars[3].height, 0);
+		T_INT(pl.vars[3].video, 1);
+		T_STR(pl.vars[1].uri, "http://h/t/J720/p.m3u8");
+		v = sp_hls_pick(&pl, 0, 0);
+		T_OK(v != NULL && v->height == 720);
+		v = sp_hls_pick(&pl, 360, 0);
+		T_OK(v != NULL && v->bandwidth == 800000);
+		v = sp_hls_pick(&pl, 2750000, 0);
+		T_OK(v != NULL && v->height == 720);
+		T_OK(sp_hls_pick(&pl, 480, 0) == NULL);
+		T_OK(sp_hls_pick(&pl, 64001, 0) == NULL);
+		v = sp_hls_pick(&pl, 0, 1);
+		T_OK(v != NULL && v->audio_only);
+		sp_hls_release(&pl);
+		/* Audio-only wanted, none listed: the best video one. */
+		s = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=5,RESOLUTION=2x2\n"
+		    "a\n#EXT-X-STREAM-INF:BANDWIDTH=4,RESOLUTION=2x2\nb\n";
+		T_INT(sp_hls_parse(s, strlen(s), "http://h/m", &pl, err,
+		    sizeof(err)), 0);
+		v = sp_hls_pick(&pl, 0, 1);
+		T_OK(v != NULL && v->bandwidth == 5);
+		sp_hls_release(&pl);
+		s = "#EXTM3U\n#EXT-X-MAP:URI=\"i.mp4\"\n#EXTINF:2,\na.m4s\n";
+		T_INT(sp_hls_parse(s, strlen(s), NULL, &pl, err, sizeof(err)),
+		    0);
+		T_INT(pl.map, 1);
+		T_INT(pl.video, 1);
+		sp_hls_release(&pl);
+		s = sp_hls_master_url("https://p/hls/T/non_transcode/r/d/"
+		    "master_dynamic_playlist.m3u8?type=live");
+		T_STR(s, "https://p/hls/T/non_transcode/r/d/"
+		    "master_master_playlist.m3u8");
+		free((char *)s);
+	}
+
 	/* AES-128 keys, with and without an IV; NONE ends them; another
 	 * method is marked unsupported. */
 	s = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n"

@@ -178,6 +178,33 @@ main(void)
 	T_INT(sp_chunk_clean((const uint8_t *)"<html>", 6, &c2, err,
 	    sizeof(err)), -1);
 
+	/* A video chunk: whole MPEG-TS packets, junk before them out; a
+	 * cut last packet or a lost sync byte is damage. */
+	{
+		uint8_t ts[5 + 3 * 188];
+		struct sp_chunk v;
+
+		memset(ts, 0xAB, sizeof(ts));
+		memcpy(ts, "junk\x47", 5);	/* a stray 0x47 first */
+		ts[5] = ts[5 + 188] = ts[5 + 376] = 0x47;
+		T_INT(sp_chunk_clean_ts(ts, sizeof(ts), &v, err,
+		    sizeof(err)), 0);
+		T_INT(v.frames, 3);
+		T_INT(v.dropped, 5);
+		T_INT(v.len, 3 * 188);
+		T_INT(v.data[0], 0x47);
+		sp_chunk_release(&v);
+		T_INT(sp_chunk_clean_ts(ts, sizeof(ts) - 10, &v, err,
+		    sizeof(err)), -1);
+		T_OK(strstr(err, "cut short") != NULL);
+		ts[5 + 376] = 0;
+		T_INT(sp_chunk_clean_ts(ts, sizeof(ts), &v, err,
+		    sizeof(err)), -1);
+		T_INT(sp_chunk_clean_ts((const uint8_t *)"<html>", 6, &v, err,
+		    sizeof(err)), -1);
+		T_OK(strstr(err, "no MPEG-TS packet") != NULL);
+	}
+
 	/* The NTP tag's wall clock, backed up to the chunk's first sample
 	 * (spaces-info says 2022-03-22T19:26:24.178Z for the same bytes). */
 	T_INT(c.ntp_ms, 1647977184178LL);
