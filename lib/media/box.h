@@ -111,4 +111,36 @@ o_desc(struct obuf *o, unsigned tag, size_t len)
 	o_u8(o, len & 0x7F);
 }
 
+/*
+ * An iTunes-style meta box: an mdir handler, then an ilst with a text
+ * item keys[i] for each tags[i] that is not NULL (n of them).
+ */
+static inline void
+o_ilst(struct obuf *o, const char *const *keys, char *const *tags,
+    size_t n)
+{
+	size_t meta, h, ilst, item, data, i;
+
+	meta = o_full(o, "meta", 0, 0);
+	h = o_full(o, "hdlr", 0, 0);
+	o_u32(o, 0);
+	o_put(o, "mdirappl", 8);
+	o_zero(o, 9);
+	o_close(o, h);
+	ilst = o_open(o, "ilst");
+	for (i = 0; i < n; i++) {
+		if (tags[i] == NULL)
+			continue;
+		item = o_open(o, keys[i]);
+		data = o_open(o, "data");
+		o_u32(o, 1);		/* UTF-8 text */
+		o_u32(o, 0);		/* locale */
+		o_put(o, tags[i], strlen(tags[i]));
+		o_close(o, data);
+		o_close(o, item);
+	}
+	o_close(o, ilst);
+	o_close(o, meta);
+}
+
 #endif

@@ -2289,9 +2289,9 @@ o_text_trak(struct obuf *o, const struct sp_mp4_writer *w,
 static void
 o_udta(struct obuf *o, const struct sp_mp4_writer *w, const struct plan *pl)
 {
-	static const char *keys[SP_MP4_NTAGS] = { "\251nam", "\251ART",
+	static const char *const keys[SP_MP4_NTAGS] = { "\251nam", "\251ART",
 	    "\251alb", "\251cmt", "\251day", "\251too" };
-	size_t udta, meta, ilst, item, data, at, i, len, n;
+	size_t udta, at, i, len, n;
 	int any = 0;
 
 	for (i = 0; i < SP_MP4_NTAGS; i++)
@@ -2313,28 +2313,8 @@ o_udta(struct obuf *o, const struct sp_mp4_writer *w, const struct plan *pl)
 		}
 		o_close(o, at);
 	}
-	if (any) {
-		meta = o_full(o, "meta", 0, 0);
-		at = o_full(o, "hdlr", 0, 0);
-		o_u32(o, 0);
-		o_put(o, "mdirappl", 8);
-		o_zero(o, 9);
-		o_close(o, at);
-		ilst = o_open(o, "ilst");
-		for (i = 0; i < SP_MP4_NTAGS; i++) {
-			if (w->tags[i] == NULL)
-				continue;
-			item = o_open(o, keys[i]);
-			data = o_open(o, "data");
-			o_u32(o, 1);		/* UTF-8 text */
-			o_u32(o, 0);		/* locale */
-			o_put(o, w->tags[i], strlen(w->tags[i]));
-			o_close(o, data);
-			o_close(o, item);
-		}
-		o_close(o, ilst);
-		o_close(o, meta);
-	}
+	if (any)
+		o_ilst(o, keys, w->tags, SP_MP4_NTAGS);
 	o_close(o, udta);
 }
 

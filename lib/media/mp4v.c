@@ -223,7 +223,7 @@ o_tags(struct obuf *o, const struct sp_mp4v_writer *w)
 {
 	static const char *const names[SP_MP4_NTAGS] = { "\251nam",
 	    "\251ART", "\251alb", "\251cmt", "\251day", "\251too" };
-	size_t udta, meta, h, ilst, item, data;
+	size_t udta;
 	int i, n = 0;
 
 	for (i = 0; i < SP_MP4_NTAGS; i++)
@@ -231,26 +231,7 @@ o_tags(struct obuf *o, const struct sp_mp4v_writer *w)
 	if (n == 0)
 		return;
 	udta = o_open(o, "udta");
-	meta = o_full(o, "meta", 0, 0);
-	h = o_full(o, "hdlr", 0, 0);
-	o_u32(o, 0);
-	o_put(o, "mdirappl", 8);
-	o_zero(o, 9);
-	o_close(o, h);
-	ilst = o_open(o, "ilst");
-	for (i = 0; i < SP_MP4_NTAGS; i++) {
-		if (w->tags[i] == NULL)
-			continue;
-		item = o_open(o, names[i]);
-		data = o_open(o, "data");
-		o_u32(o, 1);
-		o_u32(o, 0);
-		o_put(o, w->tags[i], strlen(w->tags[i]));
-		o_close(o, data);
-		o_close(o, item);
-	}
-	o_close(o, ilst);
-	o_close(o, meta);
+	o_ilst(o, names, w->tags, SP_MP4_NTAGS);
 	o_close(o, udta);
 }
 
