@@ -87,11 +87,13 @@ run(void *arg)
 	if ((d = sp_decode_open(s->path, s->err, sizeof(s->err))) == NULL)
 		return NULL;
 	i = sp_decode_info(d);
+	/* One span alone is one pass: one meter measures it all. */
 	s->gated = sp_loudness_new_parts(i->channels, i->sample_rate,
-	    s->dual_mono, SP_LOUDNESS_GATED);
-	s->range = sp_loudness_new_parts(i->channels, i->sample_rate,
-	    s->dual_mono, SP_LOUDNESS_RANGE);
-	if (s->gated == NULL || s->range == NULL) {
+	    s->dual_mono, s->n == 1 ? SP_LOUDNESS_GATED | SP_LOUDNESS_RANGE :
+	    SP_LOUDNESS_GATED);
+	s->range = s->n == 1 ? NULL : sp_loudness_new_parts(i->channels,
+	    i->sample_rate, s->dual_mono, SP_LOUDNESS_RANGE);
+	if (s->gated == NULL || (s->n > 1 && s->range == NULL)) {
 		sp_fail(s->err, sizeof(s->err), "cannot measure loudness at "
 		    "%u Hz, %u channels", i->sample_rate, i->channels);
 		sp_decode_close(d);
@@ -111,7 +113,8 @@ run(void *arg)
 		if ((got = sp_decode_read(d, buf, want)) <= 0)
 			break;
 		if (feed(s->gated, buf, i->channels, at, got, from_gated) ||
-		    feed(s->range, buf, i->channels, at, got, from_range)) {
+		    (s->range && feed(s->range, buf, i->channels, at, got,
+		    from_range))) {
 			got = -2;
 			break;
 		}
@@ -144,6 +147,7 @@ sp_measure_loudness(const char *path, int dual_mono,
 	struct sp_decoder *d;
 	uint64_t total, per, min, rate;
 	unsigned n, k;
+	size_t nm = 0;
 	int rc = 0;
 
 	if ((d = sp_decode_open(path, err, errlen)) == NULL)
@@ -187,12 +191,14 @@ sp_measure_loudness(const char *path, int dual_mono,
 	for (k = 0; k < n; k++) {
 		if (spans[k].rc != 0 && rc == 0)
 			rc = sp_fail(err, errlen, "%s", spans[k].err);
-		meters[2 * k] = spans[k].gated;
-		meters[2 * k + 1] = spans[k].range;
+		if (spans[k].gated)
+			meters[nm++] = spans[k].gated;
+		if (spans[k].range)
+			meters[nm++] = spans[k].range;
 		if (damaged)
 			*damaged += spans[k].damaged;
 	}
-	if (rc == 0 && sp_loudness_get_multiple(meters, 2 * n, r) != 0)
+	if (rc == 0 && sp_loudness_get_multiple(meters, nm, r) != 0)
 		rc = sp_fail(err, errlen, "the loudness meter failed");
 	for (k = 0; k < n; k++) {
 		sp_loudness_free(spans[k].gated);
