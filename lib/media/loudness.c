@@ -1,4 +1,4 @@
-/* loudness: EBU R128 / ITU-R BS.1770 measurement over libebur128. */
+/* loudness: EBU R128 / ITU-R BS.1770 measurement: libebur128, our true peak. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
