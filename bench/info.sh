@@ -25,14 +25,15 @@ row "info --loudness: 10 min ADTS" \
     "spaces-info -j --loudness $bench_tmp/10m.aac" \
     "ffmpeg -nostats -i $bench_tmp/10m.aac -af ebur128=peak=true -f null -"
 # Where the time goes, on one core: decoding (faad2; --silences adds a
-# cheap level meter) against decoding and metering (libebur128: K filter,
-# gating, 4x true peak), and ffmpeg's own decoder alone.
+# cheap level meter) against decoding and metering (libebur128's K filter
+# and gates, our 4x true peak where it can matter), and ffmpeg's own
+# decoder alone.
 measure "spaces-info -j --silences $bench_tmp/10m.aac"
 dec=$secs
 measure "spaces-info -j --loudness --jobs 1 $bench_tmp/10m.aac"
 one=$secs
 measure "ffmpeg -nostats -i $bench_tmp/10m.aac -f null -"
 echo "on one core --loudness takes $one s: decoding $dec s (ffmpeg's" \
-    "decoder alone $secs s), libebur128 the rest; --jobs splits both over" \
+    "decoder alone $secs s), the meter the rest; --jobs splits both over" \
     "the cores (lib/media/measure.c)"
 rm -f "$long" "$bench_tmp/chunk60" "$bench_tmp/10m.aac"
