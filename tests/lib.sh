@@ -121,3 +121,38 @@ jq_is() {
 	echo "jq '$1': got $got, want $2"
 	return 1
 }
+
+# damaged_fixtures CMD...: every audio fixture cut short at four offsets
+# and bit-flipped (16 bits, seeded by its name) into ./in, then each CMD
+# (reading "in", writing o.*) run on it: exit 0, 1 or 2, at most three
+# lines of error, no sanitizer report, no output left on a usage error.
+damaged_fixtures() {
+	for f in "$DATA"/aac/*.aac "$DATA"/mp4/*.m4a "$DATA"/opus/*.opus "$DATA"/pcm/*.wav \
+	    "$DATA"/pcm/*.flac "$DATA"/pcm/*.mp3 "$DATA"/pcm/*.ogg; do
+		size=$(wc -c <"$f")
+		for how in 64 1000 $((size / 2)) $((size - 5)) flip; do
+			if [ $how = flip ]; then
+				python3 -c "
+import random, sys
+b = bytearray(open(sys.argv[1], \"rb\").read())
+random.seed(sys.argv[1])
+for _ in range(16):
+    i = random.randrange(len(b)); b[i] ^= 1 << random.randrange(8)
+open(\"in\", \"wb\").write(b)" "$f"
+			else
+				head -c $how "$f" >in
+			fi
+			for c; do
+				rm -f o.*
+				run $c
+				case $rc in 0|1|2) ;; *) echo "$f $how: $c: exit $rc"; cat err; exit 1;; esac
+				if grep -q -e Sanitizer -e "runtime error" err || [ "$(wc -l <err)" -gt 3 ]; then
+					echo "$f $how: $c"; cat err; exit 1
+				fi
+				if [ $rc = 2 ] && ls o.* 2>/dev/null; then
+					echo "$f $how: $c left an output"; exit 1
+				fi
+			done
+		done
+	done
+}
