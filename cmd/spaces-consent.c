@@ -360,6 +360,7 @@ check(const struct opts *o, int argc, char *argv[])
 {
 	struct facts f;
 	struct sp_ledger l;
+	struct sp_consent_index ix;
 	json_t *clip, *voices, *out;
 	const char *sid;
 	char id[SP_UID_LEN];
@@ -387,6 +388,7 @@ check(const struct opts *o, int argc, char *argv[])
 	complete_turns(&f);
 	sp_ledger_init(&l);
 	read_ledger(o, &l);
+	sp_consent_index_init(&ix, &l, &f.turns);
 
 	/* No clip: the whole of the audio. */
 	if (json_array_size(f.clips) == 0)
@@ -407,8 +409,8 @@ check(const struct opts *o, int argc, char *argv[])
 			rc = SP_CHECK_UNKNOWN;
 			voices = json_array();
 		} else
-			rc = sp_consent_check(&l, &f.turns, sid, s, e,
-			    o->use, &voices);
+			rc = sp_consent_check_index(&ix, sid, s, e, o->use,
+			    &voices);
 		if (rc == SP_CHECK_UNKNOWN && !o->quiet)
 			sp_warnx("clip %zu: no speaker facts for %s", i + 1,
 			    sid ? sid : "its Space");
@@ -435,6 +437,7 @@ check(const struct opts *o, int argc, char *argv[])
 		}
 		json_decref(voices);
 	}
+	sp_consent_index_release(&ix);
 	sp_ledger_release(&l);
 	sp_turns_release(&f.turns);
 	json_decref(f.clips);

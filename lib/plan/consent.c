@@ -398,46 +398,244 @@ add_range(json_t *ranges, double a, double b)
 	json_array_append_new(ranges, json_pack("[f,f]", a, b));
 }
 
+/* Spans by start, then by turn. */
+static int
+by_start(const void *a, const void *b)
+{
+	const struct sp_consent_span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->turn < y->turn ? -1 : x->turn > y->turn;
+}
+
+/* A turn and its index, to sort turns by who they name. */
+struct named {
+	const struct sp_turn	*t;
+	size_t			 i;
+};
+
+/* By id, then name (exactly), then index. */
+static int
+by_person(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->t->user_id, y->t->user_id)) != 0 ||
+	    (c = strcmp(x->t->username, y->t->username)) != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+by_index(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	return i < j ? -1 : i > j;
+}
+
+void
+sp_consent_index_init(struct sp_consent_index *ix, const struct sp_ledger *l,
+    const struct sp_turns *tt)
+{
+	const struct sp_turn *t, *p;
+	struct named *order;
+	size_t i, k;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->ledger = l;
+	ix->turns = tt;
+	if (tt->n == 0)
+		return;
+	ix->span = sp_xreallocarray(NULL, tt->n, sizeof(*ix->span));
+	for (i = 0; i < tt->n; i++) {
+		t = &tt->v[i];
+		if (isnan(t->start) || isnan(t->end))
+			continue;
+		ix->span[ix->nspan].start = t->start;
+		ix->span[ix->nspan].end = t->end;
+		ix->span[ix->nspan++].turn = i;
+	}
+	qsort(ix->span, ix->nspan, sizeof(*ix->span), by_start);
+	for (k = 0; k < ix->nspan; k++)
+		ix->span[k].maxend = k == 0 ? ix->span[k].end :
+		    fmax(ix->span[k - 1].maxend, ix->span[k].end);
+	/* One person for the turns that name the same id and name. */
+	order = sp_xreallocarray(NULL, tt->n, sizeof(*order));
+	for (i = 0; i < tt->n; i++) {
+		order[i].t = &tt->v[i];
+		order[i].i = i;
+	}
+	qsort(order, tt->n, sizeof(*order), by_person);
+	ix->person = sp_xreallocarray(NULL, tt->n, sizeof(*ix->person));
+	for (k = 0, p = NULL; k < tt->n; k++) {
+		t = order[k].t;
+		if (p == NULL || strcmp(p->user_id, t->user_id) != 0 ||
+		    strcmp(p->username, t->username) != 0)
+			ix->npeople++;
+		ix->person[order[k].i] = ix->npeople - 1;
+		p = t;
+	}
+	free(order);
+	ix->fold = sp_xcalloc(ix->npeople, sizeof(*ix->fold));
+}
+
+void
+sp_consent_index_release(struct sp_consent_index *ix)
+{
+	free(ix->span);
+	free(ix->person);
+	free(ix->fold);
+	free(ix->hits);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* A turn of another Space than the one asked (when both are known). */
+static int
+other_space(const struct sp_turn *t, const char *space_id)
+{
+	return space_id && *space_id && t->space_id[0] &&
+	    strcmp(space_id, t->space_id) != 0;
+}
+
+/* Whether space_id (NULL: any) fits in a cache's key. */
+static int
+cacheable(const char *space_id)
+{
+	return space_id == NULL || strlen(space_id) < SP_UID_LEN;
+}
+
+static int
+same_key(int valid, int any, const char *key, const char *space_id)
+{
+	if (!valid)
+		return 0;
+	if (space_id == NULL)
+		return any;
+	return !any && strcmp(key, space_id) == 0;
+}
+
+/* How many timed turns are of space_id's Space (or of none said). */
+static size_t
+known_turns(struct sp_consent_index *ix, const char *space_id)
+{
+	size_t k, n = 0;
+
+	if (same_key(ix->known_valid, ix->known_any, ix->known_space,
+	    space_id))
+		return ix->known;
+	for (k = 0; k < ix->nspan; k++)
+		n += !other_space(&ix->turns->v[ix->span[k].turn], space_id);
+	if (cacheable(space_id)) {
+		ix->known_valid = 1;
+		ix->known_any = space_id == NULL;
+		snprintf(ix->known_space, sizeof(ix->known_space), "%s",
+		    space_id ? space_id : "");
+		ix->known = n;
+	}
+	return n;
+}
+
+/* The fold of turn i's person, made once for a Space and use. */
+static int
+person_state(struct sp_consent_index *ix, size_t i, const char *space_id,
+    int use, const struct sp_consent **last)
+{
+	const struct sp_turn *t = &ix->turns->v[i];
+	struct sp_consent_fold *f = &ix->fold[ix->person[i]];
+
+	if (!same_key(f->valid, f->any_space, f->space_id, space_id) ||
+	    f->use != use) {
+		f->state = sp_consent_state(ix->ledger, t->user_id[0] ?
+		    t->user_id : NULL, t->username[0] ? t->username : NULL,
+		    space_id, use, &f->last);
+		f->use = use;
+		f->any_space = space_id == NULL;
+		snprintf(f->space_id, sizeof(f->space_id), "%s",
+		    space_id ? space_id : "");
+		f->valid = cacheable(space_id);
+	}
+	*last = f->last;
+	return f->state;
+}
+
+/* Add a turn's index to the hits. */
+static void
+hit(struct sp_consent_index *ix, size_t *n, size_t turn)
+{
+	if (*n == ix->caphits) {
+		ix->caphits = ix->caphits ? ix->caphits * 2 : 64;
+		ix->hits = sp_xreallocarray(ix->hits, ix->caphits,
+		    sizeof(*ix->hits));
+	}
+	ix->hits[(*n)++] = turn;
+}
+
 int
-sp_consent_check(const struct sp_ledger *l, const struct sp_turns *tt,
-    const char *space_id, double start, double end, int use,
-    json_t **voices)
+sp_consent_check_index(struct sp_consent_index *ix, const char *space_id,
+    double start, double end, int use, json_t **voices)
 {
 	const struct sp_consent *last;
 	const struct sp_turn *t;
 	char at[SP_INSTANT_LEN];
 	json_t *v;
 	double a, b;
-	size_t i, known = 0;
+	size_t i, k, lo, hi, mid, nhits = 0, nv, *first = NULL;
 	int state, rc = SP_CHECK_OK;
 	const char *word;
 
 	*voices = json_array();
-	for (i = 0; i < tt->n; i++) {
-		t = &tt->v[i];
-		if (space_id && *space_id && t->space_id[0] &&
-		    strcmp(space_id, t->space_id) != 0)
-			continue;
-		if (isnan(t->start) || isnan(t->end))
-			continue;
-		known++;
-		a = fmax(start, t->start);
-		b = fmin(end, t->end);
-		if (!(b > a))
-			continue;
-		v = voice_of(*voices, t);
-		add_range(json_object_get(v, "ranges"), a, b);
-	}
-	if (known == 0)
+	if (known_turns(ix, space_id) == 0)
 		return SP_CHECK_UNKNOWN;
+	/*
+	 * The spans before the first whose maxend passes start all end by
+	 * start; from there, those that start before end may overlap.  (A
+	 * NaN bound leaves the comparisons to fmax and fmin, as a scan of
+	 * every turn would.)
+	 */
+	lo = 0;
+	hi = ix->nspan;
+	if (!isnan(start))
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (ix->span[mid].maxend > start)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	for (k = lo; k < ix->nspan; k++) {
+		if (!isnan(end) && !(ix->span[k].start < end))
+			break;
+		a = fmax(start, ix->span[k].start);
+		b = fmin(end, ix->span[k].end);
+		if (b > a)
+			hit(ix, &nhits, ix->span[k].turn);
+	}
+	/* In the turns' own order: voices in the order first heard. */
+	if (nhits > 1)
+		qsort(ix->hits, nhits, sizeof(*ix->hits), by_index);
+	if (nhits)
+		first = sp_xreallocarray(NULL, nhits, sizeof(*first));
+	for (i = 0; i < nhits; i++) {
+		t = &ix->turns->v[ix->hits[i]];
+		if (other_space(t, space_id))
+			continue;
+		nv = json_array_size(*voices);
+		v = voice_of(*voices, t);
+		if (json_array_size(*voices) > nv)
+			first[nv] = ix->hits[i];
+		add_range(json_object_get(v, "ranges"), fmax(start, t->start),
+		    fmin(end, t->end));
+	}
 	json_array_foreach(*voices, i, v) {
 		if (json_is_true(json_object_get(v, "host"))) {
 			json_object_del(v, "host");
 			json_object_set_new(v, "consent", json_string("host"));
 			continue;
 		}
-		state = sp_consent_state(l, sp_json_str(v, "user_id"),
-		    sp_json_str(v, "username"), space_id, use, &last);
+		state = person_state(ix, first[i], space_id, use, &last);
 		word = state == SP_CONSENT_GRANTED ? "granted" :
 		    state == SP_CONSENT_REVOKED ? "revoked" : "none";
 		json_object_set_new(v, "consent", json_string(word));
@@ -451,6 +649,21 @@ sp_consent_check(const struct sp_ledger *l, const struct sp_turns *tt,
 		if (state != SP_CONSENT_GRANTED)
 			rc = SP_CHECK_MISSING;
 	}
+	free(first);
+	return rc;
+}
+
+int
+sp_consent_check(const struct sp_ledger *l, const struct sp_turns *tt,
+    const char *space_id, double start, double end, int use,
+    json_t **voices)
+{
+	struct sp_consent_index ix;
+	int rc;
+
+	sp_consent_index_init(&ix, l, tt);
+	rc = sp_consent_check_index(&ix, space_id, start, end, use, voices);
+	sp_consent_index_release(&ix);
 	return rc;
 }
 

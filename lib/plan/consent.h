@@ -100,6 +100,55 @@ int	sp_consent_check(const struct sp_ledger *l, const struct sp_turns *t,
 	    const char *space_id, double start, double end, int use,
 	    json_t **voices);
 
+/* A timed turn in a check index. */
+struct sp_consent_span {
+	double	 start, end;
+	double	 maxend;	/* the latest end of this span and those before */
+	size_t	 turn;		/* its index in the turns */
+};
+
+/* What the fold said of one person, for the Space and use last asked. */
+struct sp_consent_fold {
+	int	 valid;
+	int	 any_space;	/* asked with no Space (NULL) */
+	char	 space_id[SP_UID_LEN];
+	int	 use;
+	int	 state;
+	const struct sp_consent *last;
+};
+
+/*
+ * The ledger and turns made ready for many checks: the timed turns sorted
+ * by start (a clip's check reads only the turns that can overlap it, found
+ * by a binary search), and each person's fold made once for a Space and
+ * use rather than once a clip.  The ledger and turns are borrowed: they
+ * must outlive the index and stay unchanged.
+ */
+struct sp_consent_index {
+	const struct sp_ledger	*ledger;
+	const struct sp_turns	*turns;
+	struct sp_consent_span	*span;		/* timed turns, by start */
+	size_t			 nspan;
+	size_t			*person;	/* turn -> its person */
+	struct sp_consent_fold	*fold;		/* person -> fold */
+	size_t			 npeople;
+	/* Whether a turn of the Space last asked has a time. */
+	int			 known_valid, known_any;
+	char			 known_space[SP_UID_LEN];
+	size_t			 known;
+	size_t			*hits;		/* scratch */
+	size_t			 caphits;
+};
+
+void	sp_consent_index_init(struct sp_consent_index *ix,
+	    const struct sp_ledger *l, const struct sp_turns *t);
+void	sp_consent_index_release(struct sp_consent_index *ix);
+
+/* sp_consent_check on an index: the same answer and voices. */
+int	sp_consent_check_index(struct sp_consent_index *ix,
+	    const char *space_id, double start, double end, int use,
+	    json_t **voices);
+
 /* 1 when a voice of sp_consent_check needs no more: host or granted. */
 int	sp_voice_ok(const json_t *voice);
 

@@ -186,6 +186,81 @@ t_case 'list: a missing ledger is empty; write errors' '
 	err_has "write error"
 '
 
+# plain_check DIR OUT: a plain reading of spaces-consent(1), in python: for
+# each clip of DIR/clips.ndjson, everyone whose turn in DIR/turns.ndjson
+# overlaps it, the last record of DIR/ledger.ndjson about them (by id, else
+# by name without case) whose Space and use cover clips; OUT must say the
+# same (the verdict, and who with what consent) clip by clip.  Prints the
+# counts of allowed and refused clips.
+plain_check() {
+	python3 - "$@" <<-'EOF'
+	import json, sys
+	d, out = sys.argv[1], sys.argv[2]
+	def recs(p):
+	    return [json.loads(x) for x in open(p) if x.strip()]
+	turns, clips = recs(d + "/turns.ndjson"), recs(d + "/clips.ndjson")
+	ledger = recs(d + "/ledger.ndjson")
+	def key(t):
+	    return t.get("user_id") or "@" + t["username"].lower()
+	def same(c, t):
+	    if c.get("user_id") and t.get("user_id"):
+	        return c["user_id"] == t["user_id"]
+	    if c.get("username") and t.get("username"):
+	        return c["username"].lower() == t["username"].lower()
+	    return False
+	def state(t):
+	    if t.get("role") == "host":
+	        return "host"
+	    last = None
+	    for c in ledger:
+	        if c.get("use", "all") in ("clips", "all") and \
+	           c.get("space_id", "*") in ("*", t["space_id"]) and same(c, t):
+	            last = c
+	    return "none" if last is None else \
+	        "granted" if last["action"] == "grant" else "revoked"
+	got = recs(out)
+	assert len(got) == len(clips), (len(got), len(clips))
+	n = [0, 0]
+	for c, g in zip(clips, got):
+	    heard = {key(t): state(t) for t in turns
+	             if min(c["end"], t["end"]) > max(c["start"], t["start"])}
+	    want = sorted("%s %s" % kv for kv in heard.items())
+	    ok = all(v in ("granted", "host") for v in heard.values())
+	    have = sorted("%s %s" % (v.get("user_id") or
+	                  "@" + v["username"].lower(), v["consent"])
+	                  for v in g["voices"])
+	    assert (g["start"], g["end"]) == (c["start"], c["end"]), g
+	    assert have == want and g["consented"] == ok, (c, have, want)
+	    n[ok] += 1
+	print(n[1], n[0])
+	EOF
+}
+
+t_case 'check: 300 clips of a generated hour, the same answers as a plain scan; turns in any order' '
+	python3 "$TOP/tests/gen-consent.py" --duration 3600 --guests 25 \
+	    --clips 300 --noise 300 g &&
+	run spaces-consent check -j --ledger g/ledger.ndjson \
+	    --speakers g/turns.ndjson g/clips.ndjson &&
+	status 1 &&
+	counts=$(plain_check g out) &&
+	echo "$counts" &&
+	set -- $counts &&
+	[ "$1" -gt 0 ] && [ "$2" -gt 0 ] &&
+	[ "$(wc -l <err)" -ge "$2" ] &&
+	mv out sorted.out &&
+	mkdir r && cp g/clips.ndjson g/ledger.ndjson r/ &&
+	tac g/turns.ndjson >r/turns.ndjson &&
+	run spaces-consent check -j --ledger r/ledger.ndjson r/turns.ndjson \
+	    r/clips.ndjson &&
+	status 1 &&
+	[ "$(plain_check r out)" = "$counts" ] &&
+	jq -c "[.consented, (.voices | map(.user_id) | sort),
+	    (.voices | map(.ranges) | add | sort)]" sorted.out >a &&
+	jq -c "[.consented, (.voices | map(.user_id) | sort),
+	    (.voices | map(.ranges) | add | sort)]" out >b &&
+	cmp a b
+'
+
 # silent_over FILE RECORD EDGE: ffmpeg's decode of FILE (both channels) is 0
 # in every muted range of the clip record RECORD, bar EDGE samples at each
 # edge; and the same stretch of the unmuted clip UNMUTED (if given) is not.

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "consent.h"
+#include "json.h"
 #include "timefmt.h"
 #include "t.h"
 
@@ -190,6 +191,206 @@ test_check(void)
 	sp_turns_release(&t);
 }
 
+/* A turn of space (may be ""), id and name, [a, b). */
+static void
+add_turn(struct sp_turns *t, const char *space, const char *id,
+    const char *name, double a, double b, int host)
+{
+	struct sp_turn one;
+
+	memset(&one, 0, sizeof(one));
+	snprintf(one.space_id, sizeof(one.space_id), "%s", space);
+	snprintf(one.user_id, sizeof(one.user_id), "%s", id);
+	snprintf(one.username, sizeof(one.username), "%s", name);
+	one.start = a;
+	one.end = b;
+	one.started_ms = one.ended_ms = SP_NO_MS;
+	one.host = host;
+	sp_turns_add(t, &one);
+}
+
+/*
+ * A check on the index, said in a line: the answer, then each voice heard
+ * as name:consent:ranges, in order ("1 al:granted:2,bo:none:1").
+ */
+static const char *
+heard(struct sp_consent_index *ix, const char *sid, double s, double e,
+    int use, char *buf, size_t n)
+{
+	const json_t *v;
+	json_t *voices;
+	size_t i, len;
+	int rc;
+
+	rc = sp_consent_check_index(ix, sid, s, e, use, &voices);
+	len = (size_t)snprintf(buf, n, "%d", rc);
+	json_array_foreach(voices, i, v)
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+		    "%s%s:%s:%zu", i ? "," : " ", sp_json_str(v, "username"),
+		    sp_json_str(v, "consent"), json_array_size(
+		    json_object_get(v, "ranges")));
+	json_decref(voices);
+	return buf;
+}
+
+static void
+test_index(void)
+{
+	static const struct {
+		const char	*sid;
+		double		 s, e;
+		int		 use;
+		const char	*want;
+	} q[] = {
+		/* Voices in the order of the turns given, not of times. */
+		{ "S", 0, 2000, SP_USE_CLIPS,
+		    "1 long:granted:1,bo:none:1,al:granted:2,ho:host:1" },
+		/* Late in the audio: the long turn found, short ones not. */
+		{ "S", 950, 960, SP_USE_CLIPS, "0 long:granted:1" },
+		{ "S", 905, 2000, SP_USE_CLIPS,
+		    "0 long:granted:1,al:granted:1" },
+		/* Each ends where the next begins: not [20, 30). */
+		{ "S", 30, 40, SP_USE_CLIPS, "0 long:granted:1" },
+		/* Folds kept for one Space and use, not reused for others. */
+		{ "S", 20, 30, SP_USE_PODCAST, "1 long:granted:1,al:none:1" },
+		{ "T", 500, 506, SP_USE_CLIPS, "1 bo:granted:1,cy:none:1" },
+		{ "S", 500, 506, SP_USE_CLIPS, "1 long:granted:1,bo:none:1" },
+		/* No Space asked: every turn, only records for every Space. */
+		{ NULL, 500, 506, SP_USE_CLIPS,
+		    "1 long:none:1,bo:none:1,cy:none:1" },
+		/* bo's turn, of no Space said, is a fact of every Space. */
+		{ "U", 0, 10, SP_USE_CLIPS, "0" },
+	};
+	struct sp_consent_index ix;
+	struct sp_ledger l;
+	struct sp_turns t;
+	char b[256];
+	size_t i;
+
+	sp_turns_init(&t);
+	/* Out of order; a long turn first keeps the latest end high. */
+	add_turn(&t, "S", "9", "long", 0, 1000, 0);
+	add_turn(&t, "", "3", "bo", 500, 510, 0);
+	add_turn(&t, "S", "2", "al", 20, 30, 0);
+	add_turn(&t, "S", "1", "ho", 10, 20, 1);
+	add_turn(&t, "S", "2", "al", 900, 910, 0);
+	add_turn(&t, "T", "4", "cy", 505, 506, 0);
+	sp_ledger_init(&l);
+	l.cap = 4;
+	l.v = calloc(l.cap, sizeof(*l.v));
+	l.v[l.n++] = rec(SP_CONSENT_GRANT, "2", NULL, "*", SP_USE_CLIPS);
+	l.v[l.n++] = rec(SP_CONSENT_GRANT, "9", NULL, "S", SP_USE_ALL);
+	l.v[l.n++] = rec(SP_CONSENT_GRANT, "3", NULL, "T", SP_USE_ALL);
+	sp_consent_index_init(&ix, &l, &t);
+	T_INT((int)ix.nspan, 6);
+	T_INT((int)ix.npeople, 5);
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		T_STR(heard(&ix, q[i].sid, q[i].s, q[i].e, q[i].use, b,
+		    sizeof(b)), q[i].want);
+	sp_consent_index_release(&ix);
+	sp_ledger_release(&l);
+	sp_turns_release(&t);
+}
+
+/* A deterministic pseudo-random number below n. */
+static unsigned
+rnd(unsigned n)
+{
+	static unsigned long long x = 88172645463325252ULL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (unsigned)(x % n);
+}
+
+/*
+ * The index against the plain answer: for random turns (unordered,
+ * overlapping, without times, of other Spaces, without ids or names,
+ * names in other cases, hosts) and clips, the check on the index of all
+ * turns equals the check on an index of just the turns that overlap the
+ * clip, picked by a scan of every turn; and whether any turn has a time
+ * is a scan too.
+ */
+static void
+test_index_random(void)
+{
+	static const char *const space[] = { "S", "T", "" };
+	static const char *const ask[] = { "S", "T", NULL, "" };
+	static const char *const id[] = { "1", "2", "3", "4", "", "" };
+	static const char *const name[] = { "al", "AL", "bo", "", "cy", "" };
+	struct sp_consent_index ix, sub;
+	struct sp_ledger l;
+	struct sp_turns t, part;
+	const struct sp_turn *u;
+	json_t *v, *w;
+	double a, b, s, e;
+	size_t i;
+	int round, k, known, rc, want, bad = 0, n = 0;
+
+	for (round = 0; round < 40; round++) {
+		sp_turns_init(&t);
+		for (k = 0; k < 1 + (int)rnd(60); k++) {
+			a = rnd(2000) / 4.0;
+			b = rnd(8) == 0 ? a : a + rnd(400) / 4.0;
+			if (rnd(20) == 0)
+				b = a + 400;
+			add_turn(&t, space[rnd(3)], id[rnd(6)], name[rnd(6)],
+			    rnd(15) == 0 ? NAN : a, rnd(15) == 0 ? NAN : b,
+			    rnd(10) == 0);
+		}
+		sp_ledger_init(&l);
+		l.cap = 16;
+		l.v = calloc(l.cap, sizeof(*l.v));
+		for (k = 0; k < 12; k++)
+			l.v[l.n++] = rec(rnd(3) ? SP_CONSENT_GRANT :
+			    SP_CONSENT_REVOKE, id[rnd(4)],
+			    rnd(2) ? name[rnd(6)] : NULL, rnd(2) ? "*" :
+			    space[rnd(2)], 1 + (int)rnd(3));
+		sp_consent_index_init(&ix, &l, &t);
+		for (k = 0; k < 60; k++) {
+			const char *sid = ask[rnd(4)];
+			int use = 1 + (int)rnd(3);
+
+			s = rnd(2200) / 4.0 - 20;
+			e = rnd(6) == 0 ? INFINITY : s + rnd(800) / 4.0;
+			sp_turns_init(&part);
+			known = 0;
+			for (i = 0; i < t.n; i++) {
+				u = &t.v[i];
+				if (isnan(u->start) || isnan(u->end) ||
+				    (sid && *sid && u->space_id[0] &&
+				    strcmp(sid, u->space_id) != 0))
+					continue;
+				known = 1;
+				if (fmin(e, u->end) > fmax(s, u->start))
+					sp_turns_add(&part, u);
+			}
+			rc = sp_consent_check_index(&ix, sid, s, e, use, &v);
+			sp_consent_index_init(&sub, &l, &part);
+			if (part.n)
+				want = sp_consent_check_index(&sub, sid, s, e,
+				    use, &w);
+			else {
+				want = known ? SP_CHECK_OK : SP_CHECK_UNKNOWN;
+				w = json_array();
+			}
+			if (!json_equal(v, w) || rc != want)
+				bad++;
+			n++;
+			json_decref(v);
+			json_decref(w);
+			sp_consent_index_release(&sub);
+			sp_turns_release(&part);
+		}
+		sp_consent_index_release(&ix);
+		sp_ledger_release(&l);
+		sp_turns_release(&t);
+	}
+	T_INT(bad, 0);
+	T_INT(n, 2400);
+}
+
 int
 main(void)
 {
@@ -197,5 +398,7 @@ main(void)
 	test_fold();
 	test_file();
 	test_check();
+	test_index();
+	test_index_random();
 	return t_done();
 }
