@@ -43,8 +43,10 @@ def same($p):
 | $c + {use: $use, voices: map({voice: ., consent: $state[.]}),
     consented: all(.[]; $state[.] == "granted" or $state[.] == "host")}
 EOF
-ours="spaces-consent check -j --ledger $d/ledger.ndjson --speakers $d/turns.ndjson $d/clips.ndjson"
-peer="jq -n -c --arg use clips --slurpfile ledger $d/ledger.ndjson --slurpfile turns $d/turns.ndjson -f $d/peer.jq $d/clips.ndjson"
+ours="spaces-consent check -j --ledger $d/ledger.ndjson"
+ours="$ours --speakers $d/turns.ndjson $d/clips.ndjson"
+peer="jq -n -c --arg use clips --slurpfile ledger $d/ledger.ndjson"
+peer="$peer --slurpfile turns $d/turns.ndjson -f $d/peer.jq $d/clips.ndjson"
 
 # Like with like: for each clip the same verdict and the same people heard
 # with the same consent, and the answers mixed; else no row, and the bench

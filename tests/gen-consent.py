@@ -10,9 +10,9 @@ Writes into DIR, in the record shapes of DESIGN.md section 2:
                  time, the host and co-hosts often, guests who come up to the
                  stage (at most 13 on it, host included, as X allows) for a
                  while and leave; turns of 2-15 s, now and then a monologue
-                 of 1-3 minutes, pauses of 0-1.5 s.
+                 of 1-3 minutes, pauses of 0-1.5 s or 3 s.
   records.ndjson the space record (creator_id: the host) and a user record
-                 for everyone on stage.
+                 for everyone heard.
   clips.ndjson   --clips clip records {"type","start","end","title","path"},
                  15 s to 3 min each, anywhere in the audio.
   ledger.ndjson  the host's consent ledger over many Spaces: for this
@@ -20,12 +20,13 @@ Writes into DIR, in the record shapes of DESIGN.md section 2:
                  for clips or all uses, by id or by @name only; grants for
                  the podcast only; grants later revoked (for this Space or
                  every one); revokes later granted again; nobody at all for
-                 some; and --noise records about other people and Spaces.
+                 some; and --noise records over the year before, about other
+                 people and about these guests (other Spaces, or all).
 
 Who lacks consent (--refused: that share of the guests heard) is drawn among
 the guests who speak least, so that the answers of a check with --use clips
-are mixed (by default about a third of the clips refused).  Seeded (--seed): the same options, the same files.
-Standard library only.
+are mixed (by default about a third of the clips refused).  Seeded
+(--seed): the same options, the same files.  Standard library only.
 """
 
 import argparse
