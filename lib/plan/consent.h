@@ -122,7 +122,8 @@ struct sp_consent_fold {
  * by start (a clip's check reads only the turns that can overlap it, found
  * by a binary search), and each person's fold made once for a Space and
  * use rather than once a clip.  The ledger and turns are borrowed: they
- * must outlive the index and stay unchanged.
+ * must outlive the index and stay unchanged.  An index keeps caches and
+ * scratch space: one thread at a time.
  */
 struct sp_consent_index {
 	const struct sp_ledger	*ledger;
