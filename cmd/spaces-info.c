@@ -1,4 +1,6 @@
 /* spaces-info: what is in an audio file: exact duration, codec, loudness. */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ static const struct sp_opt optlist[] = {
 	{ OPT_MIN_SPEECH, "min-speech", "S", SP_VAL_DURATION, "0.1 0.3 0.5 1s",
 	    "drop shorter stretches of speech (0.3)" },
 	{ OPT_JOBS, "jobs", "N", SP_VAL_NUMBER, "1 2 4 8",
-	    "measure loudness on N cores (all)" },
+	    "measure loudness and silences on N cores (all)" },
 	{ OPT_TABLE, "table", NULL, SP_VAL_NONE, NULL,
 	    "print the summary even when not on a terminal" },
 	{ 0, NULL, NULL, SP_VAL_NONE, NULL, NULL }
@@ -187,6 +189,8 @@ main(int argc, char *argv[])
 	struct sp_probe_opts o;
 	const char *name;
 	char err[512], *spool = NULL;
+	struct stat sb;
+	FILE *in;
 	json_t *m, *clips, *c;
 	size_t k;
 	int ch, i, json = 0, table = 0, quiet = 0, status = SP_EXIT_OK;
@@ -247,13 +251,26 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < argc; i++) {
 		name = argv[i];
-		if (strcmp(name, "-") == 0) {
-			/* Container readers seek: keep the pipe in a file. */
-			if ((spool = sp_decode_spool(stdin, &envfail, err,
-			    sizeof(err))) == NULL) {
+		/* Container readers seek: keep a pipe in a file, whether
+		 * standard input or named (mkfifo, <(...), /dev/stdin). */
+		in = NULL;
+		if (strcmp(name, "-") == 0)
+			in = stdin;
+		else if (stat(name, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+		    S_ISCHR(sb.st_mode)) && (in = fopen(name, "rb")) == NULL) {
+			sp_warn("'%s'", name);
+			status = SP_EXIT_USAGE;
+			continue;
+		}
+		if (in) {
+			spool = sp_decode_spool(in, &envfail, err, sizeof(err));
+			if (in != stdin)
+				fclose(in);
+			if (spool == NULL) {
 				if (envfail)
-					sp_errx(SP_EXIT_ENV, "'-': %s", err);
-				sp_warnx("'-': %s", err);
+					sp_errx(SP_EXIT_ENV, "'%s': %s", name,
+					    err);
+				sp_warnx("'%s': %s", name, err);
 				status = SP_EXIT_USAGE;
 				continue;
 			}

@@ -70,6 +70,7 @@ struct sp_decoder {
 
 	uint64_t	 pos;		/* next output sample */
 	int		 at_end;	/* seeked to the end */
+	int		 sf_failed;	/* a short read had an error */
 	uint64_t	 damaged;
 
 	/* AAC. */
@@ -566,6 +567,10 @@ aac_decode(struct sp_decoder *d)
 	n = fi.channels > 0 ? fi.samples / fi.channels : 0;
 	if (n == 0)
 		goto silence;
+	if (n == AAC_FRAME && fi.channels == ch) {
+		memcpy(d->pcm, out, sizeof(float) * AAC_FRAME * ch);
+		goto done;
+	}
 	/* Mono comes back as two equal channels (faad's PS upmix). */
 	for (i = 0; i < AAC_FRAME; i++)
 		for (c = 0; c < ch; c++)
@@ -1274,7 +1279,9 @@ sp_decode_read(struct sp_decoder *d, float *buf, size_t frames)
 		return 0;
 	if (frames > (size_t)LONG_MAX / 8 / d->info.channels)
 		frames = (size_t)LONG_MAX / 8 / d->info.channels;
-	if (d->at_end)
+	if (d->sf_failed)
+		r = -1;
+	else if (d->at_end)
 		r = 0;
 	else if (d->kind == K_ADTS || d->kind == K_MP4)
 		r = aac_read(d, buf, frames);
@@ -1283,10 +1290,14 @@ sp_decode_read(struct sp_decoder *d, float *buf, size_t frames)
 	else {
 		sf_count_t k = sf_readf_float(d->sf, buf, (sf_count_t)frames);
 
+		/* Each call clears the error of the one before: a short
+		 * read's is told now, or with the next call. */
 		r = (long)k;
-		if (k == 0 && sf_error(d->sf) != SF_ERR_NO_ERROR) {
+		if (k < (sf_count_t)frames &&
+		    sf_error(d->sf) != SF_ERR_NO_ERROR) {
 			seterr(d, "%s", sf_strerror(d->sf));
-			r = -1;
+			d->sf_failed = 1;
+			r = k > 0 ? (long)k : -1;
 		}
 	}
 	if (r > 0)
@@ -1372,6 +1383,7 @@ sp_decode_seek(struct sp_decoder *d, uint64_t sample)
 		return -1;
 	}
 	d->at_end = 0;
+	d->sf_failed = 0;
 	if (d->info.total_known && sample == d->info.total &&
 	    d->kind != K_ADTS &&
 	    d->kind != K_MP4) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "loudness.h"
+#include "segment.h"
 
 /* A span is at least this long, in seconds: shorter inputs use fewer. */
 #define SP_MEASURE_MIN_SPAN	30.0
@@ -34,5 +35,19 @@ int	sp_measure_loudness(const char *path, int dual_mono,
 	    void (*progress)(void *, uint64_t), void *ctx,
 	    struct sp_loudness_result *r, uint64_t *damaged, char *err,
 	    size_t errlen);
+
+/*
+ * Find the speech stretches of the audio file path, as one pass of
+ * sp_segment_add would (p as sp_segment_new; fn is called in order, on
+ * this thread): the input is cut into chunks of whole windows, scanned by
+ * up to sp_measure_jobs() threads with a decoder each, and pushed in
+ * order into one segmenter, at most two chunks a thread held at once.
+ * Equal to one pass where the decoder's seek is (see sp_decode_seek); an
+ * input that cannot seek, or not cheaply (Vorbis), is scanned in one pass.
+ * *damaged as sp_measure_loudness (may be NULL).  0, or -1 with err.
+ */
+int	sp_measure_silences(const char *path,
+	    const struct sp_segment_params *p, sp_segment_fn *fn, void *ctx,
+	    uint64_t *damaged, char *err, size_t errlen);
 
 #endif

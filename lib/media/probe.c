@@ -523,8 +523,9 @@ set_loudness(json_t *rec, const struct sp_loudness_result *r)
 }
 
 /*
- * Decode once for loudness and the speech stretches; loudness alone is
- * measured in spans on every core (sp_measure_loudness).
+ * Loudness and the speech stretches, each measured on every core
+ * (sp_measure_loudness, sp_measure_silences) when the input seeks; else,
+ * or both on one core, in one decoding pass for both.
  */
 static int
 analyse(const char *path, const char *name, json_t *rec,
@@ -537,48 +538,51 @@ analyse(const char *path, const char *name, json_t *rec,
 	struct sp_segment_params sp;
 	struct sp_loudness_result lr;
 	struct stretches st;
-	uint64_t damaged;
+	uint64_t damaged = 0, more = 0;
 	float *buf;
 	long got;
 	size_t frames = 4096;
 
 	if (d == NULL)
 		return -1;
-	if (o->loudness && !o->silences) {
+	i = sp_decode_info(d);
+	sp_segment_defaults(&sp);
+	sp.threshold_db = o->threshold;
+	sp.min_silence = o->min_silence;
+	sp.min_speech = o->min_speech;
+	st.rate = i->sample_rate;
+	st.name = name;
+	st.clips = *clips = o->silences ? json_array() : NULL;
+	if (i->seekable && i->total_known && (sp_measure_jobs() > 1 ||
+	    !(o->loudness && o->silences))) {
 		sp_decode_close(d);
-		if (sp_measure_loudness(path, 0, NULL, NULL, &lr, &damaged, err,
-		    errlen) != 0)
-			return -1;
-		set_loudness(rec, &lr);
-		if (damaged)
+		if (o->loudness && sp_measure_loudness(path, 0, NULL, NULL,
+		    &lr, &damaged, err, errlen) != 0)
+			goto fail;
+		if (o->silences && sp_measure_silences(path, &sp, on_stretch,
+		    &st, &more, err, errlen) != 0)
+			goto fail;
+		if (o->loudness)
+			set_loudness(rec, &lr);
+		if (damaged || more)
 			warn_in(rec, "AAC frames that failed to decode (as "
 			    "silence)");
 		return 0;
 	}
-	i = sp_decode_info(d);
 	if (o->loudness &&
 	    (l = sp_loudness_new(i->channels, i->sample_rate, 0)) == NULL) {
 		/* i belongs to d: say what it held before closing d. */
 		sp_fail(err, errlen, "cannot measure loudness at %u Hz, "
 		    "%u channels", i->sample_rate, i->channels);
 		sp_decode_close(d);
-		return -1;
+		goto fail;
 	}
-	if (o->silences) {
-		sp_segment_defaults(&sp);
-		sp.threshold_db = o->threshold;
-		sp.min_silence = o->min_silence;
-		sp.min_speech = o->min_speech;
-		st.clips = *clips = json_array();
-		st.rate = i->sample_rate;
-		st.name = name;
-		if ((sg = sp_segment_new(i->channels, i->sample_rate, &sp,
-		    on_stretch, &st)) == NULL) {
-			sp_loudness_free(l);
-			sp_decode_close(d);
-			sp_fail(err, errlen, "bad silence parameters");
-			goto fail;
-		}
+	if (o->silences && (sg = sp_segment_new(i->channels, i->sample_rate,
+	    &sp, on_stretch, &st)) == NULL) {
+		sp_loudness_free(l);
+		sp_decode_close(d);
+		sp_fail(err, errlen, "bad silence parameters");
+		goto fail;
 	}
 	buf = sp_xcalloc(frames * i->channels, sizeof(*buf));
 	while ((got = sp_decode_read(d, buf, frames)) > 0) {

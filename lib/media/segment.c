@@ -1,22 +1,26 @@
 /* segment: speech stretches between silences, streaming over float PCM. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "segment.h"
 #include "xalloc.h"
 #include "banned.h"
 
+#define LOOKBACK	5	/* windows, 100 ms at the default */
+#define RING		8	/* hot[] entries, >= LOOKBACK */
+
 struct sp_segmenter {
 	unsigned	 channels;
-	uint64_t	 win;		/* window length, samples */
+	size_t		 win;		/* window length, sample frames */
 	double		 thresh;	/* mean square at the threshold */
 	uint64_t	 min_sil, min_speech;	/* samples */
 	sp_segment_fn	*fn;
 	void		*ctx;
 
-	uint64_t	 pos;		/* samples fed */
-	uint64_t	 wstart;	/* start of the current window */
-	double		 acc;		/* sum of squares in it */
+	uint64_t	 pos;		/* frames of whole windows pushed */
+	float		*part;		/* a window not yet whole */
+	size_t		 npart;		/* its frames */
 	int		 in_speech;
 	uint64_t	 start;		/* of the current stretch */
 	uint64_t	 quiet_from;	/* start of the quiet run in it */
@@ -30,12 +34,9 @@ struct sp_segmenter {
 	 * threshold's amplitude sat, and start a stretch there.
 	 */
 	double		 amp;		/* the threshold as an amplitude */
-	uint64_t	 first_hot;	/* in the current window; UINT64_MAX */
-	uint64_t	 hot[8];	/* of the previous windows, ring */
+	uint64_t	 hot[RING];	/* of the previous windows, ring */
 	unsigned	 nhot;
 };
-
-#define LOOKBACK	5	/* windows, 100 ms at the default */
 
 void
 sp_segment_defaults(struct sp_segment_params *p)
@@ -65,16 +66,47 @@ sp_segment_new(unsigned channels, unsigned rate,
 		return NULL;
 	s = sp_xcalloc(1, sizeof(*s));
 	s->channels = channels;
-	s->win = (uint64_t)llround(p->window * rate);
+	s->win = (size_t)llround(p->window * rate);
+	s->part = sp_xcalloc(s->win * channels, sizeof(*s->part));
 	/* RMS in dBFS against a full-scale square: 20 log10(rms). */
 	s->thresh = pow(10, p->threshold_db / 10);
 	s->amp = pow(10, p->threshold_db / 20);
-	s->first_hot = UINT64_MAX;
 	s->min_sil = (uint64_t)llround(p->min_silence * rate);
 	s->min_speech = (uint64_t)llround(p->min_speech * rate);
 	s->fn = fn;
 	s->ctx = ctx;
 	return s;
+}
+
+size_t
+sp_segment_window(const struct sp_segmenter *s)
+{
+	return s->win;
+}
+
+void
+sp_segment_scan(const struct sp_segmenter *s, const float *pcm,
+    size_t frames, double *sumsq, size_t *hot)
+{
+	size_t n = frames * s->channels, i;
+	double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+
+	/* Four sums: no chain of dependent adds; the order is fixed. */
+	for (i = 0; i + 4 <= n; i += 4) {
+		a0 += (double)pcm[i] * pcm[i];
+		a1 += (double)pcm[i + 1] * pcm[i + 1];
+		a2 += (double)pcm[i + 2] * pcm[i + 2];
+		a3 += (double)pcm[i + 3] * pcm[i + 3];
+	}
+	for (; i < n; i++)
+		a0 += (double)pcm[i] * pcm[i];
+	*sumsq = (a0 + a1) + (a2 + a3);
+	*hot = SIZE_MAX;
+	for (i = 0; i < n; i++)
+		if (fabs(pcm[i]) > s->amp) {
+			*hot = i / s->channels;
+			break;
+		}
 }
 
 static void
@@ -86,67 +118,75 @@ emit(struct sp_segmenter *s, uint64_t end)
 	s->quiet = 0;
 }
 
-/* One window [wstart, wend) with mean square ms. */
-static void
-window(struct sp_segmenter *s, uint64_t wend, double ms)
+void
+sp_segment_push(struct sp_segmenter *s, size_t frames, double sumsq,
+    size_t hot)
 {
-	if (ms > s->thresh) {
-		if (!s->in_speech) {
-			unsigned k;
+	uint64_t wstart = s->pos, wend = s->pos + frames;
+	uint64_t first = hot == SIZE_MAX ? UINT64_MAX : wstart + hot;
+	unsigned k;
 
+	if (s->finished || frames == 0)
+		return;
+	s->pos = wend;
+	if (sumsq / ((double)frames * s->channels) > s->thresh) {
+		if (!s->in_speech) {
 			s->in_speech = 1;
-			s->start = s->wstart;
+			s->start = wstart;
 			/* Back over the quiet windows just before with a
 			 * sample above the threshold, without a gap. */
 			for (k = 1; k <= LOOKBACK && k <= s->nhot; k++) {
-				uint64_t h = s->hot[(s->nhot - k) % 8];
+				uint64_t h = s->hot[(s->nhot - k) % RING];
 
 				if (h == UINT64_MAX)
 					break;
 				s->start = h;
 			}
-			if (k == 1 && s->first_hot != UINT64_MAX)
-				s->start = s->first_hot;
+			if (k == 1 && first != UINT64_MAX)
+				s->start = first;
 		}
 		s->quiet = 0;
-		return;
+	} else if (s->in_speech) {
+		if (!s->quiet) {
+			s->quiet = 1;
+			s->quiet_from = wstart;
+		}
+		if (wend - s->quiet_from >= s->min_sil)
+			emit(s, s->quiet_from);
 	}
-	if (!s->in_speech)
-		return;
-	if (!s->quiet) {
-		s->quiet = 1;
-		s->quiet_from = s->wstart;
-	}
-	if (wend - s->quiet_from >= s->min_sil)
-		emit(s, s->quiet_from);
+	s->hot[s->nhot++ % RING] = first;
+	if (s->nhot == 2 * RING)
+		s->nhot = RING;
 }
 
 void
 sp_segment_add(struct sp_segmenter *s, const float *pcm, size_t frames)
 {
-	size_t i;
-	unsigned c;
+	unsigned ch = s->channels;
+	double sumsq;
+	size_t n, hot;
 
 	if (s->finished)
 		return;
-	for (i = 0; i < frames; i++) {
-		for (c = 0; c < s->channels; c++) {
-			double v = pcm[i * s->channels + c];
-
-			s->acc += v * v;
-			if (s->first_hot == UINT64_MAX && fabs(v) > s->amp)
-				s->first_hot = s->pos;
+	/* Whole windows are scanned where they lie, the rest kept, so
+	 * that any split of the input gives the same sums. */
+	while (frames > 0) {
+		if (s->npart == 0 && frames >= s->win) {
+			sp_segment_scan(s, pcm, s->win, &sumsq, &hot);
+			sp_segment_push(s, s->win, sumsq, hot);
+			pcm += s->win * ch;
+			frames -= s->win;
+			continue;
 		}
-		s->pos++;
-		if (s->pos - s->wstart == s->win) {
-			window(s, s->pos, s->acc / (double)(s->win *
-			    s->channels));
-			s->hot[s->nhot++ % 8] = s->first_hot;
-			if (s->nhot == 16)
-				s->nhot = 8;
-			s->first_hot = UINT64_MAX;
-			s->wstart = s->pos;
-			s->acc = 0;
+		n = s->win - s->npart < frames ? s->win - s->npart : frames;
+		memcpy(s->part + s->npart * ch, pcm, n * ch * sizeof(*pcm));
+		s->npart += n;
+		pcm += n * ch;
+		frames -= n;
+		if (s->npart == s->win) {
+			sp_segment_scan(s, s->part, s->win, &sumsq, &hot);
+			sp_segment_push(s, s->win, sumsq, hot);
+			s->npart = 0;
 		}
 	}
 }
@@ -154,12 +194,17 @@ sp_segment_add(struct sp_segmenter *s, const float *pcm, size_t frames)
 void
 sp_segment_finish(struct sp_segmenter *s)
 {
+	double sumsq;
+	size_t hot;
+
 	if (s->finished)
 		return;
+	if (s->npart > 0) {
+		sp_segment_scan(s, s->part, s->npart, &sumsq, &hot);
+		sp_segment_push(s, s->npart, sumsq, hot);
+		s->npart = 0;
+	}
 	s->finished = 1;
-	if (s->pos > s->wstart)
-		window(s, s->pos, s->acc / (double)((s->pos - s->wstart) *
-		    s->channels));
 	if (s->in_speech)
 		emit(s, s->quiet ? s->quiet_from : s->pos);
 }
@@ -167,5 +212,8 @@ sp_segment_finish(struct sp_segmenter *s)
 void
 sp_segment_free(struct sp_segmenter *s)
 {
+	if (s == NULL)
+		return;
+	free(s->part);
 	free(s);
 }

@@ -40,6 +40,22 @@ struct sp_segmenter *sp_segment_new(unsigned channels, unsigned rate,
 /* Feed frames x channels interleaved floats (borrowed); any split. */
 void	sp_segment_add(struct sp_segmenter *s, const float *pcm,
 	    size_t frames);
+/*
+ * The same in two steps, for callers that scan windows on threads of their
+ * own: sp_segment_scan summarises one window's frames (at most
+ * sp_segment_window of them: the sum of squares over every channel, and
+ * the frame of its first sample above the threshold's amplitude, or
+ * SIZE_MAX); it reads only the parameters of s, so threads may call it at
+ * once.  sp_segment_push takes the summaries in order, each of a whole
+ * window but the last.  sp_segment_add scans whole windows where they
+ * lie, so any split of the input, and any split of the scanning, gives
+ * the same result.
+ */
+size_t	sp_segment_window(const struct sp_segmenter *s);
+void	sp_segment_scan(const struct sp_segmenter *s, const float *pcm,
+	    size_t frames, double *sumsq, size_t *hot);
+void	sp_segment_push(struct sp_segmenter *s, size_t frames, double sumsq,
+	    size_t hot);
 /* The end of the input: report the last stretch.  Once. */
 void	sp_segment_finish(struct sp_segmenter *s);
 void	sp_segment_free(struct sp_segmenter *s);

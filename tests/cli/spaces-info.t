@@ -128,6 +128,37 @@ t_case '--silences: clip records after the media record, in order' '
 	jq -s -e "[.[] | .end] | max <= $(jq .duration out | head -n 1) + 0.001" clips >/dev/null
 '
 
+t_case '--silences on 1 and 3 threads: the same stretches (5 chunks of 60 s)' '
+	i=0
+	while [ $i -lt 100 ]; do
+		cat "$AAC/speech-3s.aac"
+		i=$((i + 1))
+	done >long.aac &&
+	run spaces-info -j --silences --threshold -30 --min-silence 0.1 \
+	    --jobs 1 long.aac && status 0 && mv out one &&
+	[ "$(grep -c "\"clip\"" one)" -ge 100 ] &&
+	run spaces-info -j --silences --threshold -30 --min-silence 0.1 \
+	    --jobs 3 long.aac && status 0 && cmp one out &&
+	SPACES_JOBS=2 run spaces-info -j --silences --loudness --threshold -30 \
+	    --min-silence 0.1 long.aac && status 0 &&
+	grep -v "\"media\"" one >want && grep -v "\"media\"" out >got &&
+	cmp want got
+'
+
+t_case 'a named pipe is read once: --loudness, --silences, both' '
+	mkfifo fifo &&
+	for o in --loudness --silences "--loudness --silences"; do
+		spaces-info -j $o "$AAC/speech-3s.aac" |
+		    jq -c "del(.path, .input)" >want &&
+		{ cat "$AAC/speech-3s.aac" >fifo & } &&
+		timeout 20 spaces-info -j $o fifo >got.raw; st=$?
+		wait
+		[ $st -eq 0 ] || { echo "$o: exit $st"; exit 1; }
+		jq -c "del(.path, .input)" got.raw >got &&
+		cmp want got || { echo "$o: differs"; exit 1; }
+	done
+'
+
 t_case 'stdin is the same as the file' '
 	spaces-info -j "$AAC/space-chunks.aac" | jq -c "del(.path)" >want &&
 	spaces-info -j - <"$AAC/space-chunks.aac" >got.raw &&
@@ -418,7 +449,7 @@ t_case 'an endless input is refused at once; a pipe is kept in $TMPDIR' '
 	} &&
 	piped "" && status 0 && jq_is .samples 19200 &&
 	piped "$PWD/none" &&
-	status 2 && err_one_line && err_has "temporary file in .*/none" &&
+	status 3 && err_one_line && err_has "temporary file in .*/none" &&
 	mkdir tmp && piped "$PWD/tmp" &&
 	status 0 && jq_is .samples 19200 && [ -z "$(ls -A tmp)" ]
 '

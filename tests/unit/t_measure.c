@@ -27,7 +27,7 @@ noise(uint32_t *s)
  * 2: digital silence.  Stereo float WAV at path.
  */
 static int
-write_wav(const char *path, int kind)
+write_wav(const char *path, int kind, int format)
 {
 	SF_INFO si = { 0 };
 	SNDFILE *sf;
@@ -38,7 +38,7 @@ write_wav(const char *path, int kind)
 
 	si.samplerate = RATE;
 	si.channels = 2;
-	si.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+	si.format = format;
 	if ((sf = sf_open(path, SFM_WRITE, &si)) == NULL)
 		return -1;
 	for (s = 0; s < SECS; s++) {
@@ -100,17 +100,17 @@ agree(const char *path, const char *what)
 	}
 }
 
-/* n copies of tests/data/aac/space-chunks.aac, one ADTS stream, at path. */
+/* n copies of tests/data/aac/NAME, one ADTS stream, at path. */
 static int
-cat_aac(const char *path, int n)
+cat_aac(const char *path, const char *name, int n)
 {
 	char in[4096], buf[65536];
 	FILE *fi, *fo;
 	size_t got;
 	int k, rc = 0;
 
-	snprintf(in, sizeof(in), "%s/tests/data/aac/space-chunks.aac",
-	    getenv("TOP") ? getenv("TOP") : ".");
+	snprintf(in, sizeof(in), "%s/tests/data/aac/%s",
+	    getenv("TOP") ? getenv("TOP") : ".", name);
 	if ((fo = fopen(path, "wb")) == NULL)
 		return -1;
 	for (k = 0; k < n && rc == 0; k++) {
@@ -126,6 +126,60 @@ cat_aac(const char *path, int n)
 	return fclose(fo) != 0 ? -1 : rc;
 }
 
+/* Speech stretches, as found. */
+struct runs {
+	size_t		 n;
+	uint64_t	 start[256], end[256];
+};
+
+static void
+on_run(void *ctx, uint64_t start, uint64_t end)
+{
+	struct runs *r = ctx;
+
+	if (r->n < 256) {
+		r->start[r->n] = start;
+		r->end[r->n] = end;
+	}
+	r->n++;
+}
+
+/*
+ * Silences in chunks on n threads find the stretches one pass does: the
+ * very samples where the decoder's seek is exact (WAV, FLAC), within
+ * tol samples for AAC.
+ */
+static void
+same_stretches(const char *path, const char *what,
+    const struct sp_segment_params *p, uint64_t tol)
+{
+	struct runs one, many;
+	char err[256];
+	unsigned n;
+	size_t i, off;
+
+	memset(&one, 0, sizeof(one));
+	sp_measure_set_jobs(1);
+	T_INT(sp_measure_silences(path, p, on_run, &one, NULL, err,
+	    sizeof(err)), 0);
+	for (n = 2; n <= 3; n++) {
+		memset(&many, 0, sizeof(many));
+		sp_measure_set_jobs(n);
+		T_INT(sp_measure_silences(path, p, on_run, &many, NULL, err,
+		    sizeof(err)), 0);
+		for (i = off = 0; i < one.n && i < many.n && i < 256; i++)
+			if (llabs((long long)(one.start[i] - many.start[i])) >
+			    (long long)tol || llabs((long long)(one.end[i] -
+			    many.end[i])) > (long long)tol)
+				off++;
+		printf("# %s, %g s windows, %u threads: %zu / %zu stretches, "
+		    "%zu off by more than %llu samples\n", what, p->window, n,
+		    one.n, many.n, off, (unsigned long long)tol);
+		T_INT(many.n, one.n);
+		T_INT(off, 0);
+	}
+}
+
 /* The progress of a parallel measure reaches about the whole input. */
 static void
 on_progress(void *ctx, uint64_t done)
@@ -139,6 +193,7 @@ main(void)
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	const char *kinds[] = { "speech-like", "music-like", "silence" };
 	struct sp_loudness_result r;
+	struct sp_segment_params sp;
 	char path[512], err[256];
 	uint64_t done = 0, damaged = 7;
 	int k;
@@ -146,9 +201,14 @@ main(void)
 	for (k = 0; k < 3; k++) {
 		snprintf(path, sizeof(path), "%s/t_measure.%d.%d.wav", tmp,
 		    (int)getpid(), k);
-		if (!T_OK(write_wav(path, k) == 0))
+		if (!T_OK(write_wav(path, k, SF_FORMAT_WAV | SF_FORMAT_FLOAT) == 0))
 			continue;
 		agree(path, kinds[k]);
+		/* 60 s chunks: two; 6 s chunks: seventeen. */
+		sp_segment_defaults(&sp);
+		same_stretches(path, kinds[k], &sp, 0);
+		sp.window = 0.002;
+		same_stretches(path, kinds[k], &sp, 0);
 		if (k == 0) {
 			sp_measure_set_jobs(3);
 			T_INT(sp_measure_loudness(path, 0, on_progress, &done,
@@ -163,8 +223,43 @@ main(void)
 	/* AAC spans restart the decoder two frames early. */
 	snprintf(path, sizeof(path), "%s/t_measure.%d.aac", tmp,
 	    (int)getpid());
-	if (T_OK(cat_aac(path, 40) == 0))
+	if (T_OK(cat_aac(path, "space-chunks.aac", 40) == 0))
 		agree(path, "AAC, 40 x space-chunks.aac");
+	remove(path);
+	/* Speech with short pauses: some 160 stretches in 109 s. */
+	if (T_OK(cat_aac(path, "speech-3s.aac", 40) == 0)) {
+		sp_segment_defaults(&sp);
+		sp.threshold_db = -30;
+		sp.min_silence = 0.1;
+		same_stretches(path, "AAC speech", &sp, 0);
+		sp.window = 0.002;
+		same_stretches(path, "AAC speech", &sp, 0);
+	}
+	remove(path);
+
+	/* A FLAC cut short fails as one pass does, on any thread. */
+	snprintf(path, sizeof(path), "%s/t_measure.%d.flac", tmp,
+	    (int)getpid());
+	if (T_OK(write_wav(path, 0, SF_FORMAT_FLAC | SF_FORMAT_PCM_16) == 0)) {
+		FILE *fp = fopen(path, "r+");
+		struct runs got;
+		unsigned n;
+
+		T_OK(fp != NULL && fseek(fp, 0, SEEK_END) == 0 &&
+		    ftruncate(fileno(fp), ftell(fp) / 2) == 0);
+		if (fp)
+			fclose(fp);
+		sp_segment_defaults(&sp);
+		for (n = 1; n <= 3; n++) {
+			sp_measure_set_jobs(n);
+			err[0] = '\0';
+			memset(&got, 0, sizeof(got));
+			T_INT(sp_measure_silences(path, &sp, on_run, &got, NULL,
+			    err, sizeof(err)), -1);
+			printf("# cut FLAC, %u threads: %s\n", n, err);
+			T_OK(err[0] != '\0');
+		}
+	}
 	remove(path);
 
 	/* Errors name the file's trouble; no spans are left running. */
@@ -172,6 +267,10 @@ main(void)
 	err[0] = '\0';
 	T_INT(sp_measure_loudness("/nonexistent.wav", 0, NULL, NULL, &r, NULL,
 	    err, sizeof(err)), -1);
+	T_OK(err[0] != '\0');
+	err[0] = '\0';
+	T_INT(sp_measure_silences("/nonexistent.wav", NULL, on_run, NULL,
+	    NULL, err, sizeof(err)), -1);
 	T_OK(err[0] != '\0');
 	sp_measure_set_jobs(0);
 	T_OK(sp_measure_jobs() >= 1);
