@@ -143,6 +143,7 @@ struct run {
 	int		 require_consent, mute_unconsented;
 	struct sp_turns	 turns;
 	struct sp_ledger ledger;
+	struct sp_consent_index consent;	/* of the two, for every clip */
 	struct sp_ranges mute;		/* this clip's, in source samples */
 	json_t		*muted;		/* this clip's, for its record */
 };
@@ -425,6 +426,8 @@ on_progress(void *ctx, uint64_t done)
 static void
 render_opts(struct run *r, struct sp_render_opts *ro)
 {
+	struct stat st;
+
 	memset(ro, 0, sizeof(*ro));
 	ro->mono = r->mono;
 	ro->fade_in = r->fade_in;
@@ -436,6 +439,9 @@ render_opts(struct run *r, struct sp_render_opts *ro)
 	ro->ctx = &r->bar;
 	ro->mute = r->mute.n ? &r->mute : NULL;
 	ro->mute_fade = r->rate / 100;		/* 10 ms */
+	/* A file is measured on every core; a named pipe is read once. */
+	if (stat(r->path, &st) == 0 && S_ISREG(st.st_mode))
+		ro->path = r->path;
 }
 
 /* The encoder for the run (its Opus tags are the caller's). */
@@ -630,7 +636,7 @@ gate(struct run *r, size_t index, const struct sp_clip *c, uint64_t end)
 	sp_ranges_release(&r->mute);
 	json_decref(r->muted);
 	r->muted = NULL;
-	rc = sp_consent_check(&r->ledger, &r->turns, NULL, c->start,
+	rc = sp_consent_check_index(&r->consent, NULL, c->start,
 	    (double)end / r->rate, SP_USE_CLIPS, &voices);
 	if (rc == SP_CHECK_UNKNOWN) {
 		sp_warnx("clip %zu: '%s' has no turn with a time: whose voices "
@@ -863,6 +869,7 @@ read_consent(struct run *r, int stdin_taken)
 	if (sp_ledger_read(&r->ledger, ledger, err, sizeof(err)) != 0)
 		sp_errx(SP_EXIT_ENV, "%s", err);
 	free(ledger);
+	sp_consent_index_init(&r->consent, &r->ledger, &r->turns);
 }
 
 int
@@ -1086,6 +1093,7 @@ main(int argc, char *argv[])
 	sp_cliplist_release(&clips);
 	sp_chapters_release(&r.chapters);
 	free(made);
+	sp_consent_index_release(&r.consent);
 	sp_turns_release(&r.turns);
 	sp_ledger_release(&r.ledger);
 	sp_ranges_release(&r.mute);

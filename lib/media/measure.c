@@ -30,8 +30,10 @@
 
 struct span {
 	const char		*path;
+	uint64_t		 lo;		/* the range's start */
 	uint64_t		 start, end;	/* samples per channel */
 	int			 dual_mono;
+	const struct sp_measure_shape *shape;	/* may be NULL */
 	/* The span on the calling thread reports for all. */
 	void			(*progress)(void *, uint64_t);
 	void			*ctx;
@@ -78,8 +80,9 @@ run(void *arg)
 	struct span *s = arg;
 	const struct sp_decode_info *i;
 	struct sp_decoder *d;
-	uint64_t at, from_gated, from_range;
-	float *buf;
+	uint64_t at, from_gated, from_range, lead;
+	unsigned ch;
+	float *buf, *shaped = NULL, *m;
 	long got = 0;
 	size_t want;
 
@@ -87,20 +90,23 @@ run(void *arg)
 	if ((d = sp_decode_open(s->path, s->err, sizeof(s->err))) == NULL)
 		return NULL;
 	i = sp_decode_info(d);
+	ch = s->shape ? s->shape->channels : i->channels;
 	/* One span alone is one pass: one meter measures it all. */
-	s->gated = sp_loudness_new_parts(i->channels, i->sample_rate,
+	s->gated = sp_loudness_new_parts(ch, i->sample_rate,
 	    s->dual_mono, s->n == 1 ? SP_LOUDNESS_GATED | SP_LOUDNESS_RANGE :
 	    SP_LOUDNESS_GATED);
-	s->range = s->n == 1 ? NULL : sp_loudness_new_parts(i->channels,
+	s->range = s->n == 1 ? NULL : sp_loudness_new_parts(ch,
 	    i->sample_rate, s->dual_mono, SP_LOUDNESS_RANGE);
 	if (s->gated == NULL || (s->n > 1 && s->range == NULL)) {
 		sp_fail(s->err, sizeof(s->err), "cannot measure loudness at "
-		    "%u Hz, %u channels", i->sample_rate, i->channels);
+		    "%u Hz, %u channels", i->sample_rate, ch);
 		sp_decode_close(d);
 		return NULL;
 	}
-	from_gated = s->start - (s->start ? GATED_LEAD(i->sample_rate) : 0);
-	from_range = s->start - (s->start ? RANGE_LEAD(i->sample_rate) : 0);
+	lead = s->start > s->lo ? GATED_LEAD(i->sample_rate) : 0;
+	from_gated = s->start - lead;
+	lead = s->start > s->lo ? RANGE_LEAD(i->sample_rate) : 0;
+	from_range = s->start - lead;
 	if (from_range > 0 && sp_decode_seek(d, from_range) != 0) {
 		sp_fail(s->err, sizeof(s->err), "cannot seek: %s",
 		    sp_decode_error(d));
@@ -108,12 +114,20 @@ run(void *arg)
 		return NULL;
 	}
 	buf = sp_xcalloc((size_t)BLOCK * i->channels, sizeof(*buf));
+	if (s->shape)
+		shaped = sp_xcalloc((size_t)BLOCK * ch, sizeof(*shaped));
 	for (at = from_range; at < s->end; at += (uint64_t)got) {
 		want = s->end - at < BLOCK ? (size_t)(s->end - at) : BLOCK;
 		if ((got = sp_decode_read(d, buf, want)) <= 0)
 			break;
-		if (feed(s->gated, buf, i->channels, at, got, from_gated) ||
-		    (s->range && feed(s->range, buf, i->channels, at, got,
+		m = buf;
+		if (s->shape) {
+			s->shape->fn(s->shape->ctx, buf, shaped, (size_t)got,
+			    at);
+			m = shaped;
+		}
+		if (feed(s->gated, m, ch, at, got, from_gated) ||
+		    (s->range && feed(s->range, m, ch, at, got,
 		    from_range))) {
 			got = -2;
 			break;
@@ -123,6 +137,7 @@ run(void *arg)
 			    s->n);
 	}
 	free(buf);
+	free(shaped);
 	if (got == -2)
 		sp_fail(s->err, sizeof(s->err), "the loudness meter failed");
 	else if (got < 0)
@@ -136,6 +151,17 @@ run(void *arg)
 
 int
 sp_measure_loudness(const char *path, int dual_mono,
+    void (*progress)(void *, uint64_t), void *ctx,
+    struct sp_loudness_result *r, uint64_t *damaged, char *err,
+    size_t errlen)
+{
+	return sp_measure_loudness_range(path, 0, UINT64_MAX, NULL, dual_mono,
+	    progress, ctx, r, damaged, err, errlen);
+}
+
+int
+sp_measure_loudness_range(const char *path, uint64_t lo, uint64_t hi,
+    const struct sp_measure_shape *shape, int dual_mono,
     void (*progress)(void *, uint64_t), void *ctx,
     struct sp_loudness_result *r, uint64_t *damaged, char *err,
     size_t errlen)
@@ -159,17 +185,23 @@ sp_measure_loudness(const char *path, int dual_mono,
 	/* Spans need an exact length to cut and a seek to start them. */
 	if (!sp_decode_info(d)->total_known || !sp_decode_info(d)->seekable)
 		n = 1;
+	else if (hi > total)
+		hi = total;
+	total = n > 1 && hi > lo ? hi - lo : 0;
 	while (n > 1 && total / n < min)
 		n--;
 	sp_decode_close(d);
 
+	/* The spans start on whole seconds from lo. */
 	per = n > 1 ? total / n / rate * rate : total;
 	memset(spans, 0, sizeof(spans));
 	for (k = 0; k < n; k++) {
 		spans[k].path = path;
 		spans[k].dual_mono = dual_mono;
-		spans[k].start = (uint64_t)k * per;
-		spans[k].end = k + 1 == n ? UINT64_MAX : (uint64_t)(k + 1) * per;
+		spans[k].shape = shape;
+		spans[k].lo = lo;
+		spans[k].start = lo + (uint64_t)k * per;
+		spans[k].end = k + 1 < n ? lo + (uint64_t)(k + 1) * per : hi;
 		spans[k].n = n;
 	}
 	spans[n - 1].progress = progress;

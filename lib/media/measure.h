@@ -37,6 +37,30 @@ int	sp_measure_loudness(const char *path, int dual_mono,
 	    size_t errlen);
 
 /*
+ * What is measured, when not the decoded samples themselves: fn turns
+ * frames of them (the decoder's channels, interleaved), the first at
+ * sample pos of the input, into frames of channels each in out.  It is
+ * called on several threads at once, with blocks in order within a span.
+ */
+struct sp_measure_shape {
+	unsigned	 channels;
+	void		(*fn)(void *ctx, const float *in, float *out,
+			    size_t frames, uint64_t pos);
+	void		*ctx;
+};
+
+/*
+ * As sp_measure_loudness, of samples [lo, hi) of the input only (hi past
+ * the end: to the end), shaped by shape (NULL: as decoded); the spans
+ * start on whole seconds from lo.  The input must seek when lo > 0.
+ */
+int	sp_measure_loudness_range(const char *path, uint64_t lo, uint64_t hi,
+	    const struct sp_measure_shape *shape, int dual_mono,
+	    void (*progress)(void *, uint64_t), void *ctx,
+	    struct sp_loudness_result *r, uint64_t *damaged, char *err,
+	    size_t errlen);
+
+/*
  * Find the speech stretches of the audio file path, as one pass of
  * sp_segment_add would (p as sp_segment_new; fn is called in order, on
  * this thread): the input is cut into chunks of whole windows, scanned by

@@ -20,9 +20,84 @@ sp_render_channels(const struct sp_decoder *d, const struct sp_render_opts *o)
 	return o->mono ? 1 : sp_decode_info(d)->channels;
 }
 
+/* What a pass does to each sample of a clip: fades, mutes, mix, gain. */
+struct shaping {
+	const struct sp_render_opts *o;
+	uint64_t	 start, n;	/* the clip */
+	unsigned	 ch, out;
+	double		 fi, fo;	/* fades, samples */
+	double		 gain;
+};
+
+static void
+shaping(struct shaping *sh, const struct sp_decoder *d,
+    const struct sp_render_opts *o, uint64_t start, uint64_t end,
+    double gain)
+{
+	const struct sp_decode_info *i = sp_decode_info(d);
+
+	sh->o = o;
+	sh->start = start;
+	sh->n = end - start;
+	sh->ch = i->channels;
+	sh->out = sp_render_channels(d, o);
+	sh->fi = o->fade_in * i->sample_rate;
+	sh->fo = o->fade_out * i->sample_rate;
+	sh->gain = gain;
+}
+
+/* frames of buf, the first at sample pos, into mix. */
+static void
+shape(const struct shaping *sh, const float *buf, float *mix, size_t frames,
+    uint64_t pos, size_t *cursor)
+{
+	const struct sp_render_opts *o = sh->o;
+	unsigned ch = sh->ch, out = sh->out, c;
+	uint64_t k;
+	double t, g;
+	size_t j;
+
+	for (j = 0; j < frames; j++) {
+		k = pos - sh->start + j;
+		/* Fades: raised-cosine ramps, gentle on speech. */
+		g = sh->gain;
+		if (sh->fi > 0 && k < sh->fi) {
+			t = k / sh->fi;
+			g *= 0.5 - 0.5 * cos(M_PI * t);
+		}
+		if (sh->fo > 0 && sh->n - k <= sh->fo) {
+			t = (sh->n - k) / sh->fo;
+			g *= 0.5 - 0.5 * cos(M_PI * t);
+		}
+		if (o->mute)
+			g *= sp_ranges_gain(o->mute, pos + j, o->mute_fade,
+			    cursor);
+		if (out == 1 && ch > 1) {
+			double s = 0;
+
+			for (c = 0; c < ch; c++)
+				s += buf[j * ch + c];
+			mix[j] = (float)(s / ch * g);
+		} else
+			for (c = 0; c < out; c++)
+				mix[j * out + c] = (float)(buf[j * ch + c] * g);
+	}
+}
+
+/* sp_measure_shape's: blocks come on several threads, so a cursor a
+ * call (it only saves a search from the first range). */
+static void
+shape_block(void *ctx, const float *in, float *out, size_t frames,
+    uint64_t pos)
+{
+	size_t cursor = 0;
+
+	shape(ctx, in, out, frames, pos, &cursor);
+}
+
 /*
- * One pass over [start, end): decode, mix down, fade, scale by gain, and
- * hand each chunk to the meter or the encoder.
+ * One pass over [start, end): decode, shape, and hand each chunk to the
+ * meter or the encoder.
  */
 static int
 pass(struct sp_decoder *d, uint64_t start, uint64_t end,
@@ -30,51 +105,24 @@ pass(struct sp_decoder *d, uint64_t start, uint64_t end,
     struct sp_encoder *e, uint64_t before, uint64_t *done, char *err,
     size_t errlen)
 {
-	const struct sp_decode_info *i = sp_decode_info(d);
-	unsigned ch = i->channels, out = sp_render_channels(d, o), c;
-	uint64_t pos = start, n = end - start, k;
-	double rate = i->sample_rate, fi = o->fade_in * rate;
-	double fo = o->fade_out * rate, t, g;
+	struct shaping sh;
+	uint64_t pos = start;
 	float *buf, *mix;
 	long got = 0;
-	size_t want, j, cursor = 0;
+	size_t want, cursor = 0;
 
 	if (sp_decode_seek(d, start) != 0)
 		return sp_fail(err, errlen, "cannot seek to sample %llu: %s",
 		    (unsigned long long)start, sp_decode_error(d));
-	buf = sp_xcalloc((size_t)CHUNK * ch, sizeof(*buf));
-	mix = sp_xcalloc((size_t)CHUNK * out, sizeof(*mix));
+	shaping(&sh, d, o, start, end, gain);
+	buf = sp_xcalloc((size_t)CHUNK * sh.ch, sizeof(*buf));
+	mix = sp_xcalloc((size_t)CHUNK * sh.out, sizeof(*mix));
 	*done = 0;
 	while (pos < end) {
 		want = end - pos < CHUNK ? (size_t)(end - pos) : CHUNK;
 		if ((got = sp_decode_read(d, buf, want)) <= 0)
 			break;
-		for (j = 0; j < (size_t)got; j++) {
-			k = pos - start + j;
-			/* Fades: raised-cosine ramps, gentle on speech. */
-			g = gain;
-			if (fi > 0 && k < fi) {
-				t = k / fi;
-				g *= 0.5 - 0.5 * cos(M_PI * t);
-			}
-			if (fo > 0 && n - k <= fo) {
-				t = (n - k) / fo;
-				g *= 0.5 - 0.5 * cos(M_PI * t);
-			}
-			if (o->mute)
-				g *= sp_ranges_gain(o->mute, pos + j,
-				    o->mute_fade, &cursor);
-			if (out == 1 && ch > 1) {
-				double s = 0;
-
-				for (c = 0; c < ch; c++)
-					s += buf[j * ch + c];
-				mix[j] = (float)(s / ch * g);
-			} else
-				for (c = 0; c < out; c++)
-					mix[j * out + c] = (float)(buf[j * ch +
-					    c] * g);
-		}
+		shape(&sh, buf, mix, (size_t)got, pos, &cursor);
 		if (meter && sp_loudness_add(meter, mix, (size_t)got) != 0) {
 			free(buf);
 			free(mix);
@@ -180,14 +228,45 @@ sp_render_measure(const char *path, void (*progress)(void *, uint64_t),
 	    errlen);
 }
 
+/*
+ * The loudness of [start, end) as the encoder will get it at gain 1: in
+ * spans on every core when the file is known, else in one pass of d.
+ */
+static int
+measure_clip(struct sp_decoder *d, uint64_t start, uint64_t end,
+    const struct sp_render_opts *o, struct sp_loudness_result *lr,
+    char *err, size_t errlen)
+{
+	struct sp_measure_shape ms;
+	struct sp_loudness *m;
+	struct shaping sh;
+	uint64_t done;
+	int rc;
+
+	if (o->path) {
+		shaping(&sh, d, o, start, end, 1.0);
+		ms.channels = sh.out;
+		ms.fn = shape_block;
+		ms.ctx = &sh;
+		return sp_measure_loudness_range(o->path, start, end, &ms, 0,
+		    o->progress, o->ctx, lr, NULL, err, errlen);
+	}
+	if ((m = meter(sp_render_channels(d, o),
+	    sp_decode_info(d)->sample_rate, err, errlen)) == NULL)
+		return -1;
+	rc = pass(d, start, end, o, 1.0, m, NULL, 0, &done, err, errlen);
+	if (rc == 0 && sp_loudness_get(m, lr) != 0)
+		rc = sp_fail(err, errlen, "the loudness meter failed");
+	sp_loudness_free(m);
+	return rc;
+}
+
 int
 sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
     const struct sp_render_opts *o, struct sp_encoder *e,
     struct sp_render_result *r, char *err, size_t errlen)
 {
-	const struct sp_decode_info *i = sp_decode_info(d);
 	struct sp_loudness_result lr;
-	struct sp_loudness *m;
 	double gain = o->normalise && o->gain_given ? o->gain : 0;
 	uint64_t done;
 	int capped;
@@ -196,20 +275,11 @@ sp_render(struct sp_decoder *d, uint64_t start, uint64_t end,
 	if (start >= end)
 		return sp_fail(err, errlen, "an empty clip");
 	if (o->normalise && !o->gain_given) {
-		if ((m = meter(sp_render_channels(d, o), i->sample_rate, err,
-		    errlen)) == NULL)
+		if (measure_clip(d, start, end, o, &lr, err, errlen) != 0)
 			return -1;
-		if (pass(d, start, end, o, 1.0, m, NULL, 0, &done, err,
-		    errlen) != 0) {
-			sp_loudness_free(m);
-			return -1;
-		}
-		if (sp_loudness_get(m, &lr) != 0) {
-			sp_loudness_free(m);
-			return sp_fail(err, errlen, "the loudness meter failed");
-		}
-		sp_loudness_free(m);
 		r->measured = 1;
+	}
+	if (r->measured) {
 		r->loudness = lr.integrated;
 		r->true_peak = lr.true_peak;
 		gain = sp_render_aim(o, 0, &lr, 0, &capped);

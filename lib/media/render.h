@@ -42,6 +42,10 @@ struct sp_render_opts {
 	 * both passes when measuring (sp_render_work); may be NULL. */
 	void	(*progress)(void *ctx, uint64_t done);
 	void	*ctx;
+	/* The file the decoder reads, when it is one: the measuring pass
+	 * then runs in spans on every core (sp_measure_loudness_range);
+	 * NULL: on the decoder, in one pass. */
+	const char *path;
 };
 
 struct sp_render_result {

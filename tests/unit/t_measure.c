@@ -7,6 +7,7 @@
 
 #include <sndfile.h>
 
+#include "decode.h"
 #include "measure.h"
 #include "t.h"
 
@@ -126,6 +127,73 @@ cat_aac(const char *path, const char *name, int n)
 	return fclose(fo) != 0 ? -1 : rc;
 }
 
+/* A shape: mono, half the level, a 5 s linear fade-in from 7 s. */
+static void
+halve(void *ctx, const float *in, float *out, size_t frames, uint64_t pos)
+{
+	size_t j;
+	double g;
+
+	(void)ctx;
+	for (j = 0; j < frames; j++) {
+		g = 0.5 * fmin(1, (double)(pos + j - 7 * RATE) / (5 * RATE));
+		out[j] = (float)((in[2 * j] + in[2 * j + 1] * 0.3) * g);
+	}
+}
+
+/* A range of the input, shaped, in spans: as one pass of it. */
+static void
+agree_range(const char *path)
+{
+	struct sp_measure_shape sh = { 1, halve, NULL };
+	struct sp_loudness_result one, many, whole;
+	char err[256];
+	unsigned n;
+
+	sp_measure_set_jobs(1);
+	T_INT(sp_measure_loudness_range(path, 7 * RATE, 93 * RATE, &sh, 0,
+	    NULL, NULL, &one, NULL, err, sizeof(err)), 0);
+	T_INT(sp_measure_loudness(path, 0, NULL, NULL, &whole, NULL, err,
+	    sizeof(err)), 0);
+	/* One pass is the meter fed [7 s, 93 s) shaped, by hand. */
+	{
+		struct sp_decoder *d = sp_decode_open(path, err, sizeof(err));
+		struct sp_loudness *l = sp_loudness_new(1, RATE, 0);
+		struct sp_loudness_result hand;
+		static float in[4800 * 2], out[4800];
+		uint64_t at = 7 * RATE;
+
+		T_OK(d != NULL && l != NULL && sp_decode_seek(d, at) == 0);
+		while (d && l && at < 93 * RATE &&
+		    sp_decode_read(d, in, 4800) == 4800) {
+			halve(NULL, in, out, 4800, at);
+			sp_loudness_add(l, out, 4800);
+			at += 4800;
+		}
+		T_OK(l != NULL && sp_loudness_get(l, &hand) == 0);
+		T_DBL(hand.integrated, one.integrated, 1e-9);
+		T_DBL(hand.true_peak, one.true_peak, 1e-9);
+		T_DBL(hand.range, one.range, 1e-9);
+		sp_loudness_free(l);
+		if (d)
+			sp_decode_close(d);
+	}
+	/* The shape is not a no-op: it measures other than the file. */
+	T_OK(fabs(one.integrated - whole.integrated) > 1);
+	for (n = 2; n <= 3; n++) {
+		sp_measure_set_jobs(n);
+		T_INT(sp_measure_loudness_range(path, 7 * RATE, 93 * RATE, &sh,
+		    0, NULL, NULL, &many, NULL, err, sizeof(err)), 0);
+		printf("# range 7-93 s, shaped, %u jobs: I %.3f / %.3f LUFS, "
+		    "LRA %.3f / %.3f LU, TP %.3f / %.3f dBTP\n", n,
+		    one.integrated, many.integrated, one.range, many.range,
+		    one.true_peak, many.true_peak);
+		T_DBL(many.integrated, one.integrated, 0.05);
+		T_DBL(many.true_peak, one.true_peak, 0.05);
+		T_DBL(many.range, one.range, 0.05);
+	}
+}
+
 /* Speech stretches, as found. */
 struct runs {
 	size_t		 n;
@@ -210,6 +278,7 @@ main(void)
 		sp.window = 0.002;
 		same_stretches(path, kinds[k], &sp, 0);
 		if (k == 0) {
+			agree_range(path);
 			sp_measure_set_jobs(3);
 			T_INT(sp_measure_loudness(path, 0, on_progress, &done,
 			    &r, &damaged, err, sizeof(err)), 0);

@@ -179,7 +179,7 @@ test_measure(void)
 static int
 render_to(const char *path, enum sp_enc_format fmt,
     const struct sp_render_opts *ro, struct sp_render_result *r,
-    struct count *c)
+    struct count *c, int on_file)
 {
 	char in[4096], err[256];
 	const char *top = getenv("TOP");
@@ -207,6 +207,7 @@ render_to(const char *path, enum sp_enc_format fmt,
 	}
 	o.progress = on_progress;
 	o.ctx = c;
+	o.path = on_file ? in : NULL;
 	rc = sp_render(d, 0, sp_decode_info(d)->total, &o, e, r, err,
 	    sizeof(err));
 	if (rc == 0)
@@ -231,12 +232,13 @@ test_render(void)
 	char *b = sp_xasprintf("%s/b.wav", tmpdir);
 	char *x = sp_xasprintf("%s/x.mp3", tmpdir);
 	char *y = sp_xasprintf("%s/y.mp3", tmpdir);
+	struct sp_ranges mute;
 	char err[256];
 	double next;
 
 	T_INT(sp_render_work(&o, 100), 200);
 	/* Lossless: measured, then one gain; the file is on target. */
-	T_INT(render_to(a, SP_ENC_WAV, &o, &r, &c), 0);
+	T_INT(render_to(a, SP_ENC_WAV, &o, &r, &c, 0), 0);
 	T_INT(r.measured, 1);
 	T_DBL(r.loudness, -21.5, 0.15);
 	T_DBL(r.gain, -23 - r.loudness, 1e-9);
@@ -248,7 +250,7 @@ test_render(void)
 	o.gain_given = 1;
 	o.gain = r.gain;
 	T_INT(sp_render_work(&o, 100), 100);
-	T_INT(render_to(b, SP_ENC_WAV, &o, &r2, &c), 0);
+	T_INT(render_to(b, SP_ENC_WAV, &o, &r2, &c, 0), 0);
 	T_INT(r2.measured, 0);
 	T_DBL(r2.gain, r.gain, 0);
 	T_INT(c.last, 386210);
@@ -256,14 +258,14 @@ test_render(void)
 
 	/* Lossy: LAME misses; one correction lands it. */
 	o.gain_given = 0;
-	T_INT(render_to(x, SP_ENC_MP3, &o, &r, &c), 0);
+	T_INT(render_to(x, SP_ENC_MP3, &o, &r, &c, 0), 0);
 	T_INT(sp_render_measure(x, NULL, NULL, &m, err, sizeof(err)), 0);
 	printf("# MP3 at -23: I %.2f, TP %.2f\n", m.integrated, m.true_peak);
 	T_OK(m.integrated < -23.3);
 	T_INT(sp_render_correct(&o, r.gain, &m, &next), 1);
 	o.gain_given = 1;
 	o.gain = next;
-	T_INT(render_to(y, SP_ENC_MP3, &o, &r2, &c), 0);
+	T_INT(render_to(y, SP_ENC_MP3, &o, &r2, &c, 0), 0);
 	T_INT(sp_render_measure(y, NULL, NULL, &m2, err, sizeof(err)), 0);
 	printf("# corrected by %+.2f dB: I %.2f, TP %.2f\n", next - r.gain,
 	    m2.integrated, m2.true_peak);
@@ -271,6 +273,31 @@ test_render(void)
 	T_OK(m2.true_peak <= -1);
 	T_INT(sp_render_correct(&o, next, &m2, &next), 0);
 	T_INT(sp_render_better(&o, &m, &m2), 1);
+
+	/* Measured from the file, in spans: the decoder's pass, mixed,
+	 * faded and muted alike. */
+	o = opts(-23, -1);
+	o.mono = 1;
+	o.fade_in = 1.5;
+	o.fade_out = 2;
+	sp_ranges_init(&mute);
+	sp_ranges_add(&mute, 96000, 144000);
+	sp_ranges_add(&mute, 250000, 260000);
+	o.mute = &mute;
+	o.mute_fade = 480;
+	T_INT(render_to(a, SP_ENC_WAV, &o, &r, &c, 0), 0);
+	T_INT(render_to(b, SP_ENC_WAV, &o, &r2, &c, 1), 0);
+	printf("# mono, fades, muted: I %.4f / %.4f, TP %.4f / %.4f\n",
+	    r.loudness, r2.loudness, r.true_peak, r2.true_peak);
+	T_INT(r2.measured, 1);
+	T_DBL(r2.loudness, r.loudness, 1e-9);
+	T_DBL(r2.true_peak, r.true_peak, 1e-9);
+	T_INT(c.last, 2 * 386210);
+	T_INT(sp_same_file_content(a, b), 1);
+	o.mute = NULL;
+	T_INT(render_to(b, SP_ENC_WAV, &o, &r2, &c, 1), 0);
+	T_OK(fabs(r2.loudness - r.loudness) > 0.1);
+	sp_ranges_release(&mute);
 	unlink(a);
 	unlink(b);
 	unlink(x);
