@@ -20,7 +20,7 @@
  */
 #define TP_TAPS		49
 #define TP_MAXF		4
-#define TP_HIST		((TP_TAPS + TP_MAXF - 1) / TP_MAXF)	/* 13 */
+#define TP_HIST		((TP_TAPS + 1) / 2)	/* taps of a phase at 2x: 25 */
 
 struct tp {
 	unsigned	 factor;	/* 1: none (192 kHz and up) */

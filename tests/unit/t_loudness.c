@@ -41,18 +41,20 @@ measure(const char *rel, int dual, struct sp_loudness_result *r)
  * libebur128's own, which interpolates everything: a sine at a quarter
  * of the rate whose samples miss its crests by 45 degrees (its true
  * peak is 3 dB over its samples), quiet noise with one loud click, and
- * noise, at 48 and 44.1 kHz, mono and stereo.
+ * noise, at 48, 44.1, 96 (2x, 25 taps a phase), 192 (none) and 8 kHz, mono
+ * and stereo.
  */
 static void
 tp_against_libebur128(void)
 {
-	static float buf[48000 * 2 * 4];
-	unsigned rates[2] = { 48000, 44100 }, ch, r, kind, k;
+	static float buf[192000 * 2 * 3];
+	unsigned rates[] = { 48000, 44100, 96000, 192000, 8000 }, ch, r, kind;
+	unsigned k;
 	uint32_t seed = 1;
 	double want, w, ours;
 	size_t i, n;
 
-	for (r = 0; r < 2; r++)
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
 		for (ch = 1; ch <= 2; ch++)
 			for (kind = 0; kind < 3; kind++) {
 				struct sp_loudness_result res;
