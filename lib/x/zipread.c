@@ -16,6 +16,16 @@
 
 #define BLOCK (64 * 1024)
 
+/*
+ * A pipe is read in blocks of PIPEBLOCK and asked to hold as much (Linux's
+ * F_SETPIPE_SZ; the default is 64 KiB).  Through a 64 KiB pipe a writer
+ * such as cat(1), which writes 128 KiB at a time, and this reader take
+ * turns every 64 KiB, and on a busy machine each turn waits for the
+ * scheduler: listing 2 GB from cat took 1.9 s so (median of 9, the two
+ * cores shared), 0.75 s through 1 MiB with splice (bench/archive.sh).
+ */
+#define PIPEBLOCK (1024 * 1024)
+
 /* The central directory read whole only up to this size. */
 #define CDMAX (64u << 20)
 
@@ -23,6 +33,8 @@ struct sp_zip {
 	struct archive	*a;
 	int		 fd;
 	int64_t		 size;
+	unsigned char	*buf;		/* a pipe's read buffer */
+	int		 null;		/* /dev/null to splice to, or -1 */
 	char		**odd;		/* names of non-regular Unix entries */
 	size_t		 nodd;
 	char		 err[512];
@@ -159,13 +171,71 @@ sp_zip_name_safe(const char *name)
 	return 1;
 }
 
+/* libarchive's read callback for a stream: a pipe, a socket, a tty. */
+static la_ssize_t
+stream_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct sp_zip *z = ctx;
+	ssize_t r;
+
+	while ((r = read(z->fd, z->buf, PIPEBLOCK)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		archive_set_error(a, errno, "read error: %s", strerror(errno));
+	*buf = z->buf;
+	return r;
+}
+
+/*
+ * libarchive's skip callback for a stream: the bytes of an entry not read
+ * (all but the Spaces audio and a few data files, for a listing) are moved
+ * from the pipe to /dev/null by splice(2), never copied here.  Returns the
+ * bytes skipped, 0 when this cannot skip (not a pipe, an error, the end):
+ * libarchive then reads and discards the rest, and meets any error or
+ * the end itself.
+ */
+static la_int64_t
+stream_skip(struct archive *a, void *ctx, la_int64_t n)
+{
+	struct sp_zip *z = ctx;
+	la_int64_t done = 0;
+	ssize_t r;
+
+	(void)a;
+#ifdef SPLICE_F_MOVE
+	while (z->null != -1 && done < n) {
+		r = splice(z->fd, NULL, z->null, NULL, (size_t)(n - done >
+		    PIPEBLOCK ? PIPEBLOCK : n - done), SPLICE_F_MOVE);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == -1 && done == 0 && (errno == EINVAL ||
+			    errno == ESPIPE)) {
+				/* Not a pipe: read from now on. */
+				close(z->null);
+				z->null = -1;
+			}
+			break;
+		}
+		done += r;
+	}
+#else
+	(void)z;
+	(void)n;
+	(void)r;
+#endif
+	return done;
+}
+
 struct sp_zip *
 sp_zip_open(const char *path, char *err, size_t errlen)
 {
 	struct sp_zip *z = sp_xcalloc(1, sizeof(*z));
 	struct stat st;
+	int r;
 
 	z->size = -1;
+	z->null = -1;
 	if (strcmp(path, "-") == 0)
 		z->fd = STDIN_FILENO;
 	else if ((z->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -181,7 +251,20 @@ sp_zip_open(const char *path, char *err, size_t errlen)
 	z->a = archive_read_new();
 	/* Streamable and seekable readers: libarchive picks by the input. */
 	archive_read_support_format_zip(z->a);
-	if (archive_read_open_fd(z->a, z->fd, BLOCK) != ARCHIVE_OK) {
+	if (z->size >= 0)
+		r = archive_read_open_fd(z->a, z->fd, BLOCK);
+	else {
+#ifdef F_SETPIPE_SZ
+		/* Refused beyond /proc/sys/fs/pipe-max-size: then less. */
+		if (fcntl(z->fd, F_SETPIPE_SZ, PIPEBLOCK) == -1)
+			(void)fcntl(z->fd, F_SETPIPE_SZ, PIPEBLOCK / 4);
+#endif
+		z->buf = sp_xmalloc(PIPEBLOCK);
+		z->null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		r = archive_read_open2(z->a, z, NULL, stream_read, stream_skip,
+		    NULL);
+	}
+	if (r != ARCHIVE_OK) {
 		snprintf(err, errlen, "'%s': %s", path,
 		    archive_error_string(z->a) ? archive_error_string(z->a) :
 		    "not a zip archive");
@@ -282,6 +365,9 @@ sp_zip_close(struct sp_zip *z)
 		archive_read_free(z->a);
 	if (z->fd > STDIN_FILENO)
 		close(z->fd);
+	if (z->null != -1)
+		close(z->null);
+	free(z->buf);
 	while (z->nodd > 0)
 		free(z->odd[--z->nodd]);
 	free(z->odd);

@@ -24,7 +24,9 @@ struct sp_zip;
 /*
  * Open a zip file, or "-" for a zip stream on stdin.  A file that can seek
  * is read through its central directory and entries not read are skipped
- * by seeking; a pipe is read once, front to back.  NULL with err set.
+ * by seeking; a pipe is read once, front to back, in 1 MiB blocks, and the
+ * bytes of entries not read go to /dev/null by splice(2), never copied.
+ * NULL with err set.
  */
 struct sp_zip *sp_zip_open(const char *path, char *err, size_t errlen);
 /* 1 with e filled, 0 at the end, -1 on a corrupt or truncated zip. */

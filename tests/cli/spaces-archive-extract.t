@@ -67,6 +67,22 @@ t_case 'list: the same records from a file and from a pipe' '
 	diff -u file.out pipe.out
 '
 
+t_case 'list: from a pipe and a named pipe, past media and data descriptors' '
+	gen --spaces 2 --parts 2 --filler-mb 6 --media-repeat 3 a.zip &&
+	gen --spaces 2 --parts 2 --filler-mb 6 --data-descriptor b.zip &&
+	for z in a.zip b.zip; do
+		spaces-archive-extract -l -j $z >file.out &&
+		[ "$(grep -c "\"type\":\"space\"" file.out)" = 2 ] &&
+		cat $z | spaces-archive-extract -l -j - >pipe.out &&
+		diff -u file.out pipe.out &&
+		rm -f fifo && mkfifo fifo &&
+		{ cat $z >fifo & } &&
+		spaces-archive-extract -l -j fifo >fifo.out &&
+		wait &&
+		diff -u file.out fifo.out || return 1
+	done
+'
+
 t_case 'list: the metadata variations give the same records' '
 	gen --spaces 2 a.zip &&
 	spaces-archive-extract -l a.zip | jq -c "select(.type == \"space\") | del(.audio)" >want &&
