@@ -7,6 +7,7 @@
 #
 # row WHAT OURS PEER [PEERNAME]: time both and add a row to the table.
 # PEERNAME defaults to the known tools named in PEER (ffmpeg, unzip, jq...).
+# An empty PEER: there is none; ours is timed alone, the ratio is "-".
 #
 # Anything else a bench script prints on its standard output becomes a
 # note under the table, marked on the script's last row.
@@ -65,15 +66,19 @@ row() {
 	printf 'bench: %s ...' "$1" >&2
 	measure "$2"
 	os=$secs ok=$kib of=$fails
-	measure "$3"
-	ps=$secs pk=$kib pf=$fails
+	if [ -n "$3" ]; then
+		measure "$3"
+		ps=$secs pk=$kib pf=$fails
+	else
+		ps=- pk=- pf=
+	fi
 	ratio=$(awk -v a="$os" -v b="$ps" \
-	    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	    'BEGIN { if (b != "-" && b > 0) printf "%.2f", a / b; else print "-" }')
 	printf ' %s s, peer %s s\n' "$os" "$ps" >&2
 	bench_row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$1" \
 	    "${4:-$(peer_name "$3")}" "$os" "$ps" "$ratio" \
 	    "$(awk -v k="$ok" 'BEGIN { printf "%.1f", k / 1024 }')" \
-	    "$(awk -v k="$pk" 'BEGIN { printf "%.1f", k / 1024 }')" \
+	    "$(awk -v k="$pk" 'BEGIN { if (k == "-") print k; else printf "%.1f", k / 1024 }')" \
 	    "$BENCH_RUNS")
 	[ -z "$of" ] || note "$1: ours failed (exit status $of); its time is not comparable"
 	[ -z "$pf" ] || note "$1: the peer failed (exit status $pf$([ "$pf" = 127 ] && echo ', not installed')); its time is not comparable"
