@@ -33,7 +33,7 @@ struct sp_segmenter {
 	 * last LOOKBACK windows, where their first sample above the
 	 * threshold's amplitude sat, and start a stretch there.
 	 */
-	double		 amp;		/* the threshold as an amplitude */
+	float		 amp;		/* the threshold as an amplitude */
 	uint64_t	 hot[RING];	/* of the previous windows, ring */
 	unsigned	 nhot;
 };
@@ -52,6 +52,7 @@ sp_segment_new(unsigned channels, unsigned rate,
     const struct sp_segment_params *p, sp_segment_fn *fn, void *ctx)
 {
 	struct sp_segment_params def;
+	double amp;
 	struct sp_segmenter *s;
 
 	if (p == NULL) {
@@ -70,7 +71,12 @@ sp_segment_new(unsigned channels, unsigned rate,
 	s->part = sp_xcalloc(s->win * channels, sizeof(*s->part));
 	/* RMS in dBFS against a full-scale square: 20 log10(rms). */
 	s->thresh = pow(10, p->threshold_db / 10);
-	s->amp = pow(10, p->threshold_db / 20);
+	/* As an amplitude, the largest float not over 10^(dB/20): a float
+	 * is over one exactly when it is over the other. */
+	amp = pow(10, p->threshold_db / 20);
+	s->amp = (float)amp;
+	if (s->amp > amp)
+		s->amp = nextafterf(s->amp, 0);
 	s->min_sil = (uint64_t)llround(p->min_silence * rate);
 	s->min_speech = (uint64_t)llround(p->min_speech * rate);
 	s->fn = fn;
@@ -101,12 +107,26 @@ sp_segment_scan(const struct sp_segmenter *s, const float *pcm,
 	for (; i < n; i++)
 		a0 += (double)pcm[i] * pcm[i];
 	*sumsq = (a0 + a1) + (a2 + a3);
+	/* Blocks of 32 tested at once, then the one block sample by
+	 * sample. */
 	*hot = SIZE_MAX;
-	for (i = 0; i < n; i++)
-		if (fabs(pcm[i]) > s->amp) {
-			*hot = i / s->channels;
-			break;
-		}
+	for (i = 0; i < n; i += 32) {
+		size_t j;
+		int over = 0;
+
+		if (n - i >= 32)
+			for (j = 0; j < 32; j++)
+				over |= fabsf(pcm[i + j]) > s->amp;
+		else
+			over = 1;
+		if (!over)
+			continue;
+		for (j = i; j < n && j < i + 32; j++)
+			if (fabsf(pcm[j]) > s->amp) {
+				*hot = j / s->channels;
+				return;
+			}
+	}
 }
 
 static void

@@ -69,6 +69,51 @@ synthetic(size_t step)
 	free(pcm);
 }
 
+/*
+ * A sample is hot when it is over 10^(dB/20) as a double, whatever the
+ * float the scan compares with: at -40 dB (0.01, between two floats) and
+ * at -6.0206 dB; the first hot one is found past a block of 32, and in
+ * the last, short block.
+ */
+static void
+scan_edges(void)
+{
+	static const double dbs[] = { -40, -20 * log10(2) };
+	struct sp_segment_params p;
+	struct sp_segmenter *s;
+	float pcm[100];
+	double sumsq, amp;
+	size_t hot, k, at;
+
+	for (k = 0; k < 2; k++) {
+		sp_segment_defaults(&p);
+		p.threshold_db = dbs[k];
+		p.window = 100 / 48000.0;
+		s = sp_segment_new(1, 48000, &p, NULL, NULL);
+		amp = pow(10, dbs[k] / 20);
+		for (at = 0; at < 100; at++)
+			pcm[at] = 0;
+		/* The largest float not over amp, and the next. */
+		pcm[3] = (float)amp > amp ? nextafterf((float)amp, 0) :
+		    (float)amp;
+		pcm[40] = -pcm[3];
+		sp_segment_scan(s, pcm, 100, &sumsq, &hot);
+		T_INT(hot, SIZE_MAX);
+		pcm[70] = -nextafterf(pcm[3], 1);
+		sp_segment_scan(s, pcm, 100, &sumsq, &hot);
+		T_INT(hot, 70);
+		pcm[97] = nextafterf(pcm[3], 1);
+		sp_segment_scan(s, pcm, 100, &sumsq, &hot);
+		T_INT(hot, 70);
+		pcm[70] = 0;
+		sp_segment_scan(s, pcm, 100, &sumsq, &hot);
+		T_INT(hot, 97);
+		T_DBL(sumsq, 2 * (double)pcm[3] * pcm[3] + (double)pcm[97] *
+		    pcm[97], 1e-15);
+		sp_segment_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -80,6 +125,8 @@ main(void)
 	struct got g;
 	static float buf[4096];
 	long n;
+
+	scan_edges();
 
 	synthetic(48000 * 10);
 	synthetic(1);
