@@ -210,6 +210,12 @@ get_playlist(struct sp_capture *c, const char *url, struct sp_hls *pl,
 			break;
 		}
 		if (!pl->master) {
+			if (!c->video && c->o.variant != 0 &&
+			    !c->variant_told) {
+				say(c, "'%s': audio only: --variant %" PRIu64
+				    " is for video Spaces", at, c->o.variant);
+				c->variant_told = 1;
+			}
 			rc = GOT;
 			break;
 		}

@@ -122,6 +122,7 @@ struct sp_capture {
 	size_t		 stage_polls;	/* answers read */
 	/* A video stream's (o.video): what was picked. */
 	int		 video;		/* the stream is video */
+	int		 variant_told;	/* o.variant on audio, said */
 	char		*vurl;		/* the variant playlist (owned), or
 					   NULL: no master */
 	unsigned	 width, height;	/* its RESOLUTION; 0: none */

@@ -102,6 +102,15 @@ t_case 'master playlist: its media playlist is followed' '
 	asks "/non_transcode/.*chunk_" 7
 '
 
+t_case '--variant on an audio Space: the audio recorded, one warning' '
+	mock ok &&
+	run spaces-record -o out.m4a --variant 720 --playlist "$U/master_playlist.m3u8" &&
+	status 0 &&
+	same_m4a out.m4a &&
+	err_one_line &&
+	err_has "audio only: --variant 720 is for video Spaces"
+'
+
 t_case 'faults: truncated once, 404 twice, junk and tags: retried, exact' '
 	mock faults &&
 	run spaces-record -o out.aac --format aac --playlist "$U/playlist_1.m3u8" &&

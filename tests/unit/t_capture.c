@@ -497,10 +497,22 @@ main(void)
 		sp_capture_release(&c);
 		free(u);
 
-		/* Audio: probe says 0; fMP4 segments refused by name. */
+		/* Audio: probe says 0; --variant is said to be of no use,
+		 * once; fMP4 segments refused by name. */
 		setup(&c, &f, a);
 		T_INT(sp_capture_probe(&c, NT "a.m3u8", err,
 		    sizeof(err)), 0);
+		sp_capture_release(&c);
+		setup(&c, &f, a);
+		c.o.video = 1;
+		c.o.variant = 720;
+		T_INT(sp_capture_run(&c, NT "a.m3u8", err, sizeof(err)), 0);
+		T_INT(c.video, 0);
+		T_INT(f.nhave, 1);
+		T_OK(strstr(f.said, "audio only: --variant 720 is for video "
+		    "Spaces") != NULL);
+		T_OK(strstr(strstr(f.said, "--variant") + 1, "--variant") ==
+		    NULL);
 		sp_capture_release(&c);
 		setup(&c, &f, fm);
 		c.o.video = 1;
