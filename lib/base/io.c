@@ -358,40 +358,6 @@ sp_copy(FILE *from, FILE *to)
 	return ferror(from) ? -1 : 0;
 }
 
-char *
-sp_spool(FILE *fp)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd, e, bad;
-	FILE *out;
-
-	path = sp_xasprintf("%s/spaces.XXXXXX", dir && *dir ? dir : "/tmp");
-	if ((fd = mkstemp(path)) == -1 || (out = fdopen(fd, "wb")) == NULL) {
-		e = errno;
-		if (fd != -1) {
-			close(fd);
-			unlink(path);
-		}
-		free(path);
-		errno = e;
-		return NULL;
-	}
-	sp_temp_add(path);
-	bad = sp_copy(fp, out) != 0;
-	e = errno;
-	if (fclose(out) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		sp_spool_remove(path);
-		errno = e ? e : EIO;
-		return NULL;
-	}
-	return path;
-}
-
 void
 sp_spool_remove(char *path)
 {

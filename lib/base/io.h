@@ -9,8 +9,9 @@ void	sp_io_init(void);
 
 /*
  * Temporary files that a signal (SIGHUP, SIGINT, SIGTERM) or exit() must
- * not leave behind.  sp_atomic_open and sp_spool register theirs, so a
- * command whose temporary files come from them needs nothing more.  The
+ * not leave behind.  sp_atomic_open and sp_decode_spool register
+ * theirs, so a command whose temporary files come from them needs
+ * nothing more.  The
  * first registration catches those signals where the command left them
  * at their default (a command with its own handler calls
  * sp_temp_cleanup from it), removes the registered files, and dies of
@@ -70,15 +71,8 @@ int	sp_close_stdout(void);
  * error; neither file is flushed or closed). */
 int	sp_copy(FILE *from, FILE *to);
 
-/*
- * Copy all of fp (a pipe) into a new temporary file in $TMPDIR (or /tmp),
- * for readers that must seek.  Returns its path (new; the caller removes
- * it with sp_spool_remove, or with unlink and free: then a later signal
- * leaves the name alone unless a file of the same inode took it), or NULL
- * with errno.
- */
-char	*sp_spool(FILE *fp);
-/* Remove a spool file, unregister it and free path (NULL is fine). */
+/* Remove a registered temporary file (a spool of a pipe), unregister it
+ * and free path (NULL is fine). */
 void	sp_spool_remove(char *path);
 
 /* mkdir -p: make path and its missing parents; -1 and errno on failure. */

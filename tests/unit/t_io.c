@@ -16,6 +16,31 @@ exists(const char *p)
 	return access(p, F_OK) == 0;
 }
 
+/*
+ * A pipe kept in a registered temporary file, as sp_decode_spool keeps
+ * one: mkstemp in $TMPDIR, sp_temp_add, sp_copy.  Its path, or NULL.
+ */
+static char *
+spool(FILE *fp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = malloc(600);
+	FILE *out;
+	int fd;
+
+	snprintf(path, 600, "%s/spaces.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) == -1 || (out = fdopen(fd, "wb")) == NULL) {
+		free(path);
+		return NULL;
+	}
+	sp_temp_add(path);
+	if (sp_copy(fp, out) != 0 || fclose(out) != 0) {
+		sp_spool_remove(path);
+		return NULL;
+	}
+	return path;
+}
+
 static int
 count_entries(const char *dir)
 {
@@ -72,7 +97,7 @@ killed_child(const char *dir, int sig, int *how)
 		if (sig == 0)
 			exit(0);	/* uncommitted: atexit removes them */
 		/* Blocks in the copy until killed. */
-		free(sp_spool(fp));
+		free(spool(fp));
 		_exit(14);
 	}
 	close(in[0]);
@@ -238,7 +263,7 @@ main(void)
 
 		fp = fmemopen("x", 1, "r");
 		setenv("TMPDIR", dir, 1);
-		sp = sp_spool(fp);
+		sp = spool(fp);
 		fclose(fp);
 		T_OK(sp != NULL);
 		/* Held open, its inode cannot be reused at once. */
@@ -255,7 +280,7 @@ main(void)
 		free(sp);
 		/* sp_spool_remove removes and forgets. */
 		fp = fmemopen("x", 1, "r");
-		sp = sp_spool(fp);
+		sp = spool(fp);
 		fclose(fp);
 		T_OK(sp != NULL && exists(sp));
 		snprintf(path, sizeof(path), "%s", sp);
