@@ -1247,6 +1247,8 @@ open_sndfile(struct sp_decoder *d)
 		}
 	}
 	d->info.seekable = si.seekable != 0;
+	/* vorbis_seek decodes forward from where it is. */
+	d->info.seek_decodes = strcmp(d->info.codec, "vorbis") == 0;
 	return 0;
 }
 
@@ -1488,7 +1490,7 @@ sp_decode_seek(struct sp_decoder *d, uint64_t sample)
 		r = aac_seek(d, sample);
 	else if (d->kind == K_OPUS)
 		r = opus_seek(d, sample);
-	else if (strcmp(d->info.codec, "vorbis") == 0)
+	else if (d->info.seek_decodes)
 		r = vorbis_seek(d, sample);
 	else
 		r = sf_seek(d->sf, (sf_count_t)sample, SEEK_SET) < 0 ? -1 : 0;

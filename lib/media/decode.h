@@ -44,6 +44,8 @@ struct sp_decode_info {
 	int		 total_known;	/* 1: total is exact */
 	uint64_t	 total;		/* samples per channel */
 	int		 seekable;	/* sp_decode_seek works */
+	int		 seek_decodes;	/* it decodes up to the target (Vorbis):
+					   a seek costs as much as reading */
 };
 
 struct sp_decoder;

@@ -183,7 +183,8 @@ sp_measure_loudness_range(const char *path, uint64_t lo, uint64_t hi,
 	min = (uint64_t)(SP_MEASURE_MIN_SPAN * rate);
 	n = sp_measure_jobs();
 	/* Spans need an exact length to cut and a seek to start them. */
-	if (!sp_decode_info(d)->total_known || !sp_decode_info(d)->seekable)
+	if (!sp_decode_info(d)->total_known || !sp_decode_info(d)->seekable ||
+	    sp_decode_info(d)->seek_decodes)
 		n = 1;
 	else if (hi > total)
 		hi = total;
@@ -279,14 +280,6 @@ struct worker {
 	struct sp_decoder	*d;	/* NULL: err says why */
 	char			 err[256];
 };
-
-static int
-cheap_seek(const struct sp_decode_info *i)
-{
-	/* libsndfile's Vorbis seek decodes forward from where it is. */
-	return i->seekable && i->total_known && strcmp(i->codec,
-	    "vorbis") != 0;
-}
 
 /* Fill chunk c into sl; 0, or -1 with the reason in sl->err. */
 static int
@@ -445,7 +438,7 @@ sp_measure_silences(const char *path, const struct sp_segment_params *p,
 	sc.n = sp_measure_jobs();
 	if (sc.n > sc.chunks)
 		sc.n = (unsigned)sc.chunks;
-	if (!cheap_seek(i) || sc.n < 2) {
+	if (!i->seekable || !i->total_known || i->seek_decodes || sc.n < 2) {
 		rc = one_pass(d, sc.sg, err, errlen);
 		if (damaged)
 			*damaged = sp_decode_damaged(d);

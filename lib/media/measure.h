@@ -24,12 +24,12 @@ unsigned sp_measure_jobs(void);
  * reads) into r: the input is cut into up to sp_measure_jobs() spans of
  * at least SP_MEASURE_MIN_SPAN seconds, each decoded and measured by a
  * thread of its own, and the meters merged (sp_loudness_get_multiple):
- * within 0.05 LU and 0.05 dB of one pass.  An input that cannot seek is
- * measured in one pass.  dual_mono as sp_loudness_new.  progress, when
- * not NULL, is called now and then with an estimate of the samples done
- * (per channel, of the whole input).  *damaged gets
- * the count of AAC frames decoded as silence (may be NULL).  0, or -1
- * with the reason in err.
+ * within 0.05 LU and 0.05 dB of one pass.  An input that cannot seek, or
+ * whose seek decodes up to the target (Vorbis), is measured in one pass.
+ * dual_mono as sp_loudness_new.  progress, when not NULL, is called now
+ * and then with an estimate of the samples done (per channel, of the
+ * whole input).  *damaged gets the count of AAC frames decoded as silence
+ * (may be NULL).  0, or -1 with the reason in err.
  */
 int	sp_measure_loudness(const char *path, int dual_mono,
 	    void (*progress)(void *, uint64_t), void *ctx,
@@ -67,7 +67,8 @@ int	sp_measure_loudness_range(const char *path, uint64_t lo, uint64_t hi,
  * up to sp_measure_jobs() threads with a decoder each, and pushed in
  * order into one segmenter, at most two chunks a thread held at once.
  * Equal to one pass where the decoder's seek is (see sp_decode_seek); an
- * input that cannot seek, or not cheaply (Vorbis), is scanned in one pass.
+ * input that cannot seek, or whose seek decodes (Vorbis), is scanned in
+ * one pass.
  * *damaged as sp_measure_loudness (may be NULL).  0, or -1 with err.
  */
 int	sp_measure_silences(const char *path,
