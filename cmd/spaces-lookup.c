@@ -306,8 +306,7 @@ main(int argc, char *argv[])
 	if (token == NULL || *token == '\0')
 		sp_errx(SP_EXIT_ENV, "no bearer token: set SPACES_BEARER_TOKEN "
 		    "or give --token-file");
-	if ((base = getenv("SPACES_API_URL")) == NULL || *base == '\0')
-		base = SP_XAPI_URL;
+	base = sp_env_str("SPACES_API_URL", SP_XAPI_URL);
 	sp_http_env(&ho);
 	ho.verbose = verbose ? verbose_cb : NULL;
 	ho.notice = notice_cb;

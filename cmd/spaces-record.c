@@ -1150,15 +1150,6 @@ close:
 	return status;
 }
 
-/* The variable name, or def when it is unset or empty. */
-static const char *
-env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : def;
-}
-
 /* A cookies file must be a readable file: else exit 2 (issue 19). */
 static void
 check_cookies(const char *path)
@@ -1416,10 +1407,10 @@ main(int argc, char *argv[])
 	o.wait_max = sp_env_num("SPACES_WAIT_MAX", 0, 14 * 86400, 86400);
 	o.speakers_poll = sp_env_num("SPACES_SPEAKERS_POLL", 0, 86400,
 	    SP_CAPTURE_STAGE_POLL);
-	o.web = env_or("SPACES_WEB_URL", "https://x.com");
-	o.api = env_or("SPACES_WEB_API_URL", "https://api.x.com");
-	o.query_id = env_or("SPACES_WEB_QUERY_ID", SP_XWEB_QUERY_ID);
-	o.bearer = env_or("SPACES_WEB_BEARER", SP_XWEB_BEARER);
+	o.web = sp_env_str("SPACES_WEB_URL", "https://x.com");
+	o.api = sp_env_str("SPACES_WEB_API_URL", "https://api.x.com");
+	o.query_id = sp_env_str("SPACES_WEB_QUERY_ID", SP_XWEB_QUERY_ID);
+	o.bearer = sp_env_str("SPACES_WEB_BEARER", SP_XWEB_BEARER);
 	fspec = getenv("SPACES_WEB_FEATURES");
 	if ((o.features = sp_xweb_features(fspec && *fspec ? fspec : NULL,
 	    err, sizeof(err))) == NULL)

@@ -45,3 +45,11 @@ sp_env_num(const char *name, double min, double max, double def)
 
 	return s == NULL || *s == '\0' ? def : sp_arg_num(name, s, min, max);
 }
+
+const char *
+sp_env_str(const char *name, const char *def)
+{
+	const char *s = getenv(name);
+
+	return s == NULL || *s == '\0' ? def : s;
+}

@@ -14,5 +14,6 @@ double	sp_arg_num(const char *name, const char *s, double min, double max);
 long long sp_env_int(const char *name, long long min, long long max,
 	    long long def);
 double	sp_env_num(const char *name, double min, double max, double def);
+const char *sp_env_str(const char *name, const char *def);
 
 #endif

@@ -36,8 +36,13 @@ main(void)
 	T_INT(sp_env_int("T_ARGS", 0, 9, 7), 7);
 	setenv("T_ARGS", "", 1);
 	T_OK(sp_env_num("T_ARGS", 0, 9, 2.5) == 2.5);
+	T_STR(sp_env_str("T_ARGS", "def"), "def");
 	setenv("T_ARGS", "3", 1);
 	T_INT(sp_env_int("T_ARGS", 0, 9, 7), 3);
+	T_STR(sp_env_str("T_ARGS", "def"), "3");
+	unsetenv("T_ARGS");
+	T_STR(sp_env_str("T_ARGS", "def"), "def");
+	setenv("T_ARGS", "3", 1);
 
 	T_INT(env_status("T_ARGS", "4"), 0);
 	T_INT(env_status("T_ARGS", "11"), 2);
