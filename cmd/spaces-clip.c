@@ -426,8 +426,6 @@ on_progress(void *ctx, uint64_t done)
 static void
 render_opts(struct run *r, struct sp_render_opts *ro)
 {
-	struct stat st;
-
 	memset(ro, 0, sizeof(*ro));
 	ro->mono = r->mono;
 	ro->fade_in = r->fade_in;
@@ -439,9 +437,7 @@ render_opts(struct run *r, struct sp_render_opts *ro)
 	ro->ctx = &r->bar;
 	ro->mute = r->mute.n ? &r->mute : NULL;
 	ro->mute_fade = r->rate / 100;		/* 10 ms */
-	/* A file is measured on every core; a named pipe is read once. */
-	if (stat(r->path, &st) == 0 && S_ISREG(st.st_mode))
-		ro->path = r->path;
+	ro->path = r->path;	/* a file, or the spool of a pipe */
 }
 
 /* The encoder for the run (its Opus tags are the caller's). */
@@ -1054,15 +1050,12 @@ main(int argc, char *argv[])
 		sp_errx(SP_EXIT_USAGE, "--chapters-json '%s': several clips "
 		    "need a template (%%n, %%02n, %%t, %%s)", r.chjson);
 
-	/* Readers seek: a pipe is kept in a temporary file. */
-	r.path = r.name;
-	if (strcmp(r.name, "-") == 0) {
-		if ((spool = sp_decode_spool(stdin, &envfail, err,
-		    sizeof(err))) == NULL)
-			sp_errx(envfail ? SP_EXIT_ENV : SP_EXIT_USAGE, "'-': %s",
-			    err);
-		r.path = spool;
-	}
+	/* Readers seek: a pipe, standard input or named, is kept in a
+	 * temporary file. */
+	if (sp_decode_keep(r.name, &spool, &envfail, err, sizeof(err)) != 0)
+		sp_errx(envfail ? SP_EXIT_ENV : SP_EXIT_USAGE, "'%s': %s",
+		    r.name, err);
+	r.path = spool ? spool : r.name;
 	/* Raw AAC and WAV have no place for tags or chapters: say so. */
 	if ((strcmp(r.format, "wav") == 0 || strcmp(r.format, "aac") == 0) &&
 	    !r.quiet && (r.title || r.artist || r.album || r.comment ||

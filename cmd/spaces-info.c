@@ -1,6 +1,4 @@
 /* spaces-info: what is in an audio file: exact duration, codec, loudness. */
-#include <sys/stat.h>
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,8 +187,6 @@ main(int argc, char *argv[])
 	struct sp_probe_opts o;
 	const char *name;
 	char err[512], *spool = NULL;
-	struct stat sb;
-	FILE *in;
 	json_t *m, *clips, *c;
 	size_t k;
 	int ch, i, json = 0, table = 0, quiet = 0, status = SP_EXIT_OK;
@@ -251,29 +247,15 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < argc; i++) {
 		name = argv[i];
-		/* Container readers seek: keep a pipe in a file, whether
-		 * standard input or named (mkfifo, <(...), /dev/stdin). */
-		in = NULL;
-		if (strcmp(name, "-") == 0)
-			in = stdin;
-		else if (stat(name, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
-		    S_ISCHR(sb.st_mode)) && (in = fopen(name, "rb")) == NULL) {
-			sp_warn("'%s'", name);
+		/* Container readers seek: a pipe, standard input or named,
+		 * is kept in a file. */
+		if (sp_decode_keep(name, &spool, &envfail, err,
+		    sizeof(err)) != 0) {
+			if (envfail)
+				sp_errx(SP_EXIT_ENV, "'%s': %s", name, err);
+			sp_warnx("'%s': %s", name, err);
 			status = SP_EXIT_USAGE;
 			continue;
-		}
-		if (in) {
-			spool = sp_decode_spool(in, &envfail, err, sizeof(err));
-			if (in != stdin)
-				fclose(in);
-			if (spool == NULL) {
-				if (envfail)
-					sp_errx(SP_EXIT_ENV, "'%s': %s", name,
-					    err);
-				sp_warnx("'%s': %s", name, err);
-				status = SP_EXIT_USAGE;
-				continue;
-			}
 		}
 		clips = NULL;
 		m = sp_probe(spool ? spool : name, name, &o, &clips, err,

@@ -1294,6 +1294,31 @@ sp_decode_spool(FILE *in, int *envfail, char *err, size_t n)
 	return path;
 }
 
+int
+sp_decode_keep(const char *name, char **spool, int *envfail, char *err,
+    size_t n)
+{
+	struct stat st;
+	FILE *in;
+
+	*spool = NULL;
+	*envfail = 0;
+	if (strcmp(name, "-") == 0)
+		in = stdin;
+	else if (stat(name, &st) != 0 || (!S_ISFIFO(st.st_mode) &&
+	    !S_ISCHR(st.st_mode)))
+		return 0;
+	else if ((in = fopen(name, "rb")) == NULL) {
+		if (err != NULL && n > 0)
+			snprintf(err, n, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	*spool = sp_decode_spool(in, envfail, err, n);
+	if (in != stdin)
+		fclose(in);
+	return *spool != NULL ? 0 : -1;
+}
+
 struct sp_decoder *
 sp_decode_open(const char *path, char *err, size_t n)
 {

@@ -72,6 +72,17 @@ struct sp_decoder *sp_decode_open(const char *path, char *err, size_t n);
  */
 char	*sp_decode_spool(FILE *in, int *envfail, char *err, size_t n);
 
+/*
+ * What to read the operand name from.  A file (or what is not there: the
+ * readers will say) is read where it is: *spool is NULL.  The standard
+ * input ("-"), a named pipe or a character device (mkfifo, <(...),
+ * /dev/stdin), which readers can neither seek nor open twice, is kept by
+ * sp_decode_spool: *spool is its path, for sp_spool_remove.  0, or -1
+ * with err and *envfail as sp_decode_spool says.
+ */
+int	sp_decode_keep(const char *name, char **spool, int *envfail,
+	    char *err, size_t n);
+
 /* The stream's parameters (borrowed, valid until close).  total becomes
  * known, and exact, once sp_decode_read has returned 0. */
 const struct sp_decode_info *sp_decode_info(const struct sp_decoder *d);

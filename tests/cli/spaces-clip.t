@@ -329,6 +329,15 @@ t_case 'an existing output is kept without -f; an unwritable one is exit 3' '
 t_case 'stdin input; usage errors' '
 	spaces-clip -s 0 -e 1 -o s.m4a - <"$AAC/speech-3s.aac" &&
 	[ "$(duration_ts s.m4a)" = 48000 ] &&
+	# A named pipe, lossless and measured: kept in a file like -.
+	mkfifo fifo &&
+	{ cat "$AAC/speech-3s.aac" >fifo & } &&
+	timeout 20 spaces-clip -s 0 -e 1 -o p.m4a fifo && wait &&
+	cmp s.m4a p.m4a &&
+	spaces-clip -q -s 0 -e 2 --loudness -16 -o f.mp3 "$AAC/speech-3s.aac" &&
+	{ cat "$AAC/speech-3s.aac" >fifo & } &&
+	timeout 20 spaces-clip -q -s 0 -e 2 --loudness -16 -o p.mp3 fifo &&
+	wait && cmp f.mp3 p.mp3 &&
 	run spaces-clip -e 1 -d 1 -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
 	run spaces-clip -s soon -o x.m4a "$AAC/speech-3s.aac" && status 2 &&
 	run spaces-clip "$AAC/speech-3s.aac" && status 2 &&

@@ -1,4 +1,5 @@
 /* t_decode: every input format to float PCM: totals, seeks, errors. */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 
 #include "adts.h"
 #include "decode.h"
+#include "io.h"
 #include "t.h"
 
 /*
@@ -474,6 +476,65 @@ rescan(void)
 	free(buf);
 }
 
+/*
+ * sp_decode_keep: a file, or a name that is not there, is read where it
+ * is; a named pipe is kept, byte for byte; a pipe that is not audio is
+ * refused with a message.
+ */
+static void
+keep(void)
+{
+	char dir[] = "/tmp/t_decode_keep.XXXXXX", fifo[64], err[256], *sp;
+	unsigned char *buf, *got;
+	size_t n, m;
+	int envfail, st;
+	pid_t pid;
+	FILE *fp;
+
+	T_INT(sp_decode_keep(fixture("aac/speech-3s.aac"), &sp, &envfail, err,
+	    sizeof(err)), 0);
+	T_OK(sp == NULL);
+	T_INT(sp_decode_keep("/nonexistent", &sp, &envfail, err,
+	    sizeof(err)), 0);
+	T_OK(sp == NULL);
+	if (!T_OK(mkdtemp(dir) != NULL))
+		return;
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	buf = load("aac/speech-3s.aac", &n);
+	T_OK(mkfifo(fifo, 0600) == 0);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		FILE *w = fopen(fifo, "wb");
+
+		_exit(w != NULL && fwrite(buf, 1, n, w) == n &&
+		    fclose(w) == 0 ? 0 : 1);
+	}
+	T_INT(sp_decode_keep(fifo, &sp, &envfail, err, sizeof(err)), 0);
+	waitpid(pid, &st, 0);
+	T_OK(sp != NULL);
+	if (sp != NULL && (fp = fopen(sp, "rb")) != NULL) {
+		got = malloc(n + 1);
+		m = fread(got, 1, n + 1, fp);
+		fclose(fp);
+		T_OK(m == n && memcmp(got, buf, n) == 0);
+		free(got);
+	}
+	sp_spool_remove(sp);
+	if ((pid = fork()) == 0) {
+		FILE *w = fopen(fifo, "wb");
+
+		_exit(w != NULL && fputs("not audio at all, just words\n",
+		    w) >= 0 && fclose(w) == 0 ? 0 : 1);
+	}
+	err[0] = '\0';
+	T_INT(sp_decode_keep(fifo, &sp, &envfail, err, sizeof(err)), -1);
+	waitpid(pid, &st, 0);
+	T_OK(sp == NULL && envfail == 0 && err[0] != '\0');
+	unlink(fifo);
+	rmdir(dir);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -487,5 +548,6 @@ main(void)
 	from_pipe("pcm/mono-44k.m4a", "mp4", 44100, 1);
 	broken();
 	rescan();
+	keep();
 	return t_done();
 }
